@@ -1,0 +1,216 @@
+//! The command line: parses arguments with clap and runs one command. Every command
+//! returns an [`ExitStatus`]; nothing here exits the process.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::codes::{Code, Level};
+use crate::diag::did_you_mean;
+use crate::emit::{self, Report};
+use crate::lint::LintOptions;
+use crate::{Compilation, Error, compile_path};
+
+/// How `bsc` ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Success (warnings allowed).
+    Ok = 0,
+    /// A diagnostic at error level.
+    Errors = 1,
+    /// Bad usage, or an input/output failure.
+    Failure = 2,
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "bsc", version, about = "A compiler for Balanced Scorecards kept as text", max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check scorecards and report what is wrong or weak.
+    Check(CheckArgs),
+    /// Explain a diagnostic code, or list every code.
+    Explain {
+        /// The code, e.g. `unknown-ref`.
+        code: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// The `.bsc` files to check (each is its own compilation).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    lints: LintArgs,
+}
+
+/// Lint level flags, shared by the commands that compile.
+#[derive(clap::Args, Debug)]
+struct LintArgs {
+    /// Turn every warning into an error (`--deny warnings`).
+    #[arg(long = "deny", value_name = "warnings", value_parser = ["warnings"])]
+    deny_all: Option<String>,
+    /// Set CODE to error (`-D warnings` is `--deny warnings`).
+    #[arg(short = 'D', value_name = "CODE", action = clap::ArgAction::Append)]
+    deny: Vec<String>,
+    /// Set CODE to warning.
+    #[arg(short = 'W', value_name = "CODE", action = clap::ArgAction::Append)]
+    warn: Vec<String>,
+    /// Allow CODE (do not report it).
+    #[arg(short = 'A', value_name = "CODE", action = clap::ArgAction::Append)]
+    allow: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Runs `bsc` with these arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitStatus::Failure } else { ExitStatus::Ok };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitStatus::Failure;
+        }
+    };
+    let sub = matches.subcommand().map(|(_, m)| m);
+    let result = match cli.command {
+        Command::Check(args) => lint_options(&args.lints, sub).and_then(|l| check(&args, &l)),
+        Command::Explain { code } => explain(code.as_deref()),
+    };
+    match result {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitStatus::Failure
+        }
+    }
+}
+
+/// The lint flags in command-line order: a later flag beats an earlier one.
+fn lint_options(args: &LintArgs, matches: Option<&ArgMatches>) -> Result<LintOptions, Error> {
+    let mut opts = LintOptions {
+        deny_warnings: args.deny_all.is_some(),
+        levels: Vec::new(),
+    };
+    let mut flagged: Vec<(usize, &str, Level)> = Vec::new();
+    for (id, level, values) in [("deny", Level::Error, &args.deny), ("warn", Level::Warning, &args.warn), ("allow", Level::Allow, &args.allow)] {
+        let indices: Vec<usize> = matches.and_then(|m| m.indices_of(id)).map(|i| i.collect()).unwrap_or_default();
+        for (i, v) in values.iter().enumerate() {
+            flagged.push((indices.get(i).copied().unwrap_or(i), v, level));
+        }
+    }
+    flagged.sort_by_key(|f| f.0);
+    for (_, name, level) in flagged {
+        if name == "warnings" && level == Level::Error {
+            opts.deny_warnings = true;
+            continue;
+        }
+        match Code::from_name(name) {
+            Some(code) if code.is_adjustable() => opts.levels.push((code, level)),
+            Some(code) => return Err(Error::Usage(format!("the level of `{code}` cannot be changed"))),
+            None => {
+                let hint = did_you_mean(name, Code::ALL.iter().map(|c| c.name()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!("unknown check `{name}`{hint}; `bsc explain` lists every check")));
+            }
+        }
+    }
+    Ok(opts)
+}
+
+/// Whether to draw in colour: only on a terminal, and never with `NO_COLOR` set.
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn check(args: &CheckArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
+    let mut compilations: Vec<Compilation> = Vec::new();
+    let mut failed = false;
+    for file in &args.files {
+        match compile_path(file, lints) {
+            Ok(c) => compilations.push(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    let report = Report::new(&compilations);
+    let out = match args.format {
+        Format::Human => {
+            eprint!("{}", emit::human::render(&report, use_color()));
+            String::new()
+        }
+        Format::Json => emit::json::render(&report),
+        Format::Github => emit::github::render(&report),
+        Format::Sarif => emit::sarif::render(&report),
+    };
+    write_stdout(&out)?;
+    Ok(if failed {
+        ExitStatus::Failure
+    } else if report.errors() > 0 {
+        ExitStatus::Errors
+    } else {
+        ExitStatus::Ok
+    })
+}
+
+/// Writes to stdout; a closed pipe is not an error worth a panic.
+fn write_stdout(s: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Write { path: "stdout".into(), reason: e.to_string() }),
+    }
+}
+
+fn explain(code: Option<&str>) -> Result<ExitStatus, Error> {
+    match code {
+        None => {
+            let mut s = String::from("Every check bsc runs (`bsc explain CODE` for details):\n\n");
+            for c in Code::ALL {
+                s.push_str(&format!("  {:<22} {:<8} {}\n", c.name(), c.default_level().as_str(), c.summary()));
+            }
+            write_stdout(&s)?;
+            Ok(ExitStatus::Ok)
+        }
+        Some(name) => match Code::from_name(name.trim_start_matches("bsc::")) {
+            Some(c) => {
+                write_stdout(c.explain())?;
+                Ok(ExitStatus::Ok)
+            }
+            None => {
+                let hint = did_you_mean(name, Code::ALL.iter().map(|c| c.name()))
+                    .map(|s| format!("did you mean `{s}`?\n"))
+                    .unwrap_or_default();
+                let known: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+                eprintln!("error: unknown code `{name}`\n{hint}the codes are: {}", known.join(", "));
+                Ok(ExitStatus::Failure)
+            }
+        },
+    }
+}

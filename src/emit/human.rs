@@ -1,0 +1,186 @@
+//! Human diagnostics, drawn by miette the way rustc draws them: the code, the message,
+//! the source with labelled spans, and the help line. Labels in other files become
+//! related notes with their own source.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode,
+    SourceSpan, SpanContents,
+};
+
+use super::{Located, Report};
+use crate::codes::Level;
+use crate::source::{SourceFile, Sources};
+use crate::span::{FileId, Span};
+
+/// Lines longer than this are not shown as source context (a minified or binary file
+/// would flood the terminal); the location is given instead.
+const MAX_CONTEXT_LINE: usize = 400;
+
+/// A file's text under its display name.
+struct Src<'a>(&'a SourceFile);
+
+impl SourceCode for Src<'_> {
+    fn read_span<'b>(&'b self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.0.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// One diagnostic (or a related note) in miette's terms.
+struct View<'a> {
+    code: Option<String>,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    src: Option<Src<'a>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<View<'a>>,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.src.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+    }
+}
+
+fn long_line(file: &SourceFile, span: Span) -> bool {
+    let (line, _) = file.line_col(span.start as usize);
+    let start = file.line_start(line);
+    let end = file.text[start..].find('\n').map_or(file.text.len(), |i| start + i);
+    end - start > MAX_CONTEXT_LINE
+}
+
+fn labeled(span: Span, message: &str, primary: bool) -> LabeledSpan {
+    let text = (!message.is_empty()).then(|| message.to_string());
+    let s = SourceSpan::new((span.start as usize).into(), span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(text, s)
+    } else {
+        LabeledSpan::new_with_span(text, s)
+    }
+}
+
+fn view<'a>(item: &Located<'a>) -> View<'a> {
+    let d = item.diag;
+    let sources: &'a Sources = &item.compilation.sources;
+    let file = d.span.file;
+    let f = sources.get(file);
+    let show_source = !long_line(f, d.span);
+    let mut message = d.message.clone();
+    if !show_source {
+        let l = &item.location;
+        message = format!("{message}\n  at {}:{}:{}", l.file, l.line, l.column);
+    }
+    let mut labels = vec![labeled(d.span, &d.label, true)];
+    let mut others: Vec<(FileId, Vec<LabeledSpan>, String)> = Vec::new();
+    for l in &d.labels {
+        if l.span.file == file {
+            labels.push(labeled(l.span, &l.message, false));
+        } else {
+            match others.iter_mut().find(|(f, _, _)| *f == l.span.file) {
+                Some((_, ls, _)) => ls.push(labeled(l.span, &l.message, false)),
+                None => others.push((l.span.file, vec![labeled(l.span, &l.message, false)], l.message.clone())),
+            }
+        }
+    }
+    let related = others
+        .into_iter()
+        .map(|(fid, labels, msg)| {
+            let f = sources.get(fid);
+            View {
+                code: None,
+                severity: Severity::Advice,
+                message: format!("{msg} (in {})", f.name),
+                help: None,
+                src: Some(Src(f)),
+                labels,
+                related: Vec::new(),
+            }
+        })
+        .collect();
+    View {
+        code: Some(d.code.name().to_string()),
+        severity: if d.level == Level::Error { Severity::Error } else { Severity::Warning },
+        message,
+        help: d.help.clone(),
+        src: show_source.then_some(Src(f)),
+        labels,
+        related,
+    }
+}
+
+/// Draws every diagnostic of the report, then a summary line.
+pub fn render(report: &Report<'_>, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    for item in &report.items {
+        let v = view(item);
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        if handler.render_report(&mut out, &v).is_err() {
+            out.push_str(&format!("{}: {}\n", item.diag.code, item.diag.message));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&summary(report.errors(), report.warnings()));
+    out
+}
+
+/// `2 errors, 1 warning` (or `no problems found`).
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no problems found\n".to_string(),
+        (0, w) => format!("{}\n", plural(w, "warning")),
+        (e, 0) => format!("{}\n", plural(e, "error")),
+        (e, w) => format!("{}, {}\n", plural(e, "error"), plural(w, "warning")),
+    }
+}

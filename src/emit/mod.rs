@@ -1,0 +1,62 @@
+//! Drawing diagnostics and models: the terminal (miette), JSON, GitHub workflow
+//! commands and SARIF. Each format reads the same [`Report`].
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::Compilation;
+use crate::codes::Level;
+use crate::diag::Diagnostic;
+use crate::source::Location;
+
+/// A diagnostic with its places resolved to lines and columns.
+#[derive(Clone, Debug)]
+pub struct Located<'a> {
+    pub diag: &'a Diagnostic,
+    pub compilation: &'a Compilation,
+    pub location: Location,
+    /// Every label (the primary one first) with its location.
+    pub labels: Vec<(Location, String)>,
+}
+
+/// The diagnostics of one or more compilations, sorted by file, line and column, with
+/// those reported by several compilations (a shared import) kept once.
+#[derive(Debug, Default)]
+pub struct Report<'a> {
+    pub items: Vec<Located<'a>>,
+}
+
+impl<'a> Report<'a> {
+    /// Collects the diagnostics of `compilations`.
+    pub fn new(compilations: &'a [Compilation]) -> Report<'a> {
+        let mut items: Vec<Located<'a>> = compilations
+            .iter()
+            .flat_map(|c| {
+                c.diagnostics.iter().map(move |d| Located {
+                    diag: d,
+                    compilation: c,
+                    location: c.sources.location(d.span),
+                    labels: d.all_labels().map(|l| (c.sources.location(l.span), l.message)).collect(),
+                })
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            (&a.location.file, a.location.line, a.location.column, a.diag.code, &a.diag.message)
+                .cmp(&(&b.location.file, b.location.line, b.location.column, b.diag.code, &b.diag.message))
+        });
+        items.dedup_by(|a, b| a.location == b.location && a.diag.code == b.diag.code && a.diag.message == b.diag.message);
+        Report { items }
+    }
+
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.items.iter().filter(|i| i.diag.level == Level::Error).count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.items.iter().filter(|i| i.diag.level == Level::Warning).count()
+    }
+}

@@ -1,0 +1,279 @@
+//! The resolved model of one compilation: every file merged, ids resolved, kpi
+//! templates inherited, actuals read. Scoring, the report and the language server read
+//! this; they never look at pest or the AST.
+
+use std::collections::BTreeMap;
+
+use crate::codes::{Code, Level};
+use crate::period::{Frequency, Period};
+use crate::span::Span;
+use crate::syntax::ast::{Direction, Indicator, InitiativeStatus, Rating};
+
+/// What kind of thing an id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Perspective,
+    Objective,
+    Measure,
+    Kpi,
+    Initiative,
+}
+
+impl Kind {
+    /// The keyword that declares it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Perspective => "perspective",
+            Kind::Objective => "objective",
+            Kind::Measure => "measure",
+            Kind::Kpi => "kpi",
+            Kind::Initiative => "initiative",
+        }
+    }
+
+    /// `an objective`, `a measure`, …
+    pub fn with_article(self) -> String {
+        let w = self.word();
+        if matches!(w.as_bytes()[0], b'a' | b'e' | b'i' | b'o' | b'u') {
+            format!("an {w}")
+        } else {
+            format!("a {w}")
+        }
+    }
+}
+
+/// An entry of the symbol table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub kind: Kind,
+    pub index: usize,
+    /// Where the id is declared (`None` for the predeclared perspectives).
+    pub span: Option<Span>,
+}
+
+/// The scorecard header.
+#[derive(Clone, Debug, Default)]
+pub struct Scorecard {
+    pub title: String,
+    pub doc: Option<String>,
+    pub vision: Option<String>,
+    pub mission: Option<String>,
+    pub owner: Option<String>,
+    pub period: Option<(Period, Period)>,
+    pub as_of: Option<Period>,
+    /// Score bands as fractions.
+    pub green: f64,
+    pub amber: f64,
+    pub span: Option<Span>,
+}
+
+/// A perspective: every block with its id merged.
+#[derive(Clone, Debug)]
+pub struct Perspective {
+    pub id: String,
+    pub title: String,
+    pub level: i64,
+    pub question: Option<String>,
+    pub doc: Option<String>,
+    pub predeclared: bool,
+    pub objectives: Vec<usize>,
+    /// The head of the first block, if any block was written.
+    pub span: Option<Span>,
+}
+
+/// An objective.
+#[derive(Clone, Debug)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    pub doc: Option<String>,
+    pub perspective: usize,
+    pub owner: Option<String>,
+    pub due: Option<Period>,
+    pub weight: f64,
+    pub measures: Vec<usize>,
+    pub span: Span,
+    pub head: Span,
+    pub id_span: Span,
+}
+
+/// A number with where it was written (possibly in a kpi template).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Value {
+    pub value: f64,
+    pub span: Span,
+}
+
+/// One target of a (possibly time-phased) series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Target {
+    pub value: f64,
+    pub by: Option<Period>,
+    pub span: Span,
+}
+
+/// One actual value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Actual {
+    pub period: Period,
+    pub value: f64,
+    /// The entry in the `actuals` table, or the row of the CSV file.
+    pub span: Span,
+}
+
+/// The properties a measure and a kpi template share.
+#[derive(Clone, Debug, Default)]
+pub struct Props {
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    pub baseline: Option<Value>,
+    pub baseline_at: Option<Period>,
+    pub targets: Vec<Target>,
+    pub threshold: Option<Value>,
+    pub frequency: Option<Frequency>,
+    pub indicator: Option<Indicator>,
+    pub owner: Option<String>,
+    pub source: Option<String>,
+    pub formula: Option<String>,
+    pub weight: Option<f64>,
+    /// Sorted by period; inline and CSV merged.
+    pub actuals: Vec<Actual>,
+    /// The CSV file named by `actuals "…"`, as written.
+    pub actuals_file: Option<String>,
+}
+
+/// A kpi template.
+#[derive(Clone, Debug)]
+pub struct Kpi {
+    pub id: String,
+    pub title: String,
+    pub doc: Option<String>,
+    pub props: Props,
+    pub span: Span,
+    pub head: Span,
+    pub id_span: Span,
+    /// Declared by the bundled library.
+    pub is_std: bool,
+}
+
+/// A measure, with what it inherits from its template already filled in.
+#[derive(Clone, Debug)]
+pub struct Measure {
+    pub id: String,
+    pub title: String,
+    pub doc: Option<String>,
+    pub objective: usize,
+    pub from: Option<usize>,
+    pub props: Props,
+    /// Whether the direction was inferred from baseline → first target.
+    pub direction_inferred: bool,
+    pub span: Span,
+    pub head: Span,
+    pub id_span: Span,
+}
+
+impl Measure {
+    /// The weight in its objective's score (default 1).
+    pub fn weight(&self) -> f64 {
+        self.props.weight.unwrap_or(1.0)
+    }
+}
+
+/// What an initiative supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Supported {
+    Objective(usize),
+    Measure(usize),
+}
+
+/// An initiative.
+#[derive(Clone, Debug)]
+pub struct Initiative {
+    pub id: String,
+    pub title: String,
+    pub doc: Option<String>,
+    pub owner: Option<String>,
+    pub budget: Option<f64>,
+    pub start: Option<Period>,
+    pub end: Option<Period>,
+    pub impact: Option<Rating>,
+    pub feasibility: Option<Rating>,
+    pub status: Option<InitiativeStatus>,
+    /// A fraction in [0, 1].
+    pub progress: Option<f64>,
+    pub supports: Vec<(Supported, Span)>,
+    pub span: Span,
+    pub head: Span,
+    pub id_span: Span,
+}
+
+/// A cause-and-effect link between two objectives.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub from: usize,
+    pub to: usize,
+    pub rationale: Option<String>,
+    /// From the driver's id to the outcome's id in the chain.
+    pub span: Span,
+}
+
+/// Lint attributes of one declaration.
+#[derive(Clone, Debug)]
+pub struct LintScope {
+    pub span: Span,
+    pub levels: Vec<(Code, Level)>,
+}
+
+/// Everything one compilation declares.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub scorecard: Option<Scorecard>,
+    pub perspectives: Vec<Perspective>,
+    pub objectives: Vec<Objective>,
+    pub measures: Vec<Measure>,
+    pub kpis: Vec<Kpi>,
+    pub initiatives: Vec<Initiative>,
+    pub links: Vec<Link>,
+    pub symbols: BTreeMap<String, Symbol>,
+    /// Attributes of declarations other than the scorecard, outermost first.
+    pub scopes: Vec<LintScope>,
+    /// The scorecard's attributes: they apply to the whole compilation.
+    pub global_levels: Vec<(Code, Level)>,
+}
+
+impl Model {
+    /// The perspectives in level order, lowest first (declaration order breaks ties).
+    pub fn perspectives_by_level(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.perspectives.len()).collect();
+        order.sort_by_key(|&i| self.perspectives[i].level);
+        order
+    }
+
+    /// The level of an objective's perspective.
+    pub fn level_of(&self, objective: usize) -> i64 {
+        self.perspectives[self.objectives[objective].perspective].level
+    }
+
+    /// The ids of a kind, for did-you-mean.
+    pub fn ids_of(&self, kinds: &[Kind]) -> impl Iterator<Item = &str> {
+        self.symbols
+            .iter()
+            .filter(move |(_, s)| kinds.contains(&s.kind))
+            .map(|(k, _)| k.as_str())
+    }
+}
+
+impl Model {
+    /// The as-of period: the one given (`--as-of`), else the scorecard's `as_of`, else
+    /// the latest period that has any actual.
+    pub fn as_of(&self, given: Option<Period>) -> Option<Period> {
+        given
+            .or_else(|| self.scorecard.as_ref().and_then(|s| s.as_of))
+            .or_else(|| {
+                self.measures
+                    .iter()
+                    .filter_map(|m| m.props.actuals.last().map(|a| a.period))
+                    .max()
+            })
+    }
+}

@@ -1,0 +1,904 @@
+//! Resolution: merges the files of a compilation into one [`Model`] — the symbol table,
+//! perspectives assembled from their blocks, kpi inheritance, direction inference,
+//! actuals read from CSV files, map links — reporting what does not resolve.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::codes::{Code, Level};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::load::{FileSystem, Loaded, io_reason, join_display};
+use crate::model::*;
+use crate::period::Period;
+use crate::source::SourceFile;
+use crate::span::{Span, Spanned};
+use crate::syntax::ast::{self, Direction, Item, MeasureProp};
+use crate::syntax::number_value;
+
+/// The four classic perspectives: id, title, level.
+pub const PREDECLARED: [(&str, &str, i64); 4] = [
+    ("learning", "Learning & Growth", 1),
+    ("internal", "Internal Processes", 2),
+    ("customer", "Customer", 3),
+    ("financial", "Financial", 4),
+];
+
+/// A measure whose `from`, actuals and inheritance are resolved in the second pass.
+struct PendingMeasure<'a> {
+    index: usize,
+    ast: &'a ast::Measure,
+}
+
+struct Resolver<'a> {
+    model: Model,
+    diags: Vec<Diagnostic>,
+    fs: &'a dyn FileSystem,
+    /// Per perspective: every `level` written, with its span.
+    levels: Vec<Vec<(Span, f64)>>,
+    /// Ids declared by the bundled library that a user declaration replaced.
+    std_ids_taken: Vec<String>,
+}
+
+/// Resolves the loaded files into a model; CSV files are added to `loaded.sources`.
+pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        model: Model::default(),
+        diags: Vec::new(),
+        fs,
+        levels: Vec::new(),
+        std_ids_taken: Vec::new(),
+    };
+    for (id, title, level) in PREDECLARED {
+        let index = r.model.perspectives.len();
+        r.model.perspectives.push(Perspective {
+            id: id.to_string(),
+            title: title.to_string(),
+            level,
+            question: None,
+            doc: None,
+            predeclared: true,
+            objectives: Vec::new(),
+            span: None,
+        });
+        r.levels.push(Vec::new());
+        r.model.symbols.insert(id.to_string(), Symbol { kind: Kind::Perspective, index, span: None });
+    }
+
+    // User files first, so that a user declaration wins over the library's.
+    let files = &loaded.files;
+    let order: Vec<_> = files.iter().filter(|f| !f.is_std).chain(files.iter().filter(|f| f.is_std)).collect();
+    let mut measures = Vec::new();
+    let mut initiatives = Vec::new();
+    let mut maps = Vec::new();
+    for file in &order {
+        let Some(ast) = &file.ast else { continue };
+        for item in &ast.items {
+            r.declare_item(item, file.is_std, &mut measures, &mut initiatives, &mut maps);
+        }
+    }
+    r.check_levels();
+    let sources = &mut loaded.sources;
+    for m in measures {
+        r.resolve_measure(m, sources);
+    }
+    for (index, init) in initiatives {
+        r.resolve_initiative(index, init);
+    }
+    for map in maps {
+        r.resolve_map(map);
+    }
+    (r.model, r.diags)
+}
+
+impl<'a> Resolver<'a> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Adds an id to the symbol table; false if it is taken (reported, unless a user
+    /// declaration took a library id).
+    fn declare(&mut self, id: &ast::Ident, kind: Kind, index: usize, is_std: bool) -> bool {
+        if let Some(prev) = self.model.symbols.get(&id.name).copied() {
+            if is_std {
+                // Files of the library come last: a user id of the same name wins.
+                let user_owned = prev.span.is_some_and(|s| !self.is_std_span(s)) || prev.span.is_none();
+                if user_owned {
+                    self.std_ids_taken.push(id.name.clone());
+                    return false;
+                }
+            }
+            let mut d = Diagnostic::new(
+                Code::DuplicateId,
+                id.span,
+                format!("`{}` is declared twice", id.name),
+            )
+            .label(format!("`{}` declared again here", id.name));
+            match prev.span {
+                Some(s) => {
+                    d = d
+                        .with_label(s, format!("first declared here as {}", prev.kind.with_article()))
+                        .help("ids share one namespace across perspectives, objectives, measures, kpis and initiatives: rename one of them");
+                }
+                None => {
+                    d = d.help(format!(
+                        "`{}` is one of the four predeclared perspectives (learning, internal, customer, financial): choose another id",
+                        id.name
+                    ));
+                }
+            }
+            self.push(d);
+            return false;
+        }
+        self.model.symbols.insert(id.name.clone(), Symbol { kind, index, span: Some(id.span) });
+        true
+    }
+
+    fn is_std_span(&self, span: Span) -> bool {
+        self.model.kpis.iter().any(|k| k.is_std && k.id_span == span)
+    }
+
+    /// Records the lint attributes of a declaration.
+    fn scope(&mut self, attrs: &[ast::Attribute], span: Span, global: bool) {
+        let mut levels = Vec::new();
+        for attr in attrs {
+            for code in &attr.codes {
+                match Code::from_name(&code.name) {
+                    Some(c) if c.is_adjustable() => levels.push((c, attr.level)),
+                    Some(c) => self.push(
+                        Diagnostic::new(Code::UnknownLint, code.span, format!("the level of `{c}` cannot be changed"))
+                            .label("always an error")
+                            .help("a file that does not parse cannot be checked; fix the syntax error instead"),
+                    ),
+                    None => {
+                        let names = Code::ALL.iter().map(|c| c.name());
+                        let suggestion = did_you_mean(&code.name, names);
+                        let mut d = Diagnostic::new(Code::UnknownLint, code.span, format!("unknown check `{}`", code.name))
+                            .label("no check has this name");
+                        d = match suggestion {
+                            Some(s) => d
+                                .help(format!("did you mean `{s}`?"))
+                                .fix(code.span, s, format!("replace with `{s}`")),
+                            None => d.help("`bsc explain` lists every check"),
+                        };
+                        self.push(d);
+                    }
+                }
+            }
+        }
+        if global {
+            self.model.global_levels.extend(levels);
+        } else if !levels.is_empty() {
+            self.model.scopes.push(LintScope { span, levels });
+        }
+    }
+
+    /// Reports a second occurrence of a property that may be given once.
+    fn once(&mut self, seen: &mut BTreeMap<&'static str, Span>, key: &'static str, span: Span) -> bool {
+        if let Some(first) = seen.get(key) {
+            self.push(
+                Diagnostic::new(Code::DuplicateProperty, span, format!("`{key}` is given twice"))
+                    .label("given again here")
+                    .with_label(*first, "first given here")
+                    .help(format!("remove one of the two `{key}` lines")),
+            );
+            return false;
+        }
+        seen.insert(key, span);
+        true
+    }
+
+    fn declare_item(
+        &mut self,
+        item: &'a Item,
+        is_std: bool,
+        measures: &mut Vec<PendingMeasure<'a>>,
+        initiatives: &mut Vec<(usize, &'a ast::Initiative)>,
+        maps: &mut Vec<&'a ast::MapBlock>,
+    ) {
+        match item {
+            Item::Use(d) => self.scope(&d.attrs, d.span, false),
+            Item::Scorecard(d) => self.declare_scorecard(d),
+            Item::Perspective(d) => {
+                self.scope(&d.attrs, d.span, false);
+                self.declare_perspective(d, is_std, measures);
+            }
+            Item::Kpi(d) => {
+                self.scope(&d.attrs, d.span, false);
+                let index = self.model.kpis.len();
+                if self.declare(&d.node.id, Kind::Kpi, index, is_std) {
+                    let props = self.props(&d.node.props, None);
+                    self.model.kpis.push(Kpi {
+                        id: d.node.id.name.clone(),
+                        title: d.node.title.value.clone(),
+                        doc: d.doc.clone(),
+                        props,
+                        span: d.span,
+                        head: d.head,
+                        id_span: d.node.id.span,
+                        is_std,
+                    });
+                }
+            }
+            Item::Initiative(d) => {
+                self.scope(&d.attrs, d.span, false);
+                let index = self.model.initiatives.len();
+                if self.declare(&d.node.id, Kind::Initiative, index, is_std) {
+                    self.model.initiatives.push(Initiative {
+                        id: d.node.id.name.clone(),
+                        title: d.node.title.value.clone(),
+                        doc: d.doc.clone(),
+                        owner: None,
+                        budget: None,
+                        start: None,
+                        end: None,
+                        impact: None,
+                        feasibility: None,
+                        status: None,
+                        progress: None,
+                        supports: Vec::new(),
+                        span: d.span,
+                        head: d.head,
+                        id_span: d.node.id.span,
+                    });
+                    initiatives.push((index, &d.node));
+                }
+            }
+            Item::Map(d) => {
+                self.scope(&d.attrs, d.span, false);
+                maps.push(&d.node);
+            }
+        }
+    }
+
+    fn declare_scorecard(&mut self, d: &ast::Decl<ast::Scorecard>) {
+        if let Some(first) = self.model.scorecard.as_ref().and_then(|s| s.span) {
+            self.push(
+                Diagnostic::new(Code::DuplicateId, d.head, "a second `scorecard` declaration")
+                    .label("another scorecard here")
+                    .with_label(first, "the scorecard is declared here")
+                    .help("a compilation has at most one scorecard: merge the two, or keep one per root file"),
+            );
+            return;
+        }
+        self.scope(&d.attrs, d.span, true);
+        let mut sc = Scorecard {
+            title: d.node.title.value.clone(),
+            doc: d.doc.clone(),
+            green: 0.9,
+            amber: 0.6,
+            span: Some(d.head),
+            ..Scorecard::default()
+        };
+        let mut seen = BTreeMap::new();
+        for p in &d.node.props {
+            use ast::ScorecardProp as S;
+            let key = match &p.node {
+                S::Vision(_) => "vision",
+                S::Mission(_) => "mission",
+                S::Owner(_) => "owner",
+                S::Period(..) => "period",
+                S::AsOf(_) => "as_of",
+                S::Bands(_) => "bands",
+            };
+            if !self.once(&mut seen, key, p.span) {
+                continue;
+            }
+            match &p.node {
+                S::Vision(s) => sc.vision = Some(s.value.clone()),
+                S::Mission(s) => sc.mission = Some(s.value.clone()),
+                S::Owner(s) => sc.owner = Some(s.value.clone()),
+                S::AsOf(p) => sc.as_of = p.period,
+                S::Period(a, b) => {
+                    if let (Some(pa), Some(pb)) = (a.period, b.period) {
+                        if pb.end() < pa.start() {
+                            self.push(
+                                Diagnostic::new(Code::DateOrder, b.span, format!("the period ends ({pb}) before it starts ({pa})"))
+                                    .label("ends here")
+                                    .with_label(a.span, "starts here")
+                                    .help("write the period as `START .. END`"),
+                            );
+                        } else {
+                            sc.period = Some((pa, pb));
+                        }
+                    }
+                }
+                S::Bands(bands) => {
+                    let mut seen_band = BTreeMap::new();
+                    for b in bands {
+                        let key = if b.name.name == "green" { "green" } else { "amber" };
+                        if self.once(&mut seen_band, key, b.name.span.to(b.value.span)) {
+                            if key == "green" {
+                                sc.green = b.value.value / 100.0;
+                            } else {
+                                sc.amber = b.value.value / 100.0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.model.scorecard = Some(sc);
+    }
+
+    fn declare_perspective(&mut self, d: &'a ast::Decl<ast::Perspective>, is_std: bool, measures: &mut Vec<PendingMeasure<'a>>) {
+        let id = &d.node.id;
+        let index = match self.model.symbols.get(&id.name).copied() {
+            Some(Symbol { kind: Kind::Perspective, index, .. }) => index,
+            _ => {
+                let index = self.model.perspectives.len();
+                if !self.declare(id, Kind::Perspective, index, is_std) {
+                    return;
+                }
+                self.model.perspectives.push(Perspective {
+                    id: id.name.clone(),
+                    title: id.name.clone(),
+                    level: 0,
+                    question: None,
+                    doc: None,
+                    predeclared: false,
+                    objectives: Vec::new(),
+                    span: None,
+                });
+                self.levels.push(Vec::new());
+                index
+            }
+        };
+        {
+            let p = &mut self.model.perspectives[index];
+            if p.span.is_none() {
+                p.span = Some(d.head);
+            }
+            if let Some(t) = &d.node.title {
+                p.title = t.value.clone();
+            }
+            if p.doc.is_none() {
+                p.doc = d.doc.clone();
+            }
+        }
+        let mut seen = BTreeMap::new();
+        for item in &d.node.items {
+            match item {
+                ast::PerspectiveItem::Level(n) => self.levels[index].push((n.span, n.node.value)),
+                ast::PerspectiveItem::Question(q) => {
+                    if self.once(&mut seen, "question", q.span) {
+                        self.model.perspectives[index].question = Some(q.node.value.clone());
+                    }
+                }
+                ast::PerspectiveItem::Objective(o) => {
+                    self.scope(&o.attrs, o.span, false);
+                    self.declare_objective(o, index, is_std, measures);
+                }
+            }
+        }
+    }
+
+    fn declare_objective(&mut self, d: &'a ast::Decl<ast::Objective>, perspective: usize, is_std: bool, measures: &mut Vec<PendingMeasure<'a>>) {
+        let index = self.model.objectives.len();
+        if !self.declare(&d.node.id, Kind::Objective, index, is_std) {
+            return;
+        }
+        let mut o = Objective {
+            id: d.node.id.name.clone(),
+            title: d.node.title.value.clone(),
+            doc: d.doc.clone(),
+            perspective,
+            owner: None,
+            due: None,
+            weight: 1.0,
+            measures: Vec::new(),
+            span: d.span,
+            head: d.head,
+            id_span: d.node.id.span,
+        };
+        let mut seen = BTreeMap::new();
+        let mut pending = Vec::new();
+        for item in &d.node.items {
+            match item {
+                ast::ObjectiveItem::Owner(s) => {
+                    if self.once(&mut seen, "owner", s.span) {
+                        o.owner = Some(s.node.value.clone());
+                    }
+                }
+                ast::ObjectiveItem::Due(p) => {
+                    if self.once(&mut seen, "due", p.span) {
+                        o.due = p.node.period;
+                    }
+                }
+                ast::ObjectiveItem::Weight(w) => {
+                    if self.once(&mut seen, "weight", w.span) {
+                        self.no_percent(&w.node, "an objective's `weight`");
+                        o.weight = w.node.value;
+                    }
+                }
+                ast::ObjectiveItem::Measure(m) => pending.push(m),
+            }
+        }
+        self.model.objectives.push(o);
+        self.model.perspectives[perspective].objectives.push(index);
+        for m in pending {
+            self.scope(&m.attrs, m.span, false);
+            let mi = self.model.measures.len();
+            if self.declare(&m.node.id, Kind::Measure, mi, is_std) {
+                self.model.measures.push(Measure {
+                    id: m.node.id.name.clone(),
+                    title: m.node.title.value.clone(),
+                    doc: m.doc.clone(),
+                    objective: index,
+                    from: None,
+                    props: Props::default(),
+                    direction_inferred: false,
+                    span: m.span,
+                    head: m.head,
+                    id_span: m.node.id.span,
+                });
+                self.model.objectives[index].measures.push(mi);
+                measures.push(PendingMeasure { index: mi, ast: &m.node });
+            }
+        }
+    }
+
+    /// `level` once per perspective, and always for a new one.
+    fn check_levels(&mut self) {
+        for i in 0..self.model.perspectives.len() {
+            let levels = std::mem::take(&mut self.levels[i]);
+            let p = &self.model.perspectives[i];
+            let (id, predeclared, span) = (p.id.clone(), p.predeclared, p.span);
+            if let Some(&(first, _)) = levels.first() {
+                for &(again, _) in &levels[1..] {
+                    self.push(
+                        Diagnostic::new(Code::PerspectiveLevel, again, format!("`level` of perspective `{id}` is set twice"))
+                            .label("set again here")
+                            .with_label(first, "first set here")
+                            .help("give `level` in one block of the perspective only"),
+                    );
+                }
+                let (span, value) = levels[0];
+                if value.fract() != 0.0 {
+                    self.push(
+                        Diagnostic::new(Code::PerspectiveLevel, span, "`level` must be a whole number")
+                            .label("not a whole number")
+                            .help("levels order the perspectives: learning is 1, internal 2, customer 3, financial 4"),
+                    );
+                } else {
+                    self.model.perspectives[i].level = value as i64;
+                }
+            } else if !predeclared {
+                if let Some(span) = span {
+                    self.push(
+                        Diagnostic::new(Code::PerspectiveLevel, span, format!("perspective `{id}` has no `level`"))
+                            .label("a new perspective needs a level")
+                            .help("add `level N` to one of its blocks; higher is closer to outcomes (learning 1, internal 2, customer 3, financial 4)"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A `%` where none is valid.
+    fn no_percent(&mut self, n: &ast::Number, what: &str) {
+        if n.percent {
+            self.push(
+                Diagnostic::new(Code::UnitMismatch, n.span, format!("a `%` value is not valid for {what}"))
+                    .label("remove the `%`")
+                    .help("`%` is valid on a measure whose unit is \"%\", in `bands` and in an initiative's `progress`"),
+            );
+        }
+    }
+
+    /// The properties written in one measure or kpi block (no inheritance yet). CSV
+    /// actuals are read when `csv_base` is given: `(display dir, real dir)`.
+    fn props(&mut self, written: &[Spanned<MeasureProp>], csv: Option<(&mut crate::source::Sources, &str, Option<&Path>, Span)>) -> Props {
+        let mut p = Props::default();
+        let mut seen = BTreeMap::new();
+        let mut csv = csv;
+        for prop in written {
+            let key = prop.node.key();
+            if key != "target" && !self.once(&mut seen, key, prop.span) {
+                continue;
+            }
+            match &prop.node {
+                MeasureProp::Unit(s) => p.unit = Some(s.value.clone()),
+                MeasureProp::Direction(d) => p.direction = Some(d.node),
+                MeasureProp::Baseline(n, at) => {
+                    p.baseline = Some(Value { value: n.value, span: n.span });
+                    p.baseline_at = at.as_ref().and_then(|a| a.period);
+                }
+                MeasureProp::Target(n, by) => p.targets.push(Target {
+                    value: n.value,
+                    by: by.as_ref().and_then(|b| b.period),
+                    span: prop.span,
+                }),
+                MeasureProp::Threshold(n) => p.threshold = Some(Value { value: n.value, span: n.span }),
+                MeasureProp::Frequency(f) => p.frequency = Some(f.node),
+                MeasureProp::Indicator(i) => p.indicator = Some(i.node),
+                MeasureProp::Owner(s) => p.owner = Some(s.value.clone()),
+                MeasureProp::Source(s) => p.source = Some(s.value.clone()),
+                MeasureProp::Formula(s) => p.formula = Some(s.value.clone()),
+                MeasureProp::Weight(n) => {
+                    self.no_percent(n, "a measure's `weight`");
+                    p.weight = Some(n.value);
+                }
+                MeasureProp::ActualsTable(entries) => {
+                    for e in entries {
+                        if let Some(period) = e.period.period {
+                            p.actuals.push(Actual { period, value: e.value.value, span: e.span });
+                        }
+                    }
+                }
+                MeasureProp::ActualsFile(s) => {
+                    p.actuals_file = Some(s.value.clone());
+                    if let Some((sources, dir, real, _)) = csv.as_mut() {
+                        let rows = self.read_csv(sources, dir, *real, s, prop.span);
+                        p.actuals.extend(rows);
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// Reads `actuals "file.csv"`: header `period,value`, one row per period.
+    fn read_csv(&mut self, sources: &mut crate::source::Sources, dir: &str, real: Option<&Path>, file: &ast::Str, scope: Span) -> Vec<Actual> {
+        let name = join_display(dir, &file.value);
+        let Some(real) = real else {
+            self.push(
+                Diagnostic::new(Code::Data, file.span, "the bundled library cannot read CSV files")
+                    .label("no folder to read from"),
+            );
+            return Vec::new();
+        };
+        let path = real.join(&file.value);
+        let bytes = match self.fs.read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.push(
+                    Diagnostic::new(Code::Data, file.span, format!("cannot read `{name}`: {}", io_reason(&e)))
+                        .label("actuals file named here")
+                        .help("the path is relative to the folder of this .bsc file; the file needs a `period,value` header"),
+                );
+                return Vec::new();
+            }
+        };
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                self.push(
+                    Diagnostic::new(Code::Data, file.span, format!("`{name}` is not UTF-8 text"))
+                        .label("actuals file named here")
+                        .help("save the CSV file as UTF-8"),
+                );
+                return Vec::new();
+            }
+        };
+        let id = sources.add(SourceFile::new(name.clone(), Some(path), text));
+        let text = &sources.get(id).text;
+        let mut rows = Vec::new();
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut header_seen = false;
+        for rec in reader.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.byte() as usize);
+                    self.push(self.row_error(text, id, at, scope, format!("`{name}` is not valid CSV"), e.to_string()));
+                    break;
+                }
+            };
+            let start = rec.position().map_or(0, |p| p.byte() as usize);
+            let fields: Vec<&str> = rec.iter().map(str::trim).collect();
+            if fields.iter().all(|f| f.is_empty()) {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                if fields.len() != 2 || !fields[0].eq_ignore_ascii_case("period") || !fields[1].eq_ignore_ascii_case("value") {
+                    self.push(self.row_error(text, id, start, scope, format!("`{name}` needs the header `period,value`"), "this first row is not `period,value`".into()));
+                    return Vec::new();
+                }
+                continue;
+            }
+            if fields.len() != 2 {
+                let msg = format!("a row of `{name}` has {} fields", fields.len());
+                self.push(self.row_error(text, id, start, scope, msg, "expected two fields: period,value".into()));
+                continue;
+            }
+            let period = match Period::parse(fields[0]) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.push(self.row_error(text, id, start, scope, format!("bad period in `{name}`: {}", e.message), e.help));
+                    continue;
+                }
+            };
+            match number_value(fields[1]) {
+                Some((value, _)) => {
+                    let end = text[start..].find(['\n', '\r']).map_or(text.len(), |i| start + i);
+                    rows.push(Actual { period, value, span: Span::new(id, start, end) });
+                }
+                None => {
+                    let msg = format!("bad value in `{name}`: `{}` is not a number", fields[1]);
+                    self.push(self.row_error(text, id, start, scope, msg, "write the value as a number like 7.1, 1_200 or 12%".into()));
+                }
+            }
+        }
+        if !header_seen {
+            self.push(
+                Diagnostic::new(Code::Data, Span::new(id, 0, 0), format!("`{name}` is empty"))
+                    .label("no header")
+                    .with_label(file.span, "actuals file named here")
+                    .help("the file needs a `period,value` header")
+                    .scope(scope),
+            );
+        }
+        rows
+    }
+
+    fn row_error(&self, text: &str, file: crate::span::FileId, at: usize, scope: Span, message: String, label: String) -> Diagnostic {
+        let at = at.min(text.len());
+        let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        Diagnostic::new(Code::Data, Span::new(file, at, end), message)
+            .label(label)
+            .scope(scope)
+    }
+
+    fn resolve_measure(&mut self, pm: PendingMeasure<'a>, sources: &mut crate::source::Sources) {
+        let m = pm.ast;
+        let file = m.id.span.file;
+        let (dir, real) = {
+            let f = sources.get(file);
+            let dir = f.name.rfind('/').map_or(String::new(), |i| f.name[..i].to_string());
+            (dir, f.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf))
+        };
+        let mut own = self.props(&m.props, Some((sources, &dir, real.as_deref(), m.id.span)));
+        let mut from = None;
+        if let Some(k) = &m.from {
+            match self.model.symbols.get(&k.name).copied() {
+                Some(Symbol { kind: Kind::Kpi, index, .. }) => from = Some(index),
+                Some(sym) => self.push(
+                    Diagnostic::new(Code::WrongKind, k.span, format!("`{}` is {}, not a kpi template", k.name, sym.kind.with_article()))
+                        .label("`from` names a kpi template")
+                        .maybe_help(did_you_mean(&k.name, self.model.ids_of(&[Kind::Kpi])).map(|s| format!("did you mean the kpi `{s}`?"))),
+                ),
+                None => self.unknown_ref(k, &[Kind::Kpi], "kpi template"),
+            }
+        }
+        if let Some(ki) = from {
+            let base = &self.model.kpis[ki].props;
+            own = inherit(own, base);
+        }
+        // Actuals: one per period.
+        own.actuals.sort_by(|a, b| a.period.cmp(&b.period).then(a.span.cmp(&b.span)));
+        let mut dupes = Vec::new();
+        for w in own.actuals.windows(2) {
+            if w[0].period.end() == w[1].period.end() {
+                dupes.push((w[0], w[1]));
+            }
+        }
+        for (a, b) in dupes {
+            let (first, again) = if a.span < b.span { (a, b) } else { (b, a) };
+            let msg = if a.period == b.period {
+                format!("two actuals for `{}` in measure `{}`", a.period, m.id.name)
+            } else {
+                format!("`{}` and `{}` both end on {} in measure `{}`", first.period, again.period, a.period.end(), m.id.name)
+            };
+            self.push(
+                Diagnostic::new(Code::DuplicatePeriod, again.span, msg)
+                    .label("given again here")
+                    .with_label(first.span, "first given here")
+                    .help("keep one value per period")
+                    .scope(m.id.span),
+            );
+        }
+        own.actuals.dedup_by(|b, a| a.period.end() == b.period.end());
+        // Direction: written, inherited, or inferred from baseline → first target.
+        let mut inferred = false;
+        if own.direction.is_none() {
+            match (own.baseline, own.targets.first()) {
+                (Some(b), Some(t)) if b.value != t.value => {
+                    own.direction = Some(if t.value > b.value { Direction::Up } else { Direction::Down });
+                    inferred = true;
+                }
+                _ => {
+                    let why = match (own.baseline, own.targets.first()) {
+                        (Some(_), Some(_)) => "the baseline equals the first target",
+                        (None, _) => "there is no baseline to compare the target with",
+                        (_, None) => "there is no target to compare the baseline with",
+                    };
+                    self.push(
+                        Diagnostic::new(Code::Direction, m.id.span, format!("cannot tell whether more or less is better for `{}`", m.id.name))
+                            .label(format!("no `direction`, and {why}"))
+                            .help("add `direction up` (more is better) or `direction down` (less is better)"),
+                    );
+                }
+            }
+        }
+        // Time-phased targets: increasing dates.
+        let period_end = self.model.scorecard.as_ref().and_then(|s| s.period).map(|(_, e)| e.end());
+        let mut prev: Option<(chrono::NaiveDate, Span)> = None;
+        for t in &own.targets {
+            let due = t.by.map(|p| p.end()).or(period_end).unwrap_or(chrono::NaiveDate::MAX);
+            if let Some((pd, ps)) = prev {
+                if due <= pd {
+                    self.push(
+                        Diagnostic::new(Code::DateOrder, t.span, "time-phased targets must have increasing dates")
+                            .label("due no later than the target before it")
+                            .with_label(ps, "the earlier target")
+                            .help("order the targets by their `by` dates, each later than the one before"),
+                    );
+                }
+            }
+            prev = Some((due, t.span));
+        }
+        // `%` only on a measure whose unit is "%".
+        if own.unit.as_deref() != Some("%") {
+            let unit = own.unit.as_ref().map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
+            for prop in &m.props {
+                let spans: Vec<Span> = match &prop.node {
+                    MeasureProp::Baseline(n, _) | MeasureProp::Target(n, _) | MeasureProp::Threshold(n) if n.percent => vec![n.span],
+                    MeasureProp::ActualsTable(es) => es.iter().filter(|e| e.value.percent).map(|e| e.value.span).collect(),
+                    _ => vec![],
+                };
+                for s in spans {
+                    let help = if own.unit.is_none() {
+                        "add `unit \"%\"` to the measure, or drop the `%`"
+                    } else {
+                        "drop the `%`, or change the unit to \"%\""
+                    };
+                    self.push(
+                        Diagnostic::new(Code::UnitMismatch, s, format!("a `%` value on measure `{}`, which has {unit}", m.id.name))
+                            .label("a percentage")
+                            .help(help),
+                    );
+                }
+            }
+        }
+        let measure = &mut self.model.measures[pm.index];
+        measure.from = from;
+        measure.props = own;
+        measure.direction_inferred = inferred;
+    }
+
+    fn unknown_ref(&mut self, id: &ast::Ident, kinds: &[Kind], what: &str) {
+        let suggestion = did_you_mean(&id.name, self.model.ids_of(kinds)).map(str::to_string);
+        let mut d = Diagnostic::new(Code::UnknownRef, id.span, format!("unknown {what} `{}`", id.name))
+            .label(format!("no {what} has this id"));
+        d = match suggestion {
+            Some(s) => d.help(format!("did you mean `{s}`?")).fix(id.span, s.clone(), format!("replace with `{s}`")),
+            None => d.help(format!("declare the {what}, or check the spelling of the id")),
+        };
+        self.push(d);
+    }
+
+    fn resolve_initiative(&mut self, index: usize, ast: &ast::Initiative) {
+        use ast::InitiativeProp as I;
+        let mut seen = BTreeMap::new();
+        let mut start_span = None;
+        let mut end_span = None;
+        for p in &ast.props {
+            if !self.once(&mut seen, p.node.key(), p.span) {
+                continue;
+            }
+            match &p.node {
+                I::Owner(s) => self.model.initiatives[index].owner = Some(s.value.clone()),
+                I::Budget(n) => {
+                    self.no_percent(n, "a `budget`");
+                    self.model.initiatives[index].budget = Some(n.value);
+                }
+                I::Start(s) => {
+                    self.model.initiatives[index].start = s.period;
+                    start_span = Some(s.span);
+                }
+                I::End(e) => {
+                    self.model.initiatives[index].end = e.period;
+                    end_span = Some(e.span);
+                }
+                I::Impact(r) => self.model.initiatives[index].impact = Some(r.node),
+                I::Feasibility(r) => self.model.initiatives[index].feasibility = Some(r.node),
+                I::Status(s) => self.model.initiatives[index].status = Some(s.node),
+                I::Progress(n) => self.model.initiatives[index].progress = Some(n.value / 100.0),
+                I::Supports(ids) => {
+                    for id in ids {
+                        match self.model.symbols.get(&id.name).copied() {
+                            Some(Symbol { kind: Kind::Objective, index: i, .. }) => {
+                                self.model.initiatives[index].supports.push((Supported::Objective(i), id.span))
+                            }
+                            Some(Symbol { kind: Kind::Measure, index: i, .. }) => {
+                                self.model.initiatives[index].supports.push((Supported::Measure(i), id.span))
+                            }
+                            Some(sym) => self.push(
+                                Diagnostic::new(Code::WrongKind, id.span, format!("`{}` is {}; an initiative supports objectives and measures", id.name, sym.kind.with_article()))
+                                    .label(format!("{} here", sym.kind.with_article()))
+                                    .help("name the objective or measure this initiative moves"),
+                            ),
+                            None => self.unknown_ref(id, &[Kind::Objective, Kind::Measure], "objective or measure"),
+                        }
+                    }
+                }
+            }
+        }
+        let init = &self.model.initiatives[index];
+        if let (Some(st), Some(en), Some(ss), Some(es)) = (init.start, init.end, start_span, end_span) {
+            if en.end() < st.start() {
+                self.push(
+                    Diagnostic::new(Code::DateOrder, es, format!("initiative `{}` ends ({en}) before it starts ({st})", ast.id.name))
+                        .label("ends here")
+                        .with_label(ss, "starts here")
+                        .help("swap `start` and `end`, or correct one of them"),
+                );
+            }
+        }
+    }
+
+    fn resolve_map(&mut self, map: &ast::MapBlock) {
+        for chain in &map.chains {
+            let ends: Vec<Option<usize>> = chain.nodes.iter().map(|n| self.map_node(n)).collect();
+            for (i, pair) in ends.windows(2).enumerate() {
+                let (Some(from), Some(to)) = (pair[0], pair[1]) else { continue };
+                let span = chain.nodes[i].span.to(chain.nodes[i + 1].span);
+                let rationale = chain.rationale.as_ref().map(|r| r.value.clone());
+                match self.model.links.iter_mut().find(|l| l.from == from && l.to == to) {
+                    Some(existing) => {
+                        if existing.rationale.is_none() {
+                            existing.rationale = rationale;
+                        }
+                    }
+                    None => self.model.links.push(Link { from, to, rationale, span }),
+                }
+            }
+        }
+    }
+
+    /// An objective named in the map.
+    fn map_node(&mut self, id: &ast::Ident) -> Option<usize> {
+        match self.model.symbols.get(&id.name).copied() {
+            Some(Symbol { kind: Kind::Objective, index, .. }) => Some(index),
+            Some(sym) => {
+                let help = match sym.kind {
+                    Kind::Measure => {
+                        let o = &self.model.objectives[self.model.measures[sym.index].objective];
+                        format!("link the objective it measures, `{}`", o.id)
+                    }
+                    _ => "the strategy map links objectives".to_string(),
+                };
+                let mut d = Diagnostic::new(Code::WrongKind, id.span, format!("`{}` is {}, but the map links objectives", id.name, sym.kind.with_article()))
+                    .label(format!("{} here", sym.kind.with_article()))
+                    .help(help);
+                if sym.kind == Kind::Measure {
+                    let o = self.model.objectives[self.model.measures[sym.index].objective].id.clone();
+                    d = d.fix(id.span, o.clone(), format!("replace with `{o}`"));
+                }
+                self.push(d);
+                None
+            }
+            None => {
+                self.unknown_ref(id, &[Kind::Objective], "objective");
+                None
+            }
+        }
+    }
+}
+
+/// A measure's own properties over its template's: every property it does not set.
+fn inherit(own: Props, base: &Props) -> Props {
+    Props {
+        unit: own.unit.or_else(|| base.unit.clone()),
+        direction: own.direction.or(base.direction),
+        baseline: own.baseline.or(base.baseline),
+        baseline_at: if own.baseline.is_some() { own.baseline_at } else { base.baseline_at },
+        targets: if own.targets.is_empty() { base.targets.clone() } else { own.targets },
+        threshold: own.threshold.or(base.threshold),
+        frequency: own.frequency.or(base.frequency),
+        indicator: own.indicator.or(base.indicator),
+        owner: own.owner.or_else(|| base.owner.clone()),
+        source: own.source.or_else(|| base.source.clone()),
+        formula: own.formula.or_else(|| base.formula.clone()),
+        weight: own.weight.or(base.weight),
+        actuals: if own.actuals.is_empty() && own.actuals_file.is_none() { base.actuals.clone() } else { own.actuals },
+        actuals_file: own.actuals_file.or_else(|| base.actuals_file.clone()),
+    }
+}
+
+/// Levels of a code set by an attribute list, last one winning.
+pub fn level_in(levels: &[(Code, Level)], code: Code) -> Option<Level> {
+    levels.iter().rev().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}

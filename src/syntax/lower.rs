@@ -1,0 +1,506 @@
+//! Lowers pest pairs to the AST: resolves string escapes, scales numbers, validates
+//! periods (`invalid-period`) and attaches `///` doc comments.
+
+use pest::iterators::Pair;
+
+use crate::codes::{Code, Level};
+use crate::diag::Diagnostic;
+use crate::period::{Frequency, Period};
+use crate::span::{FileId, Span, Spanned};
+
+use super::ast::*;
+use super::parser::Rule;
+
+/// Lowering state for one file.
+pub struct Lower<'a> {
+    pub file: FileId,
+    pub text: &'a str,
+    pub comments: &'a [Comment],
+    pub diags: Vec<Diagnostic>,
+}
+
+type P<'i> = Pair<'i, Rule>;
+
+fn is_punct(rule: Rule) -> bool {
+    matches!(rule, Rule::lbrace | Rule::rbrace | Rule::arrow | Rule::dots | Rule::colon | Rule::EOI)
+        || format!("{rule:?}").starts_with("kw_")
+}
+
+/// The meaningful children of a pair (no punctuation, no keywords).
+fn kids<'i>(pair: &P<'i>) -> impl Iterator<Item = P<'i>> + use<'i> {
+    pair.clone().into_inner().filter(|p| !is_punct(p.as_rule()))
+}
+
+impl<'a> Lower<'a> {
+    fn span(&self, pair: &P<'_>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn err(&mut self, code: Code, span: Span, message: impl Into<String>, label: impl Into<String>, help: Option<String>) {
+        self.diags.push(Diagnostic::new(code, span, message).label(label).maybe_help(help));
+    }
+
+    /// The doc comment right before byte offset `start` (only whitespace between).
+    fn doc_before(&self, start: usize) -> Option<String> {
+        let idx = self.comments.partition_point(|c| (c.span.end as usize) <= start);
+        let mut lines = Vec::new();
+        let mut cursor = start;
+        for c in self.comments[..idx].iter().rev() {
+            let between = &self.text[c.span.end as usize..cursor];
+            if c.kind != CommentKind::Doc || !between.trim().is_empty() {
+                break;
+            }
+            let body = &self.text[c.span.range()][3..];
+            lines.push(body.strip_prefix(' ').unwrap_or(body).to_string());
+            cursor = c.span.start as usize;
+        }
+        if lines.is_empty() {
+            return None;
+        }
+        lines.reverse();
+        Some(lines.join("\n"))
+    }
+
+    /// Lowers the `file` pair.
+    pub fn file(&mut self, pair: P<'_>) -> Vec<Item> {
+        kids(&pair).filter_map(|p| self.top_item(p)).collect()
+    }
+
+    fn attrs_and_rest<'i>(&mut self, pair: &P<'i>) -> (Vec<Attribute>, Option<P<'i>>) {
+        let mut attrs = Vec::new();
+        let mut rest = None;
+        for p in kids(pair) {
+            if p.as_rule() == Rule::attribute {
+                attrs.push(self.attribute(p));
+            } else {
+                rest = Some(p);
+            }
+        }
+        (attrs, rest)
+    }
+
+    fn decl<T>(&mut self, outer: &P<'_>, attrs: Vec<Attribute>, head: Span, node: T) -> Decl<T> {
+        let span = self.span(outer);
+        Decl {
+            doc: self.doc_before(span.start as usize),
+            attrs,
+            span,
+            head,
+            node,
+        }
+    }
+
+    fn top_item(&mut self, pair: P<'_>) -> Option<Item> {
+        let (attrs, decl) = self.attrs_and_rest(&pair);
+        let decl = decl?;
+        let mut inner = decl.clone().into_inner();
+        let kw = inner.next().map(|k| self.span(&k))?;
+        let rule = decl.as_rule();
+        let node_span = |l: &Self, p: Option<P<'_>>| p.map_or(kw, |p| kw.to(l.span(&p)));
+        Some(match rule {
+            Rule::use_decl => {
+                let path = self.string(kids(&decl).next()?);
+                let head = kw.to(path.span);
+                Item::Use(self.decl(&pair, attrs, head, Use { path }))
+            }
+            Rule::scorecard => {
+                let mut ks = kids(&decl);
+                let title = self.string(ks.next()?);
+                let props = ks.filter_map(|p| self.scorecard_prop(p)).collect();
+                let head = kw.to(title.span);
+                Item::Scorecard(self.decl(&pair, attrs, head, Scorecard { title, props }))
+            }
+            Rule::perspective => {
+                let mut ks = kids(&decl).peekable();
+                let id = self.ident(ks.next()?);
+                let title = ks.next_if(|p| p.as_rule() == Rule::string).map(|p| self.string(p));
+                let items = ks.filter_map(|p| self.perspective_item(p)).collect();
+                let head = node_span(self, None).to(id.span);
+                Item::Perspective(self.decl(&pair, attrs, head, Perspective { id, title, items }))
+            }
+            Rule::kpi => {
+                let m = self.measure_body(&decl)?;
+                let head = kw.to(m.id.span);
+                Item::Kpi(self.decl(&pair, attrs, head, m))
+            }
+            Rule::initiative => {
+                let mut ks = kids(&decl);
+                let id = self.ident(ks.next()?);
+                let title = self.string(ks.next()?);
+                let props = ks.filter_map(|p| self.initiative_prop(p)).collect();
+                let head = kw.to(id.span);
+                Item::Initiative(self.decl(&pair, attrs, head, Initiative { id, title, props }))
+            }
+            Rule::map_block => {
+                let chains = kids(&decl).map(|p| self.chain(p)).collect();
+                Item::Map(self.decl(&pair, attrs, kw, MapBlock { chains }))
+            }
+            _ => return None,
+        })
+    }
+
+    fn attribute(&mut self, pair: P<'_>) -> Attribute {
+        let span = self.span(&pair);
+        let mut level = Level::Warning;
+        let mut codes = Vec::new();
+        for p in kids(&pair) {
+            match p.as_rule() {
+                Rule::attr_level => {
+                    level = match p.as_str() {
+                        "@allow" => Level::Allow,
+                        "@deny" => Level::Error,
+                        _ => Level::Warning,
+                    }
+                }
+                Rule::lint_name => codes.push(self.ident(p)),
+                _ => {}
+            }
+        }
+        Attribute { level, codes, span }
+    }
+
+    fn scorecard_prop(&mut self, pair: P<'_>) -> Option<Spanned<ScorecardProp>> {
+        let span = self.span(&pair);
+        let prop = kids(&pair).next()?;
+        let mut ks = kids(&prop);
+        let node = match prop.as_rule() {
+            Rule::vision => ScorecardProp::Vision(self.string(ks.next()?)),
+            Rule::mission => ScorecardProp::Mission(self.string(ks.next()?)),
+            Rule::owner => ScorecardProp::Owner(self.string(ks.next()?)),
+            Rule::as_of => ScorecardProp::AsOf(self.period(ks.next()?)),
+            Rule::period_range => {
+                let a = self.period(ks.next()?);
+                let b = self.period(ks.next()?);
+                ScorecardProp::Period(a, b)
+            }
+            Rule::bands => ScorecardProp::Bands(
+                ks.filter_map(|b| {
+                    let mut bk = kids(&b);
+                    let name = self.ident(bk.next()?);
+                    let value = self.number(bk.next()?);
+                    Some(Band { name, value })
+                })
+                .collect(),
+            ),
+            _ => return None,
+        };
+        Some(Spanned::new(node, span))
+    }
+
+    fn perspective_item(&mut self, pair: P<'_>) -> Option<PerspectiveItem> {
+        let span = self.span(&pair);
+        let (attrs, rest) = self.attrs_and_rest(&pair);
+        let p = rest?;
+        Some(match p.as_rule() {
+            Rule::objective => {
+                let mut ks = kids(&p);
+                let id = self.ident(ks.next()?);
+                let title = self.string(ks.next()?);
+                let items = ks.filter_map(|k| self.objective_item(k)).collect();
+                let head = self.span(&p.clone().into_inner().next()?).to(id.span);
+                PerspectiveItem::Objective(self.decl(&pair, attrs, head, Objective { id, title, items }))
+            }
+            Rule::level => PerspectiveItem::Level(Spanned::new(self.number(kids(&p).next()?), span)),
+            Rule::question => PerspectiveItem::Question(Spanned::new(self.string(kids(&p).next()?), span)),
+            _ => return None,
+        })
+    }
+
+    fn objective_item(&mut self, pair: P<'_>) -> Option<ObjectiveItem> {
+        let span = self.span(&pair);
+        let (attrs, rest) = self.attrs_and_rest(&pair);
+        let p = rest?;
+        Some(match p.as_rule() {
+            Rule::measure => {
+                let m = self.measure_body(&p)?;
+                let head = self.span(&p.clone().into_inner().next()?).to(m.id.span);
+                ObjectiveItem::Measure(self.decl(&pair, attrs, head, m))
+            }
+            Rule::owner => ObjectiveItem::Owner(Spanned::new(self.string(kids(&p).next()?), span)),
+            Rule::due => ObjectiveItem::Due(Spanned::new(self.period(kids(&p).next()?), span)),
+            Rule::weight => ObjectiveItem::Weight(Spanned::new(self.number(kids(&p).next()?), span)),
+            _ => return None,
+        })
+    }
+
+    /// The body shared by `measure` and `kpi`.
+    fn measure_body(&mut self, pair: &P<'_>) -> Option<Measure> {
+        let mut ks = kids(pair).peekable();
+        let id = self.ident(ks.next()?);
+        let title = self.string(ks.next()?);
+        let from = ks
+            .next_if(|p| p.as_rule() == Rule::from_kpi)
+            .and_then(|p| kids(&p).next())
+            .map(|p| self.ident(p));
+        let props = ks.filter_map(|p| self.measure_prop(p)).collect();
+        Some(Measure { id, title, from, props })
+    }
+
+    fn measure_prop(&mut self, pair: P<'_>) -> Option<Spanned<MeasureProp>> {
+        let span = self.span(&pair);
+        let prop = kids(&pair).next()?;
+        let mut ks = kids(&prop);
+        let node = match prop.as_rule() {
+            Rule::unit => MeasureProp::Unit(self.string(ks.next()?)),
+            Rule::direction => {
+                let v = ks.next()?;
+                let d = if v.as_str() == "up" { Direction::Up } else { Direction::Down };
+                MeasureProp::Direction(Spanned::new(d, self.span(&v)))
+            }
+            Rule::baseline | Rule::target => {
+                let n = self.number(ks.next()?);
+                let at = ks.next().map(|p| self.period(p));
+                if prop.as_rule() == Rule::baseline {
+                    MeasureProp::Baseline(n, at)
+                } else {
+                    MeasureProp::Target(n, at)
+                }
+            }
+            Rule::threshold => MeasureProp::Threshold(self.number(ks.next()?)),
+            Rule::frequency => {
+                let v = ks.next()?;
+                MeasureProp::Frequency(Spanned::new(Frequency::from_word(v.as_str())?, self.span(&v)))
+            }
+            Rule::indicator => {
+                let i = if prop.as_str() == "leading" { Indicator::Leading } else { Indicator::Lagging };
+                MeasureProp::Indicator(Spanned::new(i, span))
+            }
+            Rule::owner => MeasureProp::Owner(self.string(ks.next()?)),
+            Rule::source => MeasureProp::Source(self.string(ks.next()?)),
+            Rule::formula => MeasureProp::Formula(self.string(ks.next()?)),
+            Rule::weight => MeasureProp::Weight(self.number(ks.next()?)),
+            Rule::actuals => {
+                let v = ks.next()?;
+                if v.as_rule() == Rule::string {
+                    MeasureProp::ActualsFile(self.string(v))
+                } else {
+                    let entries = kids(&v)
+                        .filter_map(|a| {
+                            let sp = self.span(&a);
+                            let mut ak = kids(&a);
+                            let period = self.period(ak.next()?);
+                            let value = self.number(ak.next()?);
+                            Some(ActualEntry { period, value, span: sp })
+                        })
+                        .collect();
+                    MeasureProp::ActualsTable(entries)
+                }
+            }
+            _ => return None,
+        };
+        Some(Spanned::new(node, span))
+    }
+
+    fn initiative_prop(&mut self, pair: P<'_>) -> Option<Spanned<InitiativeProp>> {
+        let span = self.span(&pair);
+        let prop = kids(&pair).next()?;
+        let mut ks = kids(&prop);
+        let rating = |l: &Self, p: P<'_>| {
+            let r = match p.as_str() {
+                "low" => Rating::Low,
+                "medium" => Rating::Medium,
+                _ => Rating::High,
+            };
+            Spanned::new(r, l.span(&p))
+        };
+        let node = match prop.as_rule() {
+            Rule::owner => InitiativeProp::Owner(self.string(ks.next()?)),
+            Rule::budget => InitiativeProp::Budget(self.number(ks.next()?)),
+            Rule::start => InitiativeProp::Start(self.period(ks.next()?)),
+            Rule::end => InitiativeProp::End(self.period(ks.next()?)),
+            Rule::impact => InitiativeProp::Impact(rating(self, ks.next()?)),
+            Rule::feasibility => InitiativeProp::Feasibility(rating(self, ks.next()?)),
+            Rule::status => {
+                let v = ks.next()?;
+                let s = match v.as_str() {
+                    "planned" => InitiativeStatus::Planned,
+                    "active" => InitiativeStatus::Active,
+                    "done" => InitiativeStatus::Done,
+                    _ => InitiativeStatus::Stalled,
+                };
+                InitiativeProp::Status(Spanned::new(s, self.span(&v)))
+            }
+            Rule::progress => InitiativeProp::Progress(self.number(ks.next()?)),
+            Rule::supports => InitiativeProp::Supports(ks.map(|p| self.ident(p)).collect()),
+            _ => return None,
+        };
+        Some(Spanned::new(node, span))
+    }
+
+    fn chain(&mut self, pair: P<'_>) -> Chain {
+        let span = self.span(&pair);
+        let mut nodes = Vec::new();
+        let mut rationale = None;
+        for p in kids(&pair) {
+            match p.as_rule() {
+                Rule::ident => nodes.push(self.ident(p)),
+                Rule::string => rationale = Some(self.string(p)),
+                _ => {}
+            }
+        }
+        Chain { nodes, rationale, span }
+    }
+
+    fn ident(&mut self, pair: P<'_>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// A string literal: escapes resolved, bad escapes reported at their place.
+    fn string(&mut self, pair: P<'_>) -> Str {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let body = &raw[1..raw.len() - 1];
+        let base = span.start as usize + 1;
+        let mut value = String::with_capacity(body.len());
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                value.push(c);
+                continue;
+            }
+            let Some((_, e)) = chars.next() else { break };
+            match e {
+                '\\' => value.push('\\'),
+                '"' => value.push('"'),
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'u' => {
+                    let rest = &body[i + 2..];
+                    let close = rest.find('}');
+                    let hex = close.filter(|_| rest.starts_with('{')).map(|c| &rest[1..c]);
+                    let esc_end = base + i + 2 + close.map_or(0, |c| c + 1);
+                    let esc = Span::new(self.file, base + i, esc_end.max(base + i + 2));
+                    match hex {
+                        Some(h) if !h.is_empty() && h.len() <= 6 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
+                            let n = u32::from_str_radix(h, 16).unwrap_or(u32::MAX);
+                            match char::from_u32(n) {
+                                Some(ch) => value.push(ch),
+                                None => self.err(
+                                    Code::Syntax,
+                                    esc,
+                                    format!("`\\u{{{h}}}` is not a Unicode character"),
+                                    "not a Unicode scalar value",
+                                    Some("Unicode escapes run from `\\u{0}` to `\\u{10FFFF}`, without the surrogates D800–DFFF".into()),
+                                ),
+                            }
+                            for _ in 0..h.len() + 2 {
+                                chars.next();
+                            }
+                        }
+                        _ => self.err(
+                            Code::Syntax,
+                            esc,
+                            "malformed Unicode escape",
+                            "expected `\\u{HEX}` with 1 to 6 hex digits",
+                            Some("write a Unicode escape as `\\u{1F600}`".into()),
+                        ),
+                    }
+                }
+                other => {
+                    let esc = Span::new(self.file, base + i, base + i + 1 + other.len_utf8());
+                    self.err(
+                        Code::Syntax,
+                        esc,
+                        format!("unknown escape `\\{other}`"),
+                        "not an escape",
+                        Some("the escapes are `\\\\`, `\\\"`, `\\n`, `\\t` and `\\u{HEX}`".into()),
+                    );
+                }
+            }
+        }
+        Str { value, span }
+    }
+
+    /// A number literal; out-of-range values are reported and read as 0.
+    fn number(&mut self, pair: P<'_>) -> Number {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let percent = text.ends_with('%');
+        match number_value(text) {
+            Some((value, _)) => Number { value, percent, span },
+            None => {
+                self.err(
+                    Code::Syntax,
+                    span,
+                    "number out of range",
+                    "too large to be a value",
+                    Some("numbers must lie within ±1,000,000,000,000,000".into()),
+                );
+                Number { value: 0.0, percent, span }
+            }
+        }
+    }
+
+    /// A period literal, validated against the calendar.
+    fn period(&mut self, pair: P<'_>) -> PeriodLit {
+        let span = self.span(&pair);
+        match Period::parse(pair.as_str()) {
+            Ok(p) => PeriodLit { period: Some(p), span },
+            Err(e) => {
+                let bad = Span::new(self.file, span.start as usize + e.start, span.start as usize + e.end);
+                self.diags.push(
+                    Diagnostic::new(Code::InvalidPeriod, bad, e.message)
+                        .label("not on the calendar")
+                        .help(e.help),
+                );
+                PeriodLit { period: None, span }
+            }
+        }
+    }
+}
+
+/// The value of a number written as bsc writes numbers (`-1_000.5`, `150k`, `12%`):
+/// `(value, percent)`, or `None` if the text is not such a number or is out of range.
+pub fn number_value(text: &str) -> Option<(f64, bool)> {
+    let (t, percent) = match text.strip_suffix('%') {
+        Some(t) => (t, true),
+        None => (text, false),
+    };
+    let (t, scale) = match t.as_bytes().last()? {
+        b'k' => (&t[..t.len() - 1], 1e3),
+        b'M' => (&t[..t.len() - 1], 1e6),
+        b'B' => (&t[..t.len() - 1], 1e9),
+        _ => (t, 1.0),
+    };
+    let body = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits_ok = |d: &str| {
+        !d.is_empty()
+            && d.starts_with(|c: char| c.is_ascii_digit())
+            && d.ends_with(|c: char| c.is_ascii_digit())
+            && d.chars().all(|c| c.is_ascii_digit() || c == '_')
+            && !d.contains("__")
+    };
+    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
+        return None;
+    }
+    let clean: String = t.chars().filter(|&c| c != '_').collect();
+    let value = clean.parse::<f64>().ok()? * scale;
+    (value.is_finite() && value.abs() <= 1e15).then_some((value, percent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_value;
+
+    #[test]
+    fn reads_numbers_as_written() {
+        assert_eq!(number_value("1_000"), Some((1000.0, false)));
+        assert_eq!(number_value("150k"), Some((150_000.0, false)));
+        assert_eq!(number_value("2.5M"), Some((2_500_000.0, false)));
+        assert_eq!(number_value("1B"), Some((1e9, false)));
+        assert_eq!(number_value("-3.5"), Some((-3.5, false)));
+        assert_eq!(number_value("12.5%"), Some((12.5, true)));
+        assert_eq!(number_value(&"9".repeat(400)), None);
+        assert_eq!(number_value("1e9"), None);
+        assert_eq!(number_value("1__0"), None);
+        assert_eq!(number_value("abc"), None);
+    }
+}

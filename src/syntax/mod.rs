@@ -1,0 +1,84 @@
+//! Syntax: text → AST. Pest stays inside this module; later stages see only the AST
+//! and spans.
+
+pub mod ast;
+mod errors;
+mod lower;
+mod parser;
+pub mod scan;
+
+use pest::Parser;
+
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::span::{FileId, Span};
+
+pub use ast::File;
+pub use lower::number_value;
+
+/// Parses one file. Returns the AST when the text parses (possibly with diagnostics
+/// such as bad escapes or invalid periods) and every diagnostic found.
+pub fn parse(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
+    if let Some(d) = foreign_format(file, text) {
+        return (None, vec![d]);
+    }
+    let scanned = scan::scan(file, text);
+    if !scanned.errors.is_empty() {
+        return (None, scanned.errors);
+    }
+    match parser::BscParser::parse(parser::Rule::file, text) {
+        Err(e) => (None, vec![errors::syntax_error(file, text, &scanned.braces, &e)]),
+        Ok(mut pairs) => {
+            let mut lower = lower::Lower {
+                file,
+                text,
+                comments: &scanned.comments,
+                diags: Vec::new(),
+            };
+            let items = pairs.next().map(|p| lower.file(p)).unwrap_or_default();
+            let diags = lower.diags;
+            let ast = File {
+                items,
+                comments: scanned.comments,
+            };
+            (Some(ast), diags)
+        }
+    }
+}
+
+/// A BSC Designer project shares the `.bsc` extension: a zip archive or an XML file.
+fn foreign_format(file: FileId, text: &str) -> Option<Diagnostic> {
+    let what = if text.starts_with("PK\u{3}\u{4}") {
+        "a zip archive"
+    } else if text.starts_with("<?xml") {
+        "an XML document"
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::new(Code::Syntax, Span::new(file, 0, 0), format!("this file is {what}, not bsc text"))
+            .label(format!("{what} starts here"))
+            .help("a BSC Designer project also uses the .bsc extension; bsc reads scorecards written in the bsc language (see `bsc init`)"),
+    )
+}
+
+/// Decodes file bytes: skips a UTF-8 byte-order mark; text that is not UTF-8 becomes a
+/// `syntax` diagnostic at the first bad byte (the text is then kept up to that byte, so
+/// that the diagnostic can be shown in context).
+pub fn decode(file: FileId, bytes: &[u8]) -> (String, Option<Diagnostic>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"PK\x03\x04") {
+        return ("PK\u{3}\u{4}".to_string(), None);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let d = Diagnostic::new(Code::Syntax, Span::new(file, at, at), "invalid UTF-8 in the text")
+                .label(format!("byte 0x{:02X} is not valid UTF-8 here", bytes[at]))
+                .help("a .bsc file is UTF-8 text; re-save it as UTF-8");
+            (text, Some(d))
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! A linear pre-pass over the text, before pest runs: it collects comments (for doc
+//! attachment and the formatter) and braces (for "unclosed `{`" messages), and rejects
+//! what would make a recursive parser slow or deep — unclosed comments and strings,
+//! comments or blocks nested beyond any real scorecard, NUL bytes.
+
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::span::{FileId, Span};
+
+use super::ast::{Comment, CommentKind};
+
+/// Blocks nest at most four deep in valid bsc (perspective, objective, measure,
+/// actuals); anything past this is hostile input.
+pub const MAX_BRACE_DEPTH: usize = 64;
+/// Nested block comments deeper than this are rejected before the recursive rule runs.
+pub const MAX_COMMENT_DEPTH: usize = 64;
+
+/// What the pre-pass found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub comments: Vec<Comment>,
+    /// Byte offsets of `{` (true) and `}` (false) outside strings and comments.
+    pub braces: Vec<(usize, bool)>,
+    /// Problems that stop parsing.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Scans `text` (file `file`).
+pub fn scan(file: FileId, text: &str) -> Scan {
+    let b = text.as_bytes();
+    let mut out = Scan::default();
+    let sp = |s: usize, e: usize| Span::new(file, s, e);
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0 => {
+                out.errors.push(
+                    Diagnostic::new(Code::Syntax, sp(i, i + 1), "NUL byte in the text")
+                        .label("a NUL byte")
+                        .help("a .bsc file is UTF-8 text; remove the byte or re-save the file as text"),
+                );
+                return out;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None | Some(b'\n') | Some(b'\r') => {
+                            let end = i;
+                            out.errors.push(
+                                Diagnostic::new(Code::Syntax, sp(start, end), "unclosed string")
+                                    .label("this string is not closed before the end of the line")
+                                    .help("add the closing `\"`; a string cannot span lines, write `\\n` for a line break"),
+                            );
+                            break;
+                        }
+                        Some(b'\\') if !matches!(b.get(i + 1), None | Some(b'\n') | Some(b'\r')) => i += 2,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let start = i;
+                let kind = if b.get(i + 2) == Some(&b'/') && b.get(i + 3) != Some(&b'/') {
+                    CommentKind::Doc
+                } else {
+                    CommentKind::Line
+                };
+                while i < b.len() && b[i] != b'\n' {
+                    if b[i] == 0 {
+                        break;
+                    }
+                    i += 1;
+                }
+                let mut end = i;
+                if end > start && b[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                out.comments.push(Comment { kind, span: sp(start, end) });
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let start = i;
+                let mut nest = 0usize;
+                loop {
+                    if i >= b.len() {
+                        out.errors.push(
+                            Diagnostic::new(Code::Syntax, sp(start, start + 2), "unclosed block comment")
+                                .label("this comment is never closed")
+                                .help("close it with `*/` (block comments nest: each `/*` needs its own `*/`)"),
+                        );
+                        return out;
+                    }
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        nest += 1;
+                        if nest > MAX_COMMENT_DEPTH {
+                            out.errors.push(
+                                Diagnostic::new(Code::Syntax, sp(i, i + 2), "block comments nested too deep")
+                                    .label(format!("more than {MAX_COMMENT_DEPTH} comments open here"))
+                                    .help("close the inner comments, or use `//` line comments"),
+                            );
+                            return out;
+                        }
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        nest -= 1;
+                        i += 2;
+                        if nest == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                out.comments.push(Comment { kind: CommentKind::Block, span: sp(start, i) });
+                continue;
+            }
+            b'{' => {
+                depth += 1;
+                if depth > MAX_BRACE_DEPTH {
+                    out.errors.push(
+                        Diagnostic::new(Code::Syntax, sp(i, i + 1), "nesting too deep")
+                            .label(format!("more than {MAX_BRACE_DEPTH} blocks are open here"))
+                            .help("blocks nest at most four deep: perspective, objective, measure, actuals"),
+                    );
+                    return out;
+                }
+                out.braces.push((i, true));
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                out.braces.push((i, false));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The `{` still open at byte offset `at`, innermost last.
+pub fn open_braces_at(braces: &[(usize, bool)], at: usize) -> Vec<usize> {
+    let mut stack = Vec::new();
+    for &(pos, open) in braces.iter().take_while(|(p, _)| *p < at) {
+        if open {
+            stack.push(pos);
+        } else {
+            stack.pop();
+        }
+    }
+    stack
+}
+
+/// A `}` at or before `at` that closes nothing.
+pub fn unmatched_close(braces: &[(usize, bool)], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for &(pos, open) in braces.iter().take_while(|(p, _)| *p <= at) {
+        if open {
+            depth += 1;
+        } else if depth == 0 {
+            return Some(pos);
+        } else {
+            depth -= 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_comments_of_each_kind() {
+        let s = scan(FileId(0), "// a\n/// doc\r\n//// not doc\n/* x /* y */ z */ \"/* no */\"");
+        let kinds: Vec<_> = s.comments.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [CommentKind::Line, CommentKind::Doc, CommentKind::Line, CommentKind::Block]);
+        assert_eq!(s.comments[1].span.range(), 5..12);
+        assert!(s.errors.is_empty());
+    }
+
+    #[test]
+    fn rejects_deep_nesting_without_recursion() {
+        let s = scan(FileId(0), &"{".repeat(200_000));
+        assert_eq!(s.errors[0].message, "nesting too deep");
+        let s = scan(FileId(0), &"/*".repeat(200_000));
+        assert_eq!(s.errors[0].message, "block comments nested too deep");
+    }
+
+    #[test]
+    fn finds_open_braces() {
+        let s = scan(FileId(0), "a { b { } c {");
+        assert_eq!(open_braces_at(&s.braces, 13), vec![2, 12]);
+        assert_eq!(unmatched_close(&scan(FileId(0), "} {").braces, 5), Some(0));
+    }
+}
