@@ -115,7 +115,11 @@ impl Diagnostic {
 /// plausible typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
+    let len = name.chars().count();
     for cand in candidates {
+        if cand.len().abs_diff(len) > len / 2 + 2 {
+            continue;
+        }
         let score = strsim::jaro_winkler(&name.to_lowercase(), &cand.to_lowercase());
         if score >= 0.8 && best.is_none_or(|(b, c)| score > b || (score == b && cand < c)) {
             best = Some((score, cand));

@@ -202,6 +202,8 @@ pub struct Initiative {
     /// A fraction in [0, 1].
     pub progress: Option<f64>,
     pub supports: Vec<(Supported, Span)>,
+    /// How many ids `supports` names, resolved or not.
+    pub supports_written: usize,
     pub span: Span,
     pub head: Span,
     pub id_span: Span,

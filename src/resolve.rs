@@ -37,7 +37,15 @@ struct Resolver<'a> {
     levels: Vec<Vec<(Span, f64)>>,
     /// Ids declared by the bundled library that a user declaration replaced.
     std_ids_taken: Vec<String>,
+    /// Links by `(from, to)`, to keep the same edge once.
+    link_index: BTreeMap<(usize, usize), usize>,
+    /// How many unknown references were reported (suggestions stop after a few dozen:
+    /// a file with thousands of them gains nothing from more).
+    unknown_refs: usize,
 }
+
+/// Unknown references after which no more did-you-mean suggestions are computed.
+const MAX_SUGGESTIONS: usize = 32;
 
 /// Resolves the loaded files into a model; CSV files are added to `loaded.sources`.
 pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnostic>) {
@@ -47,6 +55,8 @@ pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnost
         fs,
         levels: Vec::new(),
         std_ids_taken: Vec::new(),
+        link_index: BTreeMap::new(),
+        unknown_refs: 0,
     };
     for (id, title, level) in PREDECLARED {
         let index = r.model.perspectives.len();
@@ -236,6 +246,7 @@ impl<'a> Resolver<'a> {
                         status: None,
                         progress: None,
                         supports: Vec::new(),
+                        supports_written: 0,
                         span: d.span,
                         head: d.head,
                         id_span: d.node.id.span,
@@ -759,7 +770,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn unknown_ref(&mut self, id: &ast::Ident, kinds: &[Kind], what: &str) {
-        let suggestion = did_you_mean(&id.name, self.model.ids_of(kinds)).map(str::to_string);
+        self.unknown_refs += 1;
+        let suggestion = if self.unknown_refs <= MAX_SUGGESTIONS {
+            did_you_mean(&id.name, self.model.ids_of(kinds)).map(str::to_string)
+        } else {
+            None
+        };
         let mut d = Diagnostic::new(Code::UnknownRef, id.span, format!("unknown {what} `{}`", id.name))
             .label(format!("no {what} has this id"));
         d = match suggestion {
@@ -797,6 +813,7 @@ impl<'a> Resolver<'a> {
                 I::Status(s) => self.model.initiatives[index].status = Some(s.node),
                 I::Progress(n) => self.model.initiatives[index].progress = Some(n.value / 100.0),
                 I::Supports(ids) => {
+                    self.model.initiatives[index].supports_written = ids.len();
                     for id in ids {
                         match self.model.symbols.get(&id.name).copied() {
                             Some(Symbol { kind: Kind::Objective, index: i, .. }) => {
@@ -836,13 +853,17 @@ impl<'a> Resolver<'a> {
                 let (Some(from), Some(to)) = (pair[0], pair[1]) else { continue };
                 let span = chain.nodes[i].span.to(chain.nodes[i + 1].span);
                 let rationale = chain.rationale.as_ref().map(|r| r.value.clone());
-                match self.model.links.iter_mut().find(|l| l.from == from && l.to == to) {
-                    Some(existing) => {
+                match self.link_index.get(&(from, to)) {
+                    Some(&i) => {
+                        let existing = &mut self.model.links[i];
                         if existing.rationale.is_none() {
                             existing.rationale = rationale;
                         }
                     }
-                    None => self.model.links.push(Link { from, to, rationale, span }),
+                    None => {
+                        self.link_index.insert((from, to), self.model.links.len());
+                        self.model.links.push(Link { from, to, rationale, span });
+                    }
                 }
             }
         }

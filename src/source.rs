@@ -18,6 +18,8 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Per line: whether it is pure ASCII (columns are then byte differences).
+    line_ascii: Vec<bool>,
 }
 
 impl SourceFile {
@@ -25,12 +27,21 @@ impl SourceFile {
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect::<Vec<usize>>();
+        let line_ascii = line_starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[start..end].is_ascii()
+            })
             .collect();
         SourceFile {
             name,
             path,
             text,
             line_starts,
+            line_ascii,
         }
     }
 
@@ -56,7 +67,12 @@ impl SourceFile {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
         let start = self.line_starts[line];
-        (line + 1, self.text[start..offset].chars().count() + 1)
+        let col = if self.line_ascii[line] {
+            offset - start
+        } else {
+            self.text[start..offset].chars().count()
+        };
+        (line + 1, col + 1)
     }
 
     /// 0-based line and UTF-16 column of a byte offset, as the LSP counts them.
@@ -64,7 +80,11 @@ impl SourceFile {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
         let start = self.line_starts[line];
-        let col: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
+        let col: usize = if self.line_ascii[line] {
+            offset - start
+        } else {
+            self.text[start..offset].chars().map(char::len_utf16).sum()
+        };
         (line as u32, col as u32)
     }
 

@@ -44,7 +44,7 @@ pub fn check(model: &Model, root: FileId, out: &mut Vec<Diagnostic>) {
         );
     }
     for i in &model.initiatives {
-        if i.supports.is_empty() {
+        if i.supports_written == 0 {
             out.push(
                 Diagnostic::new(Code::UnalignedInitiative, i.id_span, format!("initiative `{}` supports nothing", i.id))
                     .label("not aligned with any objective")

@@ -87,7 +87,7 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
 
 /// The words before the `{` at `open`: `perspective financial`, `measure downtime`, `actuals`.
 fn block_name(text: &str, open: usize) -> String {
-    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..open].rfind(['\n', '{', '}']).map_or(0, |i| i + 1);
     let head = text[line_start..open].trim();
     let mut words = head.split_whitespace().filter(|w| !w.starts_with('@'));
     match words.next() {
@@ -142,14 +142,18 @@ pub fn syntax_error(file: FileId, text: &str, braces: &[(usize, bool)], err: &Er
         }
         keywords.extend_from_slice(kws);
     }
+    // `}` is always possible inside a block: name it only when nothing else is.
+    if expected.len() > 1 {
+        expected.retain(|e| e != "`}`");
+    }
     if expected.is_empty() {
         expected.push("something else".into());
     }
     let mut message = format!("expected {}, found {found}", join_or(&expected));
-    let mut label = format!("unexpected {found}");
-    if let Some(&opener) = open.last() {
-        label = format!("{label} in `{}`", block_name(text, opener));
-    }
+    let label = match open.last() {
+        Some(&opener) => format!("not valid here in `{}`", block_name(text, opener)),
+        None => "not valid at the top level".to_string(),
+    };
     let mut help = None;
     let word = found.trim_matches('`');
     if !keywords.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
