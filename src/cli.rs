@@ -2,7 +2,7 @@
 //! returns an [`ExitStatus`]; nothing here exits the process.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
@@ -10,6 +10,7 @@ use crate::codes::{Code, Level};
 use crate::diag::did_you_mean;
 use crate::emit::{self, Report};
 use crate::lint::LintOptions;
+use crate::period::Period;
 use crate::{Compilation, Error, compile_path};
 
 /// How `bsc` ended.
@@ -24,7 +25,12 @@ pub enum ExitStatus {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "bsc", version, about = "A compiler for Balanced Scorecards kept as text", max_term_width = 100)]
+#[command(
+    name = "bsc",
+    version,
+    about = "A compiler for Balanced Scorecards kept as text",
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,6 +40,10 @@ struct Cli {
 enum Command {
     /// Check scorecards and report what is wrong or weak.
     Check(CheckArgs),
+    /// Score a scorecard and write the HTML report (or JSON).
+    Build(BuildArgs),
+    /// Rebuild on every save; with --serve, reload the browser too.
+    Watch(WatchArgs),
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// The code, e.g. `unknown-ref`.
@@ -70,6 +80,58 @@ struct LintArgs {
     allow: Vec<String>,
 }
 
+#[derive(clap::Args, Debug)]
+struct BuildArgs {
+    /// The root `.bsc` file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Where to write; `-` for stdout. Default: `STEM.html` (or `STEM.json`) beside FILE.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = OutFormat::Html)]
+    format: OutFormat,
+    /// Score as of this period (e.g. 2025-06) instead of `as_of` or the latest actual.
+    #[arg(long, value_name = "PERIOD")]
+    as_of: Option<String>,
+    #[command(flatten)]
+    lints: LintArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct WatchArgs {
+    /// The root `.bsc` file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Where to write. Default: `STEM.html` (or `STEM.json`) beside FILE.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = OutFormat::Html)]
+    format: OutFormat,
+    /// Score as of this period instead of `as_of` or the latest actual.
+    #[arg(long, value_name = "PERIOD")]
+    as_of: Option<String>,
+    /// Serve the report on 127.0.0.1 and reload the page after every build.
+    #[arg(long)]
+    serve: bool,
+    /// The port to serve on (the next free one if it is taken).
+    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_PORT, requires = "serve")]
+    port: u16,
+    /// Open the served page in the default browser.
+    #[arg(long, requires = "serve")]
+    open: bool,
+    #[command(flatten)]
+    lints: LintArgs,
+}
+
+/// The output of `build`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Html,
+    Json,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
@@ -84,7 +146,11 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitStatus::Failure } else { ExitStatus::Ok };
+            return if e.use_stderr() {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Ok
+            };
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
@@ -97,6 +163,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
     let sub = matches.subcommand().map(|(_, m)| m);
     let result = match cli.command {
         Command::Check(args) => lint_options(&args.lints, sub).and_then(|l| check(&args, &l)),
+        Command::Build(args) => lint_options(&args.lints, sub).and_then(|l| build(&args, &l)),
+        Command::Watch(args) => lint_options(&args.lints, sub).and_then(|l| watch(args, l)),
         Command::Explain { code } => explain(code.as_deref()),
     };
     match result {
@@ -115,8 +183,15 @@ fn lint_options(args: &LintArgs, matches: Option<&ArgMatches>) -> Result<LintOpt
         levels: Vec::new(),
     };
     let mut flagged: Vec<(usize, &str, Level)> = Vec::new();
-    for (id, level, values) in [("deny", Level::Error, &args.deny), ("warn", Level::Warning, &args.warn), ("allow", Level::Allow, &args.allow)] {
-        let indices: Vec<usize> = matches.and_then(|m| m.indices_of(id)).map(|i| i.collect()).unwrap_or_default();
+    for (id, level, values) in [
+        ("deny", Level::Error, &args.deny),
+        ("warn", Level::Warning, &args.warn),
+        ("allow", Level::Allow, &args.allow),
+    ] {
+        let indices: Vec<usize> = matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default();
         for (i, v) in values.iter().enumerate() {
             flagged.push((indices.get(i).copied().unwrap_or(i), v, level));
         }
@@ -129,12 +204,18 @@ fn lint_options(args: &LintArgs, matches: Option<&ArgMatches>) -> Result<LintOpt
         }
         match Code::from_name(name) {
             Some(code) if code.is_adjustable() => opts.levels.push((code, level)),
-            Some(code) => return Err(Error::Usage(format!("the level of `{code}` cannot be changed"))),
+            Some(code) => {
+                return Err(Error::Usage(format!(
+                    "the level of `{code}` cannot be changed"
+                )));
+            }
             None => {
                 let hint = did_you_mean(name, Code::ALL.iter().map(|c| c.name()))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
-                return Err(Error::Usage(format!("unknown check `{name}`{hint}; `bsc explain` lists every check")));
+                return Err(Error::Usage(format!(
+                    "unknown check `{name}`{hint}; `bsc explain` lists every check"
+                )));
             }
         }
     }
@@ -184,8 +265,91 @@ fn write_stdout(s: &str) -> Result<(), Error> {
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::Write { path: "stdout".into(), reason: e.to_string() }),
+        Err(e) => Err(Error::Write {
+            path: "stdout".into(),
+            reason: e.to_string(),
+        }),
     }
+}
+
+/// Parses `--as-of`.
+fn parse_as_of(text: Option<&str>) -> Result<Option<Period>, Error> {
+    text.map(|t| {
+        Period::parse(t.trim())
+            .map_err(|e| Error::Usage(format!("--as-of `{t}`: {}; {}", e.message, e.help)))
+    })
+    .transpose()
+}
+
+/// The default output path: `STEM.html` or `STEM.json` beside the input.
+pub fn default_output(input: &Path, format: OutFormat) -> PathBuf {
+    input.with_extension(match format {
+        OutFormat::Html => "html",
+        OutFormat::Json => "json",
+    })
+}
+
+fn build(args: &BuildArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
+    let as_of = parse_as_of(args.as_of.as_deref())?;
+    let c = compile_path(&args.file, lints)?;
+    let compilations = [c];
+    let report = Report::new(&compilations);
+    if !report.items.is_empty() {
+        eprint!("{}", emit::human::render(&report, use_color()));
+    }
+    if report.errors() > 0 {
+        eprintln!(
+            "error: not written: fix the errors above (the last good output is left in place)"
+        );
+        return Ok(ExitStatus::Errors);
+    }
+    let c = &compilations[0];
+    let scores = crate::score::score(&c.model, as_of);
+    let text = match args.format {
+        OutFormat::Json => emit::model_json::render(c, &scores),
+        OutFormat::Html => emit::html::render(c, &scores, &emit::html::Options::default())?,
+    };
+    match args.output.as_deref() {
+        Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
+        out => {
+            let path = out.map_or_else(
+                || default_output(&args.file, args.format),
+                Path::to_path_buf,
+            );
+            emit::write_atomic(&path, text.as_bytes())?;
+            let score = scores.scorecard.score.map_or("no score".to_string(), |s| {
+                format!("score {:.0}%", s * 100.0)
+            });
+            eprintln!(
+                "wrote {} ({score}, {})",
+                path.display(),
+                scores.scorecard.status.as_str()
+            );
+        }
+    }
+    Ok(ExitStatus::Ok)
+}
+
+fn watch(args: WatchArgs, lints: LintOptions) -> Result<ExitStatus, Error> {
+    if args.output.as_deref().is_some_and(|o| o.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "`watch` writes a file: give `-o FILE`, not `-o -`".into(),
+        ));
+    }
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.file, args.format));
+    crate::watch::watch(crate::watch::WatchOptions {
+        as_of: parse_as_of(args.as_of.as_deref())?,
+        file: args.file,
+        output,
+        format: args.format,
+        lints,
+        serve: args.serve.then_some(args.port),
+        open: args.open,
+        color: use_color(),
+    })
 }
 
 fn explain(code: Option<&str>) -> Result<ExitStatus, Error> {
@@ -193,7 +357,12 @@ fn explain(code: Option<&str>) -> Result<ExitStatus, Error> {
         None => {
             let mut s = String::from("Every check bsc runs (`bsc explain CODE` for details):\n\n");
             for c in Code::ALL {
-                s.push_str(&format!("  {:<22} {:<8} {}\n", c.name(), c.default_level().as_str(), c.summary()));
+                s.push_str(&format!(
+                    "  {:<22} {:<8} {}\n",
+                    c.name(),
+                    c.default_level().as_str(),
+                    c.summary()
+                ));
             }
             write_stdout(&s)?;
             Ok(ExitStatus::Ok)
@@ -208,7 +377,10 @@ fn explain(code: Option<&str>) -> Result<ExitStatus, Error> {
                     .map(|s| format!("did you mean `{s}`?\n"))
                     .unwrap_or_default();
                 let known: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
-                eprintln!("error: unknown code `{name}`\n{hint}the codes are: {}", known.join(", "));
+                eprintln!(
+                    "error: unknown code `{name}`\n{hint}the codes are: {}",
+                    known.join(", ")
+                );
                 Ok(ExitStatus::Failure)
             }
         },

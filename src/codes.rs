@@ -138,7 +138,10 @@ mod tests {
                 text.starts_with(&format!("# `{}`", code.name())),
                 "{code}: explain text must start with its heading"
             );
-            assert!(text.contains("```bsc"), "{code}: explain text needs an example");
+            assert!(
+                text.contains("```bsc"),
+                "{code}: explain text needs an example"
+            );
         }
     }
 

@@ -92,7 +92,12 @@ impl Diagnostic {
     }
 
     /// Attaches a machine-applicable fix.
-    pub fn fix(mut self, span: Span, replacement: impl Into<String>, title: impl Into<String>) -> Self {
+    pub fn fix(
+        mut self,
+        span: Span,
+        replacement: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
         self.fix = Some(Fix {
             span,
             replacement: replacement.into(),
@@ -113,7 +118,10 @@ impl Diagnostic {
 
 /// The closest candidate to `name` by edit distance, if it is close enough to be a
 /// plausible typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     let len = name.chars().count();
     for cand in candidates {
@@ -144,7 +152,10 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         let ids = ["customer_loyalty", "restore_margin", "less_downtime"];
-        assert_eq!(did_you_mean("customer_loyality", ids), Some("customer_loyalty"));
+        assert_eq!(
+            did_you_mean("customer_loyality", ids),
+            Some("customer_loyalty")
+        );
         assert_eq!(did_you_mean("xyz", ids), None);
     }
 

@@ -10,14 +10,19 @@ pub mod codes;
 pub mod diag;
 pub mod emit;
 pub mod graph;
+pub mod layout;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod num;
 pub mod period;
 pub mod resolve;
+pub mod score;
+pub mod serve;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -47,29 +52,50 @@ pub struct Compilation {
     pub files: Vec<LoadedFile>,
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// Imports that could not be read.
+    pub missing: Vec<PathBuf>,
 }
 
 impl Compilation {
     /// Number of diagnostics at error level.
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.level == Level::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count()
     }
 
     /// Number of diagnostics at warning level.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.level == Level::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Warning)
+            .count()
     }
 
-    /// The paths of every file read from disk (`.bsc` and CSV), for `watch`.
+    /// The paths of every file read from disk (`.bsc` and CSV) and of every import
+    /// that could not be read, for `watch`.
     pub fn read_paths(&self) -> Vec<PathBuf> {
-        self.sources.iter().filter_map(|(_, f)| f.path.clone()).collect()
+        let mut v: Vec<PathBuf> = self
+            .sources
+            .iter()
+            .filter_map(|(_, f)| f.path.clone())
+            .collect();
+        v.extend(self.missing.iter().cloned());
+        v
     }
 }
 
 /// Compiles the file at `path` (shown as given).
 pub fn compile_path(path: &Path, lints: &LintOptions) -> Result<Compilation, Error> {
     let bytes = read_input(path)?;
-    Ok(compile_bytes(&Disk, &path.to_string_lossy(), path, &bytes, lints))
+    Ok(compile_bytes(
+        &Disk,
+        &path.to_string_lossy(),
+        path,
+        &bytes,
+        lints,
+    ))
 }
 
 /// Reads an input file named on the command line.
@@ -81,7 +107,13 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
 }
 
 /// Compiles `bytes` as the root file `name` at `path`, reading imports through `fs`.
-pub fn compile_bytes(fs: &dyn FileSystem, name: &str, path: &Path, bytes: &[u8], lints: &LintOptions) -> Compilation {
+pub fn compile_bytes(
+    fs: &dyn FileSystem,
+    name: &str,
+    path: &Path,
+    bytes: &[u8],
+    lints: &LintOptions,
+) -> Compilation {
     let name = name.replace('\\', "/");
     let mut loaded = load::load(fs, &name, path, bytes);
     let root = loaded.files[0].id;
@@ -99,5 +131,6 @@ pub fn compile_bytes(fs: &dyn FileSystem, name: &str, path: &Path, bytes: &[u8],
         files: loaded.files,
         model,
         diagnostics,
+        missing: loaded.missing,
     }
 }

@@ -21,7 +21,12 @@ pub struct LintOptions {
 
 /// Sets every diagnostic's level, drops the allowed ones, and sorts them by file,
 /// line and column (duplicates removed).
-pub fn apply_levels(diags: Vec<Diagnostic>, model: &Model, opts: &LintOptions, sources: &Sources) -> Vec<Diagnostic> {
+pub fn apply_levels(
+    diags: Vec<Diagnostic>,
+    model: &Model,
+    opts: &LintOptions,
+    sources: &Sources,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = diags
         .into_iter()
         .filter_map(|mut d| {
@@ -37,7 +42,15 @@ pub fn apply_levels(diags: Vec<Diagnostic>, model: &Model, opts: &LintOptions, s
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>, sources: &Sources) {
     diags.sort_by_cached_key(|d| {
         let loc = sources.location(d.span);
-        (loc.file, loc.line, loc.column, d.code, d.message.clone(), loc.end_line, loc.end_column)
+        (
+            loc.file,
+            loc.line,
+            loc.column,
+            d.code,
+            d.message.clone(),
+            loc.end_line,
+            loc.end_column,
+        )
     });
     diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
 }
@@ -46,7 +59,11 @@ fn level_of(d: &Diagnostic, model: &Model, opts: &LintOptions) -> Level {
     if !d.code.is_adjustable() {
         return d.code.default_level();
     }
-    let mut scopes: Vec<_> = model.scopes.iter().filter(|s| s.span.contains(d.scope)).collect();
+    let mut scopes: Vec<_> = model
+        .scopes
+        .iter()
+        .filter(|s| s.span.contains(d.scope))
+        .collect();
     scopes.sort_by_key(|s| s.span.len());
     let level = scopes
         .iter()

@@ -30,6 +30,24 @@ impl FileSystem for Disk {
     }
 }
 
+/// Files held in memory (tests, an editor's unsaved buffers), with the disk behind.
+#[derive(Debug, Default)]
+pub struct MemFs {
+    pub files: BTreeMap<PathBuf, Vec<u8>>,
+    /// Read what is not in memory from the disk.
+    pub fallback_to_disk: bool,
+}
+
+impl FileSystem for MemFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self.files.get(path) {
+            Some(b) => Ok(b.clone()),
+            None if self.fallback_to_disk => std::fs::read(path),
+            None => Err(io::Error::new(io::ErrorKind::NotFound, "not in memory")),
+        }
+    }
+}
+
 /// One file of the compilation with its syntax tree (`None` if it did not parse).
 #[derive(Debug)]
 pub struct LoadedFile {
@@ -44,12 +62,18 @@ pub struct Loaded {
     pub sources: Sources,
     pub files: Vec<LoadedFile>,
     pub diags: Vec<Diagnostic>,
+    /// Imports that could not be read: `watch` waits for them to appear.
+    pub missing: Vec<PathBuf>,
 }
 
 /// Joins and normalizes a display path lexically, with `/` separators.
 pub fn join_display(base_dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    let joined = if base_dir.is_empty() { rel.to_string() } else { format!("{base_dir}/{rel}") };
+    let joined = if base_dir.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{base_dir}/{rel}")
+    };
     let absolute = joined.starts_with('/');
     for part in joined.split(['/', '\\']) {
         match part {
@@ -104,7 +128,13 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
     let mut out = Loaded::default();
     let mut seen: BTreeMap<String, FileId> = BTreeMap::new();
     let root_key = key_of(root_path);
-    let root = add_file(&mut out, root_name.to_string(), Some(root_path.to_path_buf()), root_bytes, false);
+    let root = add_file(
+        &mut out,
+        root_name.to_string(),
+        Some(root_path.to_path_buf()),
+        root_bytes,
+        false,
+    );
     seen.insert(root_key.clone(), root);
     let mut stack = vec![frame(&out, root, root_key)];
 
@@ -126,11 +156,18 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
             match STD.iter().position(|(n, _)| *n == rel) {
                 Some(i) => (Target::Std(i), rel.clone()),
                 None => {
-                    let known: Vec<String> = STD.iter().map(|(n, _)| format!("`{}`", n.trim_end_matches(".bsc"))).collect();
+                    let known: Vec<String> = STD
+                        .iter()
+                        .map(|(n, _)| format!("`{}`", n.trim_end_matches(".bsc")))
+                        .collect();
                     out.diags.push(
-                        Diagnostic::new(Code::Import, use_path.span, format!("the bundled library has no `{}`", use_path.value))
-                            .label("no such module")
-                            .help(format!("the bundled library has {}", known.join(", "))),
+                        Diagnostic::new(
+                            Code::Import,
+                            use_path.span,
+                            format!("the bundled library has no `{}`", use_path.value),
+                        )
+                        .label("no such module")
+                        .help(format!("the bundled library has {}", known.join(", "))),
                     );
                     continue;
                 }
@@ -143,16 +180,28 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
                 None => continue,
             }
         } else {
-            let base = out.sources.get(importer).path.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+            let base = out
+                .sources
+                .get(importer)
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new(""));
             let path = normalize(&base.join(&rel));
-            (Target::File(path), join_display(display_dir(&importer_name), &rel))
+            (
+                Target::File(path),
+                join_display(display_dir(&importer_name), &rel),
+            )
         };
         let key = match &target {
             Target::Std(i) => STD[*i].0.to_string(),
             Target::File(p) => key_of(p),
         };
         if let Some(pos) = stack.iter().position(|f| f.key == key) {
-            let mut chain: Vec<String> = stack[pos..].iter().map(|f| out.sources.get(f.file).name.clone()).collect();
+            let mut chain: Vec<String> = stack[pos..]
+                .iter()
+                .map(|f| out.sources.get(f.file).name.clone())
+                .collect();
             chain.push(name.clone());
             out.diags.push(
                 Diagnostic::new(Code::Import, use_path.span, format!("import cycle: {}", chain.join(" -> ")))
@@ -169,6 +218,7 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
             Target::File(path) => match fs.read(&path) {
                 Ok(bytes) => add_file(&mut out, name, Some(path), &bytes, false),
                 Err(e) => {
+                    out.missing.push(path.clone());
                     let why = io_reason(&e);
                     out.diags.push(
                         Diagnostic::new(Code::Import, use_path.span, format!("cannot read `{name}`: {why}"))
@@ -204,7 +254,13 @@ fn key_of(path: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-fn add_file(out: &mut Loaded, name: String, path: Option<PathBuf>, bytes: &[u8], is_std: bool) -> FileId {
+fn add_file(
+    out: &mut Loaded,
+    name: String,
+    path: Option<PathBuf>,
+    bytes: &[u8],
+    is_std: bool,
+) -> FileId {
     let id = out.sources.next_id();
     let (text, bad) = syntax::decode(id, bytes);
     let id = out.sources.add(SourceFile::new(name, path, text));
@@ -239,7 +295,12 @@ fn frame(out: &Loaded, file: FileId, key: String) -> Frame {
                 .collect()
         })
         .unwrap_or_default();
-    Frame { file, key, uses, next: 0 }
+    Frame {
+        file,
+        key,
+        uses,
+        next: 0,
+    }
 }
 
 /// A span at the very start of a file, for diagnostics about the file as a whole.

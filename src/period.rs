@@ -70,8 +70,18 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Period {
@@ -83,32 +93,71 @@ impl Period {
             message,
             help: help.to_string(),
         };
-        let shape = || err(0, text.len(), format!("`{text}` is not a period"), "periods look like 2025, 2025-H1, 2025-Q3, 2025-07, 2025-W14 or 2025-07-31");
+        let shape = || {
+            err(
+                0,
+                text.len(),
+                format!("`{text}` is not a period"),
+                "periods look like 2025, 2025-H1, 2025-Q3, 2025-07, 2025-W14 or 2025-07-31",
+            )
+        };
         let year = text.get(..4).and_then(num).ok_or_else(shape)? as i32;
         let year_ok = (1..=9999).contains(&year);
         if !year_ok {
-            return Err(err(0, 4, format!("year {year} is out of range"), "years run from 0001 to 9999"));
+            return Err(err(
+                0,
+                4,
+                format!("year {year} is out of range"),
+                "years run from 0001 to 9999",
+            ));
         }
         let Some(rest) = text.get(4..).filter(|r| !r.is_empty()) else {
-            return Ok(Period { grain: Grain::Year, year, n: 1, day: 1 });
+            return Ok(Period {
+                grain: Grain::Year,
+                year,
+                n: 1,
+                day: 1,
+            });
         };
         let rest = rest.strip_prefix('-').ok_or_else(shape)?;
-        let part = |g: Grain, n: u32| Ok(Period { grain: g, year, n, day: 1 });
+        let part = |g: Grain, n: u32| {
+            Ok(Period {
+                grain: g,
+                year,
+                n,
+                day: 1,
+            })
+        };
         let tail = &rest[1.min(rest.len())..];
         match rest.as_bytes().first() {
             Some(b'H') => match num(tail) {
                 Some(n @ 1..=2) => part(Grain::Half, n),
-                _ => Err(err(5, text.len(), format!("half `{rest}` does not exist"), "a year has two halves: H1 and H2")),
+                _ => Err(err(
+                    5,
+                    text.len(),
+                    format!("half `{rest}` does not exist"),
+                    "a year has two halves: H1 and H2",
+                )),
             },
             Some(b'Q') => match num(tail) {
                 Some(n @ 1..=4) => part(Grain::Quarter, n),
-                _ => Err(err(5, text.len(), format!("quarter `{rest}` does not exist"), "quarters run from Q1 to Q4")),
+                _ => Err(err(
+                    5,
+                    text.len(),
+                    format!("quarter `{rest}` does not exist"),
+                    "quarters run from Q1 to Q4",
+                )),
             },
             Some(b'W') => {
                 let weeks = iso_weeks_in_year(year);
                 match num(tail) {
                     Some(n) if (1..=weeks).contains(&n) && tail.len() == 2 => part(Grain::Week, n),
-                    _ => Err(err(5, text.len(), format!("week `{rest}` does not exist: {year} has {weeks} ISO weeks"), &format!("weeks of {year} run from W01 to W{weeks}"))),
+                    _ => Err(err(
+                        5,
+                        text.len(),
+                        format!("week `{rest}` does not exist: {year} has {weeks} ISO weeks"),
+                        &format!("weeks of {year} run from W01 to W{weeks}"),
+                    )),
                 }
             }
             _ => {
@@ -118,13 +167,35 @@ impl Period {
                 };
                 let month = match num(m) {
                     Some(n @ 1..=12) if m.len() == 2 => n,
-                    _ => return Err(err(5, 5 + m.len(), format!("month `{m}` does not exist"), "months run from 01 to 12")),
+                    _ => {
+                        return Err(err(
+                            5,
+                            5 + m.len(),
+                            format!("month `{m}` does not exist"),
+                            "months run from 01 to 12",
+                        ));
+                    }
                 };
-                let Some(d) = d else { return part(Grain::Month, month) };
+                let Some(d) = d else {
+                    return part(Grain::Month, month);
+                };
                 let max = days_in_month(year, month);
                 match num(d) {
-                    Some(day) if (1..=max).contains(&day) && d.len() == 2 => Ok(Period { grain: Grain::Day, year, n: month, day }),
-                    _ => Err(err(8, text.len(), format!("day `{d}` does not exist: {} {year} has {max} days", MONTHS[month as usize - 1]), &format!("days of this month run from 01 to {max:02}"))),
+                    Some(day) if (1..=max).contains(&day) && d.len() == 2 => Ok(Period {
+                        grain: Grain::Day,
+                        year,
+                        n: month,
+                        day,
+                    }),
+                    _ => Err(err(
+                        8,
+                        text.len(),
+                        format!(
+                            "day `{d}` does not exist: {} {year} has {max} days",
+                            MONTHS[month as usize - 1]
+                        ),
+                        &format!("days of this month run from 01 to {max:02}"),
+                    )),
                 }
             }
         }
@@ -138,20 +209,24 @@ impl Period {
             Grain::Half => ymd(self.year, self.n * 6 - 5, 1),
             Grain::Quarter => ymd(self.year, self.n * 3 - 2, 1),
             Grain::Month => ymd(self.year, self.n, 1),
-            Grain::Week => NaiveDate::from_isoywd_opt(self.year, self.n, Weekday::Mon).unwrap_or(NaiveDate::MIN),
+            Grain::Week => NaiveDate::from_isoywd_opt(self.year, self.n, Weekday::Mon)
+                .unwrap_or(NaiveDate::MIN),
             Grain::Day => ymd(self.year, self.n, self.day),
         }
     }
 
     /// The last day of the period: what periods of different lengths compare by.
     pub fn end(&self) -> NaiveDate {
-        let last_of = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, days_in_month(y, m)).unwrap_or(NaiveDate::MAX);
+        let last_of = |y: i32, m: u32| {
+            NaiveDate::from_ymd_opt(y, m, days_in_month(y, m)).unwrap_or(NaiveDate::MAX)
+        };
         match self.grain {
             Grain::Year => last_of(self.year, 12),
             Grain::Half => last_of(self.year, self.n * 6),
             Grain::Quarter => last_of(self.year, self.n * 3),
             Grain::Month => last_of(self.year, self.n),
-            Grain::Week => NaiveDate::from_isoywd_opt(self.year, self.n, Weekday::Sun).unwrap_or(NaiveDate::MAX),
+            Grain::Week => NaiveDate::from_isoywd_opt(self.year, self.n, Weekday::Sun)
+                .unwrap_or(NaiveDate::MAX),
             Grain::Day => self.start(),
         }
     }
@@ -159,11 +234,16 @@ impl Period {
     /// The period of `grain` that contains `date` (used to step through a series).
     pub fn containing(date: NaiveDate, grain: Grain) -> Period {
         let (year, month) = (date.year(), date.month());
-        let p = |grain, year, n, day| Period { grain, year, n, day };
+        let p = |grain, year, n, day| Period {
+            grain,
+            year,
+            n,
+            day,
+        };
         match grain {
             Grain::Year => p(grain, year, 1, 1),
-            Grain::Half => p(grain, year, (month + 5) / 6, 1),
-            Grain::Quarter => p(grain, year, (month + 2) / 3, 1),
+            Grain::Half => p(grain, year, month.div_ceil(6), 1),
+            Grain::Quarter => p(grain, year, month.div_ceil(3), 1),
             Grain::Month => p(grain, year, month, 1),
             Grain::Week => {
                 let w = date.iso_week();
@@ -237,7 +317,10 @@ impl Frequency {
     /// `date` minus one step of this frequency, in calendar arithmetic: 2025-06-30 minus
     /// a month is 2025-05-30, minus a quarter 2025-03-30.
     pub fn step_back(self, date: NaiveDate) -> NaiveDate {
-        let months = |n| date.checked_sub_months(Months::new(n)).unwrap_or(NaiveDate::MIN);
+        let months = |n| {
+            date.checked_sub_months(Months::new(n))
+                .unwrap_or(NaiveDate::MIN)
+        };
         match self {
             Frequency::Daily => date.pred_opt().unwrap_or(NaiveDate::MIN),
             Frequency::Weekly => date - chrono::Days::new(7),
@@ -262,7 +345,16 @@ mod tests {
 
     #[test]
     fn parses_all_six_forms_and_prints_them_back() {
-        for s in ["2025", "2025-H1", "2025-Q3", "2025-07", "2025-W14", "2025-07-31", "2024-02-29", "2026-W53"] {
+        for s in [
+            "2025",
+            "2025-H1",
+            "2025-Q3",
+            "2025-07",
+            "2025-W14",
+            "2025-07-31",
+            "2024-02-29",
+            "2026-W53",
+        ] {
             assert_eq!(p(s).to_string(), s);
         }
     }
@@ -272,7 +364,10 @@ mod tests {
         let bad = |s: &str| Period::parse(s).unwrap_err();
         assert_eq!(bad("2025-13").message, "month `13` does not exist");
         assert_eq!((bad("2025-13").start, bad("2025-13").end), (5, 7));
-        assert_eq!(bad("2025-02-30").message, "day `30` does not exist: February 2025 has 28 days");
+        assert_eq!(
+            bad("2025-02-30").message,
+            "day `30` does not exist: February 2025 has 28 days"
+        );
         assert_eq!((bad("2025-02-30").start, bad("2025-02-30").end), (8, 10));
         assert!(bad("2025-H3").message.contains("half"));
         assert!(bad("2025-Q5").message.contains("quarter"));
@@ -295,10 +390,25 @@ mod tests {
 
     #[test]
     fn steps_back_in_calendar_arithmetic() {
-        assert_eq!(Frequency::Monthly.step_back(d("2025-06-30")), d("2025-05-30"));
-        assert_eq!(Frequency::Quarterly.step_back(d("2025-06-30")), d("2025-03-30"));
-        assert_eq!(Frequency::Monthly.step_back(d("2025-03-31")), d("2025-02-28"));
-        assert_eq!(Frequency::Weekly.step_back(d("2025-06-30")), d("2025-06-23"));
-        assert_eq!(Frequency::Yearly.step_back(d("2024-02-29")), d("2023-02-28"));
+        assert_eq!(
+            Frequency::Monthly.step_back(d("2025-06-30")),
+            d("2025-05-30")
+        );
+        assert_eq!(
+            Frequency::Quarterly.step_back(d("2025-06-30")),
+            d("2025-03-30")
+        );
+        assert_eq!(
+            Frequency::Monthly.step_back(d("2025-03-31")),
+            d("2025-02-28")
+        );
+        assert_eq!(
+            Frequency::Weekly.step_back(d("2025-06-30")),
+            d("2025-06-23")
+        );
+        assert_eq!(
+            Frequency::Yearly.step_back(d("2024-02-29")),
+            d("2023-02-28")
+        );
     }
 }

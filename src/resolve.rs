@@ -39,6 +39,8 @@ struct Resolver<'a> {
     std_ids_taken: Vec<String>,
     /// Links by `(from, to)`, to keep the same edge once.
     link_index: BTreeMap<(usize, usize), usize>,
+    /// CSV files that could not be read (`watch` waits for them).
+    missing: Vec<std::path::PathBuf>,
     /// How many unknown references were reported (suggestions stop after a few dozen:
     /// a file with thousands of them gains nothing from more).
     unknown_refs: usize,
@@ -56,6 +58,7 @@ pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnost
         levels: Vec::new(),
         std_ids_taken: Vec::new(),
         link_index: BTreeMap::new(),
+        missing: Vec::new(),
         unknown_refs: 0,
     };
     for (id, title, level) in PREDECLARED {
@@ -71,19 +74,36 @@ pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnost
             span: None,
         });
         r.levels.push(Vec::new());
-        r.model.symbols.insert(id.to_string(), Symbol { kind: Kind::Perspective, index, span: None });
+        r.model.symbols.insert(
+            id.to_string(),
+            Symbol {
+                kind: Kind::Perspective,
+                index,
+                span: None,
+            },
+        );
     }
 
     // User files first, so that a user declaration wins over the library's.
     let files = &loaded.files;
-    let order: Vec<_> = files.iter().filter(|f| !f.is_std).chain(files.iter().filter(|f| f.is_std)).collect();
+    let order: Vec<_> = files
+        .iter()
+        .filter(|f| !f.is_std)
+        .chain(files.iter().filter(|f| f.is_std))
+        .collect();
     let mut measures = Vec::new();
     let mut initiatives = Vec::new();
     let mut maps = Vec::new();
     for file in &order {
         let Some(ast) = &file.ast else { continue };
         for item in &ast.items {
-            r.declare_item(item, file.is_std, &mut measures, &mut initiatives, &mut maps);
+            r.declare_item(
+                item,
+                file.is_std,
+                &mut measures,
+                &mut initiatives,
+                &mut maps,
+            );
         }
     }
     r.check_levels();
@@ -97,6 +117,7 @@ pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnost
     for map in maps {
         r.resolve_map(map);
     }
+    loaded.missing.append(&mut r.missing);
     (r.model, r.diags)
 }
 
@@ -111,7 +132,8 @@ impl<'a> Resolver<'a> {
         if let Some(prev) = self.model.symbols.get(&id.name).copied() {
             if is_std {
                 // Files of the library come last: a user id of the same name wins.
-                let user_owned = prev.span.is_some_and(|s| !self.is_std_span(s)) || prev.span.is_none();
+                let user_owned =
+                    prev.span.is_some_and(|s| !self.is_std_span(s)) || prev.span.is_none();
                 if user_owned {
                     self.std_ids_taken.push(id.name.clone());
                     return false;
@@ -139,12 +161,22 @@ impl<'a> Resolver<'a> {
             self.push(d);
             return false;
         }
-        self.model.symbols.insert(id.name.clone(), Symbol { kind, index, span: Some(id.span) });
+        self.model.symbols.insert(
+            id.name.clone(),
+            Symbol {
+                kind,
+                index,
+                span: Some(id.span),
+            },
+        );
         true
     }
 
     fn is_std_span(&self, span: Span) -> bool {
-        self.model.kpis.iter().any(|k| k.is_std && k.id_span == span)
+        self.model
+            .kpis
+            .iter()
+            .any(|k| k.is_std && k.id_span == span)
     }
 
     /// Records the lint attributes of a declaration.
@@ -183,13 +215,22 @@ impl<'a> Resolver<'a> {
     }
 
     /// Reports a second occurrence of a property that may be given once.
-    fn once(&mut self, seen: &mut BTreeMap<&'static str, Span>, key: &'static str, span: Span) -> bool {
+    fn once(
+        &mut self,
+        seen: &mut BTreeMap<&'static str, Span>,
+        key: &'static str,
+        span: Span,
+    ) -> bool {
         if let Some(first) = seen.get(key) {
             self.push(
-                Diagnostic::new(Code::DuplicateProperty, span, format!("`{key}` is given twice"))
-                    .label("given again here")
-                    .with_label(*first, "first given here")
-                    .help(format!("remove one of the two `{key}` lines")),
+                Diagnostic::new(
+                    Code::DuplicateProperty,
+                    span,
+                    format!("`{key}` is given twice"),
+                )
+                .label("given again here")
+                .with_label(*first, "first given here")
+                .help(format!("remove one of the two `{key}` lines")),
             );
             return false;
         }
@@ -303,10 +344,14 @@ impl<'a> Resolver<'a> {
                     if let (Some(pa), Some(pb)) = (a.period, b.period) {
                         if pb.end() < pa.start() {
                             self.push(
-                                Diagnostic::new(Code::DateOrder, b.span, format!("the period ends ({pb}) before it starts ({pa})"))
-                                    .label("ends here")
-                                    .with_label(a.span, "starts here")
-                                    .help("write the period as `START .. END`"),
+                                Diagnostic::new(
+                                    Code::DateOrder,
+                                    b.span,
+                                    format!("the period ends ({pb}) before it starts ({pa})"),
+                                )
+                                .label("ends here")
+                                .with_label(a.span, "starts here")
+                                .help("write the period as `START .. END`"),
                             );
                         } else {
                             sc.period = Some((pa, pb));
@@ -316,7 +361,11 @@ impl<'a> Resolver<'a> {
                 S::Bands(bands) => {
                     let mut seen_band = BTreeMap::new();
                     for b in bands {
-                        let key = if b.name.name == "green" { "green" } else { "amber" };
+                        let key = if b.name.name == "green" {
+                            "green"
+                        } else {
+                            "amber"
+                        };
                         if self.once(&mut seen_band, key, b.name.span.to(b.value.span)) {
                             if key == "green" {
                                 sc.green = b.value.value / 100.0;
@@ -331,10 +380,19 @@ impl<'a> Resolver<'a> {
         self.model.scorecard = Some(sc);
     }
 
-    fn declare_perspective(&mut self, d: &'a ast::Decl<ast::Perspective>, is_std: bool, measures: &mut Vec<PendingMeasure<'a>>) {
+    fn declare_perspective(
+        &mut self,
+        d: &'a ast::Decl<ast::Perspective>,
+        is_std: bool,
+        measures: &mut Vec<PendingMeasure<'a>>,
+    ) {
         let id = &d.node.id;
         let index = match self.model.symbols.get(&id.name).copied() {
-            Some(Symbol { kind: Kind::Perspective, index, .. }) => index,
+            Some(Symbol {
+                kind: Kind::Perspective,
+                index,
+                ..
+            }) => index,
             _ => {
                 let index = self.model.perspectives.len();
                 if !self.declare(id, Kind::Perspective, index, is_std) {
@@ -383,7 +441,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn declare_objective(&mut self, d: &'a ast::Decl<ast::Objective>, perspective: usize, is_std: bool, measures: &mut Vec<PendingMeasure<'a>>) {
+    fn declare_objective(
+        &mut self,
+        d: &'a ast::Decl<ast::Objective>,
+        perspective: usize,
+        is_std: bool,
+        measures: &mut Vec<PendingMeasure<'a>>,
+    ) {
         let index = self.model.objectives.len();
         if !self.declare(&d.node.id, Kind::Objective, index, is_std) {
             return;
@@ -443,7 +507,10 @@ impl<'a> Resolver<'a> {
                     id_span: m.node.id.span,
                 });
                 self.model.objectives[index].measures.push(mi);
-                measures.push(PendingMeasure { index: mi, ast: &m.node });
+                measures.push(PendingMeasure {
+                    index: mi,
+                    ast: &m.node,
+                });
             }
         }
     }
@@ -457,10 +524,14 @@ impl<'a> Resolver<'a> {
             if let Some(&(first, _)) = levels.first() {
                 for &(again, _) in &levels[1..] {
                     self.push(
-                        Diagnostic::new(Code::PerspectiveLevel, again, format!("`level` of perspective `{id}` is set twice"))
-                            .label("set again here")
-                            .with_label(first, "first set here")
-                            .help("give `level` in one block of the perspective only"),
+                        Diagnostic::new(
+                            Code::PerspectiveLevel,
+                            again,
+                            format!("`level` of perspective `{id}` is set twice"),
+                        )
+                        .label("set again here")
+                        .with_label(first, "first set here")
+                        .help("give `level` in one block of the perspective only"),
                     );
                 }
                 let (span, value) = levels[0];
@@ -498,7 +569,11 @@ impl<'a> Resolver<'a> {
 
     /// The properties written in one measure or kpi block (no inheritance yet). CSV
     /// actuals are read when `csv_base` is given: `(display dir, real dir)`.
-    fn props(&mut self, written: &[Spanned<MeasureProp>], csv: Option<(&mut crate::source::Sources, &str, Option<&Path>, Span)>) -> Props {
+    fn props(
+        &mut self,
+        written: &[Spanned<MeasureProp>],
+        csv: Option<(&mut crate::source::Sources, &str, Option<&Path>, Span)>,
+    ) -> Props {
         let mut p = Props::default();
         let mut seen = BTreeMap::new();
         let mut csv = csv;
@@ -511,7 +586,10 @@ impl<'a> Resolver<'a> {
                 MeasureProp::Unit(s) => p.unit = Some(s.value.clone()),
                 MeasureProp::Direction(d) => p.direction = Some(d.node),
                 MeasureProp::Baseline(n, at) => {
-                    p.baseline = Some(Value { value: n.value, span: n.span });
+                    p.baseline = Some(Value {
+                        value: n.value,
+                        span: n.span,
+                    });
                     p.baseline_at = at.as_ref().and_then(|a| a.period);
                 }
                 MeasureProp::Target(n, by) => p.targets.push(Target {
@@ -519,7 +597,12 @@ impl<'a> Resolver<'a> {
                     by: by.as_ref().and_then(|b| b.period),
                     span: prop.span,
                 }),
-                MeasureProp::Threshold(n) => p.threshold = Some(Value { value: n.value, span: n.span }),
+                MeasureProp::Threshold(n) => {
+                    p.threshold = Some(Value {
+                        value: n.value,
+                        span: n.span,
+                    })
+                }
                 MeasureProp::Frequency(f) => p.frequency = Some(f.node),
                 MeasureProp::Indicator(i) => p.indicator = Some(i.node),
                 MeasureProp::Owner(s) => p.owner = Some(s.value.clone()),
@@ -532,7 +615,11 @@ impl<'a> Resolver<'a> {
                 MeasureProp::ActualsTable(entries) => {
                     for e in entries {
                         if let Some(period) = e.period.period {
-                            p.actuals.push(Actual { period, value: e.value.value, span: e.span });
+                            p.actuals.push(Actual {
+                                period,
+                                value: e.value.value,
+                                span: e.span,
+                            });
                         }
                     }
                 }
@@ -549,12 +636,23 @@ impl<'a> Resolver<'a> {
     }
 
     /// Reads `actuals "file.csv"`: header `period,value`, one row per period.
-    fn read_csv(&mut self, sources: &mut crate::source::Sources, dir: &str, real: Option<&Path>, file: &ast::Str, scope: Span) -> Vec<Actual> {
+    fn read_csv(
+        &mut self,
+        sources: &mut crate::source::Sources,
+        dir: &str,
+        real: Option<&Path>,
+        file: &ast::Str,
+        scope: Span,
+    ) -> Vec<Actual> {
         let name = join_display(dir, &file.value);
         let Some(real) = real else {
             self.push(
-                Diagnostic::new(Code::Data, file.span, "the bundled library cannot read CSV files")
-                    .label("no folder to read from"),
+                Diagnostic::new(
+                    Code::Data,
+                    file.span,
+                    "the bundled library cannot read CSV files",
+                )
+                .label("no folder to read from"),
             );
             return Vec::new();
         };
@@ -562,6 +660,7 @@ impl<'a> Resolver<'a> {
         let bytes = match self.fs.read(&path) {
             Ok(b) => b,
             Err(e) => {
+                self.missing.push(path.clone());
                 self.push(
                     Diagnostic::new(Code::Data, file.span, format!("cannot read `{name}`: {}", io_reason(&e)))
                         .label("actuals file named here")
@@ -570,7 +669,10 @@ impl<'a> Resolver<'a> {
                 return Vec::new();
             }
         };
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+        let bytes = bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&bytes)
+            .to_vec();
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
@@ -585,14 +687,24 @@ impl<'a> Resolver<'a> {
         let id = sources.add(SourceFile::new(name.clone(), Some(path), text));
         let text = &sources.get(id).text;
         let mut rows = Vec::new();
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut header_seen = false;
         for rec in reader.records() {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
                     let at = e.position().map_or(0, |p| p.byte() as usize);
-                    self.push(self.row_error(text, id, at, scope, format!("`{name}` is not valid CSV"), e.to_string()));
+                    self.push(self.row_error(
+                        text,
+                        id,
+                        at,
+                        scope,
+                        format!("`{name}` is not valid CSV"),
+                        e.to_string(),
+                    ));
                     break;
                 }
             };
@@ -603,48 +715,97 @@ impl<'a> Resolver<'a> {
             }
             if !header_seen {
                 header_seen = true;
-                if fields.len() != 2 || !fields[0].eq_ignore_ascii_case("period") || !fields[1].eq_ignore_ascii_case("value") {
-                    self.push(self.row_error(text, id, start, scope, format!("`{name}` needs the header `period,value`"), "this first row is not `period,value`".into()));
+                if fields.len() != 2
+                    || !fields[0].eq_ignore_ascii_case("period")
+                    || !fields[1].eq_ignore_ascii_case("value")
+                {
+                    self.push(self.row_error(
+                        text,
+                        id,
+                        start,
+                        scope,
+                        format!("`{name}` needs the header `period,value`"),
+                        "this first row is not `period,value`".into(),
+                    ));
                     return Vec::new();
                 }
                 continue;
             }
             if fields.len() != 2 {
                 let msg = format!("a row of `{name}` has {} fields", fields.len());
-                self.push(self.row_error(text, id, start, scope, msg, "expected two fields: period,value".into()));
+                self.push(self.row_error(
+                    text,
+                    id,
+                    start,
+                    scope,
+                    msg,
+                    "expected two fields: period,value".into(),
+                ));
                 continue;
             }
             let period = match Period::parse(fields[0]) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.push(self.row_error(text, id, start, scope, format!("bad period in `{name}`: {}", e.message), e.help));
+                    self.push(self.row_error(
+                        text,
+                        id,
+                        start,
+                        scope,
+                        format!("bad period in `{name}`: {}", e.message),
+                        e.help,
+                    ));
                     continue;
                 }
             };
             match number_value(fields[1]) {
                 Some((value, _)) => {
-                    let end = text[start..].find(['\n', '\r']).map_or(text.len(), |i| start + i);
-                    rows.push(Actual { period, value, span: Span::new(id, start, end) });
+                    let end = text[start..]
+                        .find(['\n', '\r'])
+                        .map_or(text.len(), |i| start + i);
+                    rows.push(Actual {
+                        period,
+                        value,
+                        span: Span::new(id, start, end),
+                    });
                 }
                 None => {
                     let msg = format!("bad value in `{name}`: `{}` is not a number", fields[1]);
-                    self.push(self.row_error(text, id, start, scope, msg, "write the value as a number like 7.1, 1_200 or 12%".into()));
+                    self.push(self.row_error(
+                        text,
+                        id,
+                        start,
+                        scope,
+                        msg,
+                        "write the value as a number like 7.1, 1_200 or 12%".into(),
+                    ));
                 }
             }
         }
         if !header_seen {
             self.push(
-                Diagnostic::new(Code::Data, Span::new(id, 0, 0), format!("`{name}` is empty"))
-                    .label("no header")
-                    .with_label(file.span, "actuals file named here")
-                    .help("the file needs a `period,value` header")
-                    .scope(scope),
+                Diagnostic::new(
+                    Code::Data,
+                    Span::new(id, 0, 0),
+                    format!("`{name}` is empty"),
+                )
+                .label("no header")
+                .with_label(file.span, "actuals file named here")
+                .help("the file needs a `period,value` header")
+                .scope(scope),
             );
         }
         rows
     }
 
-    fn row_error(&self, text: &str, file: crate::span::FileId, at: usize, scope: Span, message: String, label: String) -> Diagnostic {
+    fn row_error(
+        &self,
+        text: &str,
+        file: crate::span::FileId,
+        at: usize,
+        scope: Span,
+        message: String,
+        label: String,
+    ) -> Diagnostic {
         let at = at.min(text.len());
         let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
         Diagnostic::new(Code::Data, Span::new(file, at, end), message)
@@ -657,18 +818,42 @@ impl<'a> Resolver<'a> {
         let file = m.id.span.file;
         let (dir, real) = {
             let f = sources.get(file);
-            let dir = f.name.rfind('/').map_or(String::new(), |i| f.name[..i].to_string());
-            (dir, f.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf))
+            let dir = f
+                .name
+                .rfind('/')
+                .map_or(String::new(), |i| f.name[..i].to_string());
+            (
+                dir,
+                f.path
+                    .as_ref()
+                    .and_then(|p| p.parent())
+                    .map(Path::to_path_buf),
+            )
         };
         let mut own = self.props(&m.props, Some((sources, &dir, real.as_deref(), m.id.span)));
         let mut from = None;
         if let Some(k) = &m.from {
             match self.model.symbols.get(&k.name).copied() {
-                Some(Symbol { kind: Kind::Kpi, index, .. }) => from = Some(index),
+                Some(Symbol {
+                    kind: Kind::Kpi,
+                    index,
+                    ..
+                }) => from = Some(index),
                 Some(sym) => self.push(
-                    Diagnostic::new(Code::WrongKind, k.span, format!("`{}` is {}, not a kpi template", k.name, sym.kind.with_article()))
-                        .label("`from` names a kpi template")
-                        .maybe_help(did_you_mean(&k.name, self.model.ids_of(&[Kind::Kpi])).map(|s| format!("did you mean the kpi `{s}`?"))),
+                    Diagnostic::new(
+                        Code::WrongKind,
+                        k.span,
+                        format!(
+                            "`{}` is {}, not a kpi template",
+                            k.name,
+                            sym.kind.with_article()
+                        ),
+                    )
+                    .label("`from` names a kpi template")
+                    .maybe_help(
+                        did_you_mean(&k.name, self.model.ids_of(&[Kind::Kpi]))
+                            .map(|s| format!("did you mean the kpi `{s}`?")),
+                    ),
                 ),
                 None => self.unknown_ref(k, &[Kind::Kpi], "kpi template"),
             }
@@ -678,7 +863,8 @@ impl<'a> Resolver<'a> {
             own = inherit(own, base);
         }
         // Actuals: one per period.
-        own.actuals.sort_by(|a, b| a.period.cmp(&b.period).then(a.span.cmp(&b.span)));
+        own.actuals
+            .sort_by(|a, b| a.period.cmp(&b.period).then(a.span.cmp(&b.span)));
         let mut dupes = Vec::new();
         for w in own.actuals.windows(2) {
             if w[0].period.end() == w[1].period.end() {
@@ -690,7 +876,13 @@ impl<'a> Resolver<'a> {
             let msg = if a.period == b.period {
                 format!("two actuals for `{}` in measure `{}`", a.period, m.id.name)
             } else {
-                format!("`{}` and `{}` both end on {} in measure `{}`", first.period, again.period, a.period.end(), m.id.name)
+                format!(
+                    "`{}` and `{}` both end on {} in measure `{}`",
+                    first.period,
+                    again.period,
+                    a.period.end(),
+                    m.id.name
+                )
             };
             self.push(
                 Diagnostic::new(Code::DuplicatePeriod, again.span, msg)
@@ -700,13 +892,18 @@ impl<'a> Resolver<'a> {
                     .scope(m.id.span),
             );
         }
-        own.actuals.dedup_by(|b, a| a.period.end() == b.period.end());
+        own.actuals
+            .dedup_by(|b, a| a.period.end() == b.period.end());
         // Direction: written, inherited, or inferred from baseline → first target.
         let mut inferred = false;
         if own.direction.is_none() {
             match (own.baseline, own.targets.first()) {
                 (Some(b), Some(t)) if b.value != t.value => {
-                    own.direction = Some(if t.value > b.value { Direction::Up } else { Direction::Down });
+                    own.direction = Some(if t.value > b.value {
+                        Direction::Up
+                    } else {
+                        Direction::Down
+                    });
                     inferred = true;
                 }
                 _ => {
@@ -724,17 +921,31 @@ impl<'a> Resolver<'a> {
             }
         }
         // Time-phased targets: increasing dates.
-        let period_end = self.model.scorecard.as_ref().and_then(|s| s.period).map(|(_, e)| e.end());
+        let period_end = self
+            .model
+            .scorecard
+            .as_ref()
+            .and_then(|s| s.period)
+            .map(|(_, e)| e.end());
         let mut prev: Option<(chrono::NaiveDate, Span)> = None;
         for t in &own.targets {
-            let due = t.by.map(|p| p.end()).or(period_end).unwrap_or(chrono::NaiveDate::MAX);
+            let due =
+                t.by.map(|p| p.end())
+                    .or(period_end)
+                    .unwrap_or(chrono::NaiveDate::MAX);
             if let Some((pd, ps)) = prev {
                 if due <= pd {
                     self.push(
-                        Diagnostic::new(Code::DateOrder, t.span, "time-phased targets must have increasing dates")
-                            .label("due no later than the target before it")
-                            .with_label(ps, "the earlier target")
-                            .help("order the targets by their `by` dates, each later than the one before"),
+                        Diagnostic::new(
+                            Code::DateOrder,
+                            t.span,
+                            "time-phased targets must have increasing dates",
+                        )
+                        .label("due no later than the target before it")
+                        .with_label(ps, "the earlier target")
+                        .help(
+                            "order the targets by their `by` dates, each later than the one before",
+                        ),
                     );
                 }
             }
@@ -742,11 +953,24 @@ impl<'a> Resolver<'a> {
         }
         // `%` only on a measure whose unit is "%".
         if own.unit.as_deref() != Some("%") {
-            let unit = own.unit.as_ref().map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
+            let unit = own
+                .unit
+                .as_ref()
+                .map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
             for prop in &m.props {
                 let spans: Vec<Span> = match &prop.node {
-                    MeasureProp::Baseline(n, _) | MeasureProp::Target(n, _) | MeasureProp::Threshold(n) if n.percent => vec![n.span],
-                    MeasureProp::ActualsTable(es) => es.iter().filter(|e| e.value.percent).map(|e| e.value.span).collect(),
+                    MeasureProp::Baseline(n, _)
+                    | MeasureProp::Target(n, _)
+                    | MeasureProp::Threshold(n)
+                        if n.percent =>
+                    {
+                        vec![n.span]
+                    }
+                    MeasureProp::ActualsTable(es) => es
+                        .iter()
+                        .filter(|e| e.value.percent)
+                        .map(|e| e.value.span)
+                        .collect(),
                     _ => vec![],
                 };
                 for s in spans {
@@ -756,9 +980,13 @@ impl<'a> Resolver<'a> {
                         "drop the `%`, or change the unit to \"%\""
                     };
                     self.push(
-                        Diagnostic::new(Code::UnitMismatch, s, format!("a `%` value on measure `{}`, which has {unit}", m.id.name))
-                            .label("a percentage")
-                            .help(help),
+                        Diagnostic::new(
+                            Code::UnitMismatch,
+                            s,
+                            format!("a `%` value on measure `{}`, which has {unit}", m.id.name),
+                        )
+                        .label("a percentage")
+                        .help(help),
                     );
                 }
             }
@@ -776,11 +1004,21 @@ impl<'a> Resolver<'a> {
         } else {
             None
         };
-        let mut d = Diagnostic::new(Code::UnknownRef, id.span, format!("unknown {what} `{}`", id.name))
-            .label(format!("no {what} has this id"));
+        let mut d = Diagnostic::new(
+            Code::UnknownRef,
+            id.span,
+            format!("unknown {what} `{}`", id.name),
+        )
+        .label(format!("no {what} has this id"));
         d = match suggestion {
-            Some(s) => d.help(format!("did you mean `{s}`?")).fix(id.span, s.clone(), format!("replace with `{s}`")),
-            None => d.help(format!("declare the {what}, or check the spelling of the id")),
+            Some(s) => d.help(format!("did you mean `{s}`?")).fix(
+                id.span,
+                s.clone(),
+                format!("replace with `{s}`"),
+            ),
+            None => d.help(format!(
+                "declare the {what}, or check the spelling of the id"
+            )),
         };
         self.push(d);
     }
@@ -834,13 +1072,22 @@ impl<'a> Resolver<'a> {
             }
         }
         let init = &self.model.initiatives[index];
-        if let (Some(st), Some(en), Some(ss), Some(es)) = (init.start, init.end, start_span, end_span) {
+        if let (Some(st), Some(en), Some(ss), Some(es)) =
+            (init.start, init.end, start_span, end_span)
+        {
             if en.end() < st.start() {
                 self.push(
-                    Diagnostic::new(Code::DateOrder, es, format!("initiative `{}` ends ({en}) before it starts ({st})", ast.id.name))
-                        .label("ends here")
-                        .with_label(ss, "starts here")
-                        .help("swap `start` and `end`, or correct one of them"),
+                    Diagnostic::new(
+                        Code::DateOrder,
+                        es,
+                        format!(
+                            "initiative `{}` ends ({en}) before it starts ({st})",
+                            ast.id.name
+                        ),
+                    )
+                    .label("ends here")
+                    .with_label(ss, "starts here")
+                    .help("swap `start` and `end`, or correct one of them"),
                 );
             }
         }
@@ -850,7 +1097,9 @@ impl<'a> Resolver<'a> {
         for chain in &map.chains {
             let ends: Vec<Option<usize>> = chain.nodes.iter().map(|n| self.map_node(n)).collect();
             for (i, pair) in ends.windows(2).enumerate() {
-                let (Some(from), Some(to)) = (pair[0], pair[1]) else { continue };
+                let (Some(from), Some(to)) = (pair[0], pair[1]) else {
+                    continue;
+                };
                 let span = chain.nodes[i].span.to(chain.nodes[i + 1].span);
                 let rationale = chain.rationale.as_ref().map(|r| r.value.clone());
                 match self.link_index.get(&(from, to)) {
@@ -862,7 +1111,12 @@ impl<'a> Resolver<'a> {
                     }
                     None => {
                         self.link_index.insert((from, to), self.model.links.len());
-                        self.model.links.push(Link { from, to, rationale, span });
+                        self.model.links.push(Link {
+                            from,
+                            to,
+                            rationale,
+                            span,
+                        });
                     }
                 }
             }
@@ -872,7 +1126,11 @@ impl<'a> Resolver<'a> {
     /// An objective named in the map.
     fn map_node(&mut self, id: &ast::Ident) -> Option<usize> {
         match self.model.symbols.get(&id.name).copied() {
-            Some(Symbol { kind: Kind::Objective, index, .. }) => Some(index),
+            Some(Symbol {
+                kind: Kind::Objective,
+                index,
+                ..
+            }) => Some(index),
             Some(sym) => {
                 let help = match sym.kind {
                     Kind::Measure => {
@@ -881,11 +1139,21 @@ impl<'a> Resolver<'a> {
                     }
                     _ => "the strategy map links objectives".to_string(),
                 };
-                let mut d = Diagnostic::new(Code::WrongKind, id.span, format!("`{}` is {}, but the map links objectives", id.name, sym.kind.with_article()))
-                    .label(format!("{} here", sym.kind.with_article()))
-                    .help(help);
+                let mut d = Diagnostic::new(
+                    Code::WrongKind,
+                    id.span,
+                    format!(
+                        "`{}` is {}, but the map links objectives",
+                        id.name,
+                        sym.kind.with_article()
+                    ),
+                )
+                .label(format!("{} here", sym.kind.with_article()))
+                .help(help);
                 if sym.kind == Kind::Measure {
-                    let o = self.model.objectives[self.model.measures[sym.index].objective].id.clone();
+                    let o = self.model.objectives[self.model.measures[sym.index].objective]
+                        .id
+                        .clone();
                     d = d.fix(id.span, o.clone(), format!("replace with `{o}`"));
                 }
                 self.push(d);
@@ -905,8 +1173,16 @@ fn inherit(own: Props, base: &Props) -> Props {
         unit: own.unit.or_else(|| base.unit.clone()),
         direction: own.direction.or(base.direction),
         baseline: own.baseline.or(base.baseline),
-        baseline_at: if own.baseline.is_some() { own.baseline_at } else { base.baseline_at },
-        targets: if own.targets.is_empty() { base.targets.clone() } else { own.targets },
+        baseline_at: if own.baseline.is_some() {
+            own.baseline_at
+        } else {
+            base.baseline_at
+        },
+        targets: if own.targets.is_empty() {
+            base.targets.clone()
+        } else {
+            own.targets
+        },
         threshold: own.threshold.or(base.threshold),
         frequency: own.frequency.or(base.frequency),
         indicator: own.indicator.or(base.indicator),
@@ -914,12 +1190,20 @@ fn inherit(own: Props, base: &Props) -> Props {
         source: own.source.or_else(|| base.source.clone()),
         formula: own.formula.or_else(|| base.formula.clone()),
         weight: own.weight.or(base.weight),
-        actuals: if own.actuals.is_empty() && own.actuals_file.is_none() { base.actuals.clone() } else { own.actuals },
+        actuals: if own.actuals.is_empty() && own.actuals_file.is_none() {
+            base.actuals.clone()
+        } else {
+            own.actuals
+        },
         actuals_file: own.actuals_file.or_else(|| base.actuals_file.clone()),
     }
 }
 
 /// Levels of a code set by an attribute list, last one winning.
 pub fn level_in(levels: &[(Code, Level)], code: Code) -> Option<Level> {
-    levels.iter().rev().find(|(c, _)| *c == code).map(|(_, l)| *l)
+    levels
+        .iter()
+        .rev()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
 }

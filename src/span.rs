@@ -40,7 +40,10 @@ impl Span {
 
     /// The empty span at the start of this one.
     pub fn shrink_to_lo(self) -> Span {
-        Span { end: self.start, ..self }
+        Span {
+            end: self.start,
+            ..self
+        }
     }
 
     /// Whether `other` lies within this span (same file).

@@ -47,7 +47,9 @@ fn bsc(dir: &Path, args: &[&str]) -> Run {
         std::thread::sleep(Duration::from_millis(5));
     };
     Run {
-        status: status.code().expect("bsc exited normally, not by a signal (a stack overflow aborts)"),
+        status: status
+            .code()
+            .expect("bsc exited normally, not by a signal (a stack overflow aborts)"),
         stdout: String::from_utf8_lossy(&t_out.join().unwrap()).into_owned(),
         stderr: String::from_utf8_lossy(&t_err.join().unwrap()).into_owned(),
     }
@@ -90,7 +92,12 @@ fn json(run: &Run) -> serde_json::Value {
 }
 
 fn codes(run: &Run) -> Vec<String> {
-    json(run)["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    json(run)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -113,10 +120,18 @@ fn errors_exit_1_and_warnings_do_not() {
     assert!(r.stderr.contains("objective `margin` has no owner"));
     assert!(r.stderr.ends_with("1 warning\n"), "{}", r.stderr);
 
-    write(dir.path(), "err.bsc", CLEAN.replace("-> margin", "-> margn"));
+    write(
+        dir.path(),
+        "err.bsc",
+        CLEAN.replace("-> margin", "-> margn"),
+    );
     let r = bsc(dir.path(), &["check", "err.bsc"]);
     assert_eq!(r.status, 1);
-    assert!(r.stderr.contains("unknown objective `margn`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown objective `margn`"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("did you mean `margin`?"));
     assert!(!r.stderr.contains('\u{1b}'), "NO_COLOR is respected");
 }
@@ -126,7 +141,10 @@ fn a_missing_file_is_a_clear_message_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let r = bsc(dir.path(), &["check", "nope.bsc"]);
     assert_eq!(r.status, 2);
-    assert_eq!(r.stderr, "error: cannot read `nope.bsc`: no such file\nno problems found\n");
+    assert_eq!(
+        r.stderr,
+        "error: cannot read `nope.bsc`: no such file\nno problems found\n"
+    );
     let r = bsc(dir.path(), &["check"]);
     assert_eq!(r.status, 2, "bad usage");
     let r = bsc(dir.path(), &["check", "x.bsc", "--format", "xml"]);
@@ -136,30 +154,78 @@ fn a_missing_file_is_a_clear_message_and_exit_2() {
 #[test]
 fn json_is_the_documented_document() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "plan.bsc", CLEAN.replace("-> loyalty -> margin", "-> loyalty -> process"));
+    write(
+        dir.path(),
+        "plan.bsc",
+        CLEAN.replace("-> loyalty -> margin", "-> loyalty -> process"),
+    );
     let r = bsc(dir.path(), &["check", "plan.bsc", "--format", "json"]);
     assert_eq!(r.status, 1);
     let doc = json(&r);
     assert_eq!(doc["schema"], "bsc-diagnostics/1");
     assert_eq!(doc["errors"], 1);
-    assert_eq!(codes(&r), ["dead-end", "dead-end", "dead-end", "orphan", "cycle", "backward-link"], "sorted by line and column");
+    assert_eq!(
+        codes(&r),
+        [
+            "dead-end",
+            "dead-end",
+            "dead-end",
+            "orphan",
+            "cycle",
+            "backward-link"
+        ],
+        "sorted by line and column"
+    );
     let d = &doc["diagnostics"][4];
     assert_eq!(d["code"], "cycle");
     assert_eq!(d["level"], "error");
-    assert_eq!(d["message"], "circular cause-and-effect chain: process -> loyalty -> process");
+    assert_eq!(
+        d["message"],
+        "circular cause-and-effect chain: process -> loyalty -> process"
+    );
     assert_eq!(d["file"], "plan.bsc");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(20), Some(17)));
-    assert_eq!((d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(20), Some(35)));
-    let labels: Vec<&str> = d["labels"].as_array().unwrap().iter().map(|l| l["message"].as_str().unwrap()).collect();
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(20), Some(17))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(20), Some(35))
+    );
+    let labels: Vec<&str> = d["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
     assert_eq!(labels, ["process drives loyalty", "loyalty drives process"]);
-    assert_eq!(d["help"], "remove one of these links, or split the objective");
+    assert_eq!(
+        d["help"],
+        "remove one of these links, or split the objective"
+    );
 }
 
 #[test]
 fn columns_count_characters_not_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "u.bsc", "perspective financial { objective a \"Résumé ünïcödé\" { owner \"x\" measure m \"M\" { unit \"h\" target 1 baseline 2 threshold 0 } } }\n");
-    let r = bsc(dir.path(), &["check", "u.bsc", "--format", "json", "-A", "missing-perspective", "-A", "orphan"]);
+    write(
+        dir.path(),
+        "u.bsc",
+        "perspective financial { objective a \"Résumé ünïcödé\" { owner \"x\" measure m \"M\" { unit \"h\" target 1 baseline 2 threshold 0 } } }\n",
+    );
+    let r = bsc(
+        dir.path(),
+        &[
+            "check",
+            "u.bsc",
+            "--format",
+            "json",
+            "-A",
+            "missing-perspective",
+            "-A",
+            "orphan",
+        ],
+    );
     let doc = json(&r);
     let d = &doc["diagnostics"][0];
     assert_eq!(d["code"], "threshold-order");
@@ -170,14 +236,28 @@ fn columns_count_characters_not_bytes() {
 #[test]
 fn github_and_sarif_formats() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "plan.bsc", CLEAN.replace("owner \"CFO\"", "").replace("supports skills", "supports skils"));
+    write(
+        dir.path(),
+        "plan.bsc",
+        CLEAN
+            .replace("owner \"CFO\"", "")
+            .replace("supports skills", "supports skils"),
+    );
     let r = bsc(dir.path(), &["check", "plan.bsc", "--format", "github"]);
     assert_eq!(r.status, 1);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert!(lines[0].starts_with("::warning file=plan.bsc,line=16,col=13,endLine=16,endColumn=19,title=no-owner::objective `margin` has no owner%0Ahelp: "), "{}", lines[0]);
-    assert!(lines[1].starts_with("::error file=plan.bsc,line=19,col=52,endLine=19,endColumn=57,title=unknown-ref::"), "{}", lines[1]);
-    assert!(lines[1].contains("title=unknown-ref::unknown objective or measure `skils`%0Ahelp: did you mean `skills`?"));
+    assert!(
+        lines[1].starts_with(
+            "::error file=plan.bsc,line=19,col=52,endLine=19,endColumn=57,title=unknown-ref::"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(
+        "title=unknown-ref::unknown objective or measure `skils`%0Ahelp: did you mean `skills`?"
+    ));
 
     let r = bsc(dir.path(), &["check", "plan.bsc", "--format", "sarif"]);
     assert_eq!(r.status, 1);
@@ -187,7 +267,11 @@ fn github_and_sarif_formats() {
     let run = &s["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "bsc");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), bsc::codes::Code::ALL.len(), "one rule per code");
+    assert_eq!(
+        rules.len(),
+        bsc::codes::Code::ALL.len(),
+        "one rule per code"
+    );
     for rule in rules {
         assert!(rule["id"].is_string() && rule["shortDescription"]["text"].is_string());
     }
@@ -199,7 +283,10 @@ fn github_and_sarif_formats() {
         assert_eq!(rules[idx]["id"], res["ruleId"]);
         let region = &res["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1);
-        assert_eq!(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "plan.bsc");
+        assert_eq!(
+            res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "plan.bsc"
+        );
     }
 }
 
@@ -212,34 +299,97 @@ fn lint_levels_follow_attributes_then_flags_then_defaults() {
         let mut a = vec!["check", "plan.bsc", "--format", "json"];
         a.extend_from_slice(args);
         let r = bsc(dir.path(), &a);
-        (r.status, json(&r)["diagnostics"].as_array().unwrap().iter().map(|d| format!("{}:{}", d["code"].as_str().unwrap(), d["level"].as_str().unwrap())).collect::<Vec<_>>())
+        (
+            r.status,
+            json(&r)["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}:{}",
+                        d["code"].as_str().unwrap(),
+                        d["level"].as_str().unwrap()
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
     };
     assert_eq!(run(&[]), (0, vec!["no-owner:warning".to_string()]));
-    assert_eq!(run(&["--deny", "warnings"]), (1, vec!["no-owner:error".to_string()]));
-    assert_eq!(run(&["-D", "warnings"]), (1, vec!["no-owner:error".to_string()]));
+    assert_eq!(
+        run(&["--deny", "warnings"]),
+        (1, vec!["no-owner:error".to_string()])
+    );
+    assert_eq!(
+        run(&["-D", "warnings"]),
+        (1, vec!["no-owner:error".to_string()])
+    );
     assert_eq!(run(&["-A", "no-owner"]), (0, vec![]));
-    assert_eq!(run(&["-A", "no-owner", "-D", "no-owner"]), (1, vec!["no-owner:error".to_string()]), "a later flag wins");
-    assert_eq!(run(&["-D", "no-owner", "-A", "no-owner"]), (0, vec![]), "a later flag wins");
+    assert_eq!(
+        run(&["-A", "no-owner", "-D", "no-owner"]),
+        (1, vec!["no-owner:error".to_string()]),
+        "a later flag wins"
+    );
+    assert_eq!(
+        run(&["-D", "no-owner", "-A", "no-owner"]),
+        (0, vec![]),
+        "a later flag wins"
+    );
 
     // The objective's own attribute beats the command line; the scorecard's applies everywhere.
-    write(dir.path(), "plan.bsc", plan.replace("objective margin", "@warn(no-owner) objective margin"));
-    assert_eq!(run(&["-A", "no-owner"]), (0, vec!["no-owner:warning".to_string()]));
-    assert_eq!(run(&["--deny", "warnings"]), (1, vec!["no-owner:error".to_string()]), "--deny warnings applies last");
-    write(dir.path(), "plan.bsc", plan.replace("scorecard \"Clean\"", "@allow(no-owner) scorecard \"Clean\""));
+    write(
+        dir.path(),
+        "plan.bsc",
+        plan.replace("objective margin", "@warn(no-owner) objective margin"),
+    );
+    assert_eq!(
+        run(&["-A", "no-owner"]),
+        (0, vec!["no-owner:warning".to_string()])
+    );
+    assert_eq!(
+        run(&["--deny", "warnings"]),
+        (1, vec!["no-owner:error".to_string()]),
+        "--deny warnings applies last"
+    );
+    write(
+        dir.path(),
+        "plan.bsc",
+        plan.replace(
+            "scorecard \"Clean\"",
+            "@allow(no-owner) scorecard \"Clean\"",
+        ),
+    );
     assert_eq!(run(&["-D", "no-owner"]), (0, vec![]));
     // An inner attribute beats an outer one.
-    write(dir.path(), "plan.bsc", plan.replace("perspective financial", "@deny(no-owner) perspective financial").replace("objective margin", "@allow(no-owner) objective margin"));
+    write(
+        dir.path(),
+        "plan.bsc",
+        plan.replace(
+            "perspective financial",
+            "@deny(no-owner) perspective financial",
+        )
+        .replace("objective margin", "@allow(no-owner) objective margin"),
+    );
     assert_eq!(run(&[]), (0, vec![]));
 
     let r = bsc(dir.path(), &["check", "plan.bsc", "-A", "no-ownr"]);
     assert_eq!(r.status, 2);
-    assert!(r.stderr.contains("unknown check `no-ownr` (did you mean `no-owner`?)"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("unknown check `no-ownr` (did you mean `no-owner`?)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn unknown_lint_in_an_attribute_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "plan.bsc", CLEAN.replace("scorecard \"Clean\"", "@allow(orphn) scorecard \"Clean\""));
+    write(
+        dir.path(),
+        "plan.bsc",
+        CLEAN.replace("scorecard \"Clean\"", "@allow(orphn) scorecard \"Clean\""),
+    );
     let r = bsc(dir.path(), &["check", "plan.bsc", "--format", "json"]);
     assert_eq!(r.status, 0);
     let d = &json(&r)["diagnostics"][0];
@@ -257,7 +407,11 @@ fn explain_prints_lists_and_rejects() {
     let r = bsc(dir.path(), &["explain"]);
     assert_eq!(r.status, 0);
     for code in bsc::codes::Code::ALL {
-        let line = r.stdout.lines().find(|l| l.trim_start().starts_with(&format!("{} ", code.name()))).unwrap_or_else(|| panic!("{code} is listed"));
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{} ", code.name())))
+            .unwrap_or_else(|| panic!("{code} is listed"));
         assert!(line.contains(code.default_level().as_str()) && line.contains(code.summary()));
     }
     let r = bsc(dir.path(), &["explain", "unknwn-ref"]);
@@ -270,7 +424,11 @@ fn explain_prints_lists_and_rejects() {
 #[test]
 fn multiple_files_are_separate_compilations_and_shared_imports_report_once() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "shared.bsc", "initiative idle \"Idle\" { owner \"x\" }\n");
+    write(
+        dir.path(),
+        "shared.bsc",
+        "initiative idle \"Idle\" { owner \"x\" }\n",
+    );
     write(dir.path(), "a.bsc", format!("use \"shared\"\n{CLEAN}"));
     write(dir.path(), "b.bsc", format!("use \"shared.bsc\"\n{CLEAN}"));
     let r = bsc(dir.path(), &["check", "a.bsc", "b.bsc", "--format", "json"]);
@@ -297,13 +455,29 @@ fn hostile_inputs_end_in_a_diagnostic() {
     let deep = single_syntax_error(d, "deep.bsc", "{".repeat(200_000));
     assert_eq!(deep["message"], "nesting too deep");
     assert_eq!(deep["column"], 65);
-    let deep = single_syntax_error(d, "deep2.bsc", format!("perspective financial {}", "{".repeat(200_000)));
+    let deep = single_syntax_error(
+        d,
+        "deep2.bsc",
+        format!("perspective financial {}", "{".repeat(200_000)),
+    );
     assert_eq!(deep["message"], "nesting too deep");
     let comments = single_syntax_error(d, "comments.bsc", "/*".repeat(200_000));
     assert_eq!(comments["message"], "block comments nested too deep");
-    let long = single_syntax_error(d, "long.bsc", format!("scorecard \"x\" {{ vision \"{}\" }} {}", "a".repeat(5_000_000), "?".repeat(10)));
+    let long = single_syntax_error(
+        d,
+        "long.bsc",
+        format!(
+            "scorecard \"x\" {{ vision \"{}\" }} {}",
+            "a".repeat(5_000_000),
+            "?".repeat(10)
+        ),
+    );
     assert_eq!(long["column"], 5_000_029);
-    let huge = single_syntax_error(d, "huge.bsc", format!("kpi k \"K\" {{ target {} }}", "9".repeat(400)));
+    let huge = single_syntax_error(
+        d,
+        "huge.bsc",
+        format!("kpi k \"K\" {{ target {} }}", "9".repeat(400)),
+    );
     assert_eq!(huge["message"], "number out of range");
     let exp = single_syntax_error(d, "exp.bsc", "kpi k \"K\" { target 1e999 }");
     assert_eq!(exp["message"], "expected a number, found `1e999`");
@@ -312,12 +486,24 @@ fn hostile_inputs_end_in_a_diagnostic() {
     let nul = single_syntax_error(d, "nul.bsc", "kpi k \"K\" {\0}");
     assert_eq!(nul["message"], "NUL byte in the text");
     let bad = single_syntax_error(d, "utf8.bsc", b"kpi k \"K\xff\" {}".as_slice());
-    assert_eq!((bad["message"].as_str(), bad["column"].as_u64()), (Some("invalid UTF-8 in the text"), Some(9)));
-    let garbage: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    assert_eq!(
+        (bad["message"].as_str(), bad["column"].as_u64()),
+        (Some("invalid UTF-8 in the text"), Some(9))
+    );
+    let garbage: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     single_syntax_error(d, "garbage.bsc", garbage);
-    let zip = single_syntax_error(d, "designer.bsc", b"PK\x03\x04\x14\x00\x00\x00binary".as_slice());
+    let zip = single_syntax_error(
+        d,
+        "designer.bsc",
+        b"PK\x03\x04\x14\x00\x00\x00binary".as_slice(),
+    );
     assert_eq!(zip["message"], "this file is a zip archive, not bsc text");
-    assert_eq!((zip["line"].as_u64(), zip["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (zip["line"].as_u64(), zip["column"].as_u64()),
+        (Some(1), Some(1))
+    );
     let xml = single_syntax_error(d, "designer2.bsc", "<?xml version=\"1.0\"?><bsc/>");
     assert_eq!(xml["message"], "this file is an XML document, not bsc text");
 }
@@ -326,23 +512,53 @@ fn hostile_inputs_end_in_a_diagnostic() {
 fn a_long_map_chain_is_checked_without_recursion() {
     let dir = tempfile::tempdir().unwrap();
     let n = 100_000;
-    let mut s = String::from("@allow(focus, unmeasured, no-owner, missing-perspective) scorecard \"Big\" {}\nperspective internal {\n");
+    let mut s = String::from(
+        "@allow(focus, unmeasured, no-owner, missing-perspective) scorecard \"Big\" {}\nperspective internal {\n",
+    );
     for i in 0..=n {
         s.push_str(&format!("objective o{i} \"O{i}\" {{}}\n"));
     }
     s.push_str("}\nmap {\n");
-    s.push_str(&(0..=n).map(|i| format!("o{i}")).collect::<Vec<_>>().join(" -> "));
+    s.push_str(
+        &(0..=n)
+            .map(|i| format!("o{i}"))
+            .collect::<Vec<_>>()
+            .join(" -> "),
+    );
     s.push_str(" -> o0\n}\n");
     write(dir.path(), "chain.bsc", &s);
     let r = bsc(dir.path(), &["check", "chain.bsc", "--format", "json"]);
     assert_eq!(r.status, 1);
     let doc = json(&r);
     assert_eq!(codes(&r), ["cycle"]);
-    assert_eq!(doc["diagnostics"][0]["labels"].as_array().unwrap().len(), n + 1);
+    assert_eq!(
+        doc["diagnostics"][0]["labels"].as_array().unwrap().len(),
+        n + 1
+    );
 
     // Undeclared ids: one unknown-ref each, still quick.
-    write(dir.path(), "chain2.bsc", format!("map {{ {} }}", (0..=n).map(|i| format!("x{i}")).collect::<Vec<_>>().join(" -> ")));
-    let r = bsc(dir.path(), &["check", "chain2.bsc", "--format", "json", "-A", "missing-perspective"]);
+    write(
+        dir.path(),
+        "chain2.bsc",
+        format!(
+            "map {{ {} }}",
+            (0..=n)
+                .map(|i| format!("x{i}"))
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        ),
+    );
+    let r = bsc(
+        dir.path(),
+        &[
+            "check",
+            "chain2.bsc",
+            "--format",
+            "json",
+            "-A",
+            "missing-perspective",
+        ],
+    );
     assert_eq!(r.status, 1);
     assert_eq!(json(&r)["errors"], n + 1);
 }
@@ -360,18 +576,47 @@ fn bom_and_crlf_are_fine() {
 #[test]
 fn imports_are_relative_loaded_once_and_cycles_named() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "plans/main.bsc", "use \"lib/a\"\nuse \"lib/a.bsc\"\n");
+    write(
+        dir.path(),
+        "plans/main.bsc",
+        "use \"lib/a\"\nuse \"lib/a.bsc\"\n",
+    );
     write(dir.path(), "plans/lib/a.bsc", "use \"b\"\n");
-    write(dir.path(), "plans/lib/b.bsc", "use \"../main\"\nuse \"missing\"\n");
-    let r = bsc(dir.path(), &["check", "plans/main.bsc", "--format", "json", "-A", "missing-perspective"]);
+    write(
+        dir.path(),
+        "plans/lib/b.bsc",
+        "use \"../main\"\nuse \"missing\"\n",
+    );
+    let r = bsc(
+        dir.path(),
+        &[
+            "check",
+            "plans/main.bsc",
+            "--format",
+            "json",
+            "-A",
+            "missing-perspective",
+        ],
+    );
     assert_eq!(r.status, 1);
     let doc = json(&r);
-    let msgs: Vec<(&str, &str)> = doc["diagnostics"].as_array().unwrap().iter().map(|d| (d["file"].as_str().unwrap(), d["message"].as_str().unwrap())).collect();
+    let msgs: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
     assert_eq!(
         msgs,
         [
-            ("plans/lib/b.bsc", "import cycle: plans/main.bsc -> plans/lib/a.bsc -> plans/lib/b.bsc -> plans/main.bsc"),
-            ("plans/lib/b.bsc", "cannot read `plans/lib/missing.bsc`: no such file"),
+            (
+                "plans/lib/b.bsc",
+                "import cycle: plans/main.bsc -> plans/lib/a.bsc -> plans/lib/b.bsc -> plans/main.bsc"
+            ),
+            (
+                "plans/lib/b.bsc",
+                "cannot read `plans/lib/missing.bsc`: no such file"
+            ),
         ]
     );
 }

@@ -10,7 +10,11 @@ use bsc::load::Disk;
 
 fn check(path: &Path) -> (String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let name = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+    let name = path
+        .strip_prefix(&root)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
     let bytes = std::fs::read(path).unwrap();
     let c = bsc::compile_bytes(&Disk, &name, path, &bytes, &LintOptions::default());
     let all = [c];
@@ -47,11 +51,24 @@ fn fail_files_report_their_code_and_pass_files_do_not() {
             }
             let (_, json) = check(&file);
             let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
-            let codes: Vec<&str> = doc["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+            let codes: Vec<&str> = doc["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap())
+                .collect();
             if stem.starts_with("fail") {
-                assert!(codes.contains(&code.as_str()), "{} should report `{code}`, got {codes:?}", file.display());
+                assert!(
+                    codes.contains(&code.as_str()),
+                    "{} should report `{code}`, got {codes:?}",
+                    file.display()
+                );
             } else if stem.starts_with("pass") {
-                assert!(!codes.contains(&code.as_str()), "{} should not report `{code}`, got {codes:?}", file.display());
+                assert!(
+                    !codes.contains(&code.as_str()),
+                    "{} should not report `{code}`, got {codes:?}",
+                    file.display()
+                );
             }
             seen += 1;
         }
@@ -66,9 +83,18 @@ fn every_code_has_fixtures() {
     for code in bsc::codes::Code::ALL {
         if *code == bsc::codes::Code::Syntax {
             let dir = root.join("syntax");
-            let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
-            assert!(names.iter().any(|n| n.starts_with("pass")), "syntax needs a passing fixture");
-            assert!(names.iter().any(|n| !n.starts_with("pass")), "syntax needs failing fixtures");
+            let names: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .collect();
+            assert!(
+                names.iter().any(|n| n.starts_with("pass")),
+                "syntax needs a passing fixture"
+            );
+            assert!(
+                names.iter().any(|n| !n.starts_with("pass")),
+                "syntax needs failing fixtures"
+            );
             continue;
         }
         let dir = root.join("check").join(code.name());
@@ -76,7 +102,13 @@ fn every_code_has_fixtures() {
             .unwrap_or_else(|_| panic!("no fixtures for `{code}`"))
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
-        assert!(names.iter().any(|n| n.starts_with("fail")), "`{code}` needs a failing fixture");
-        assert!(names.iter().any(|n| n.starts_with("pass")), "`{code}` needs a passing fixture");
+        assert!(
+            names.iter().any(|n| n.starts_with("fail")),
+            "`{code}` needs a failing fixture"
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("pass")),
+            "`{code}` needs a passing fixture"
+        );
     }
 }

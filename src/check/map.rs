@@ -17,12 +17,19 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let mut names: Vec<&str> = cycle.iter().map(|&l| id(model.links[l].from)).collect();
         names.push(id(model.links[cycle[0]].from));
         let first = &model.links[cycle[0]];
-        let mut d = Diagnostic::new(Code::Cycle, first.span, format!("circular cause-and-effect chain: {}", names.join(" -> ")))
-            .label(format!("{} drives {}", id(first.from), id(first.to)))
-            .help("remove one of these links, or split the objective");
+        let mut d = Diagnostic::new(
+            Code::Cycle,
+            first.span,
+            format!("circular cause-and-effect chain: {}", names.join(" -> ")),
+        )
+        .label(format!("{} drives {}", id(first.from), id(first.to)))
+        .help("remove one of these links, or split the objective");
         for &l in &cycle[1..] {
             let link = &model.links[l];
-            d = d.with_label(link.span, format!("{} drives {}", id(link.from), id(link.to)));
+            d = d.with_label(
+                link.span,
+                format!("{} drives {}", id(link.from), id(link.to)),
+            );
         }
         out.push(d);
     }
@@ -63,9 +70,16 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let linked = graph.has_in(o) || graph.has_out(o);
         if !linked {
             out.push(
-                Diagnostic::new(Code::Orphan, obj.id_span, format!("objective `{}` has no link in or out", obj.id))
-                    .label("not on the strategy map")
-                    .help(format!("add it to a `map` block, e.g. `{} -> …`, or remove it if no strategy needs it", obj.id)),
+                Diagnostic::new(
+                    Code::Orphan,
+                    obj.id_span,
+                    format!("objective `{}` has no link in or out", obj.id),
+                )
+                .label("not on the strategy map")
+                .help(format!(
+                    "add it to a `map` block, e.g. `{} -> …`, or remove it if no strategy needs it",
+                    obj.id
+                )),
             );
             continue;
         }

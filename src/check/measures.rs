@@ -3,6 +3,7 @@
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::model::Model;
+use crate::num::fmt_num;
 use crate::syntax::ast::Direction;
 
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
@@ -11,9 +12,13 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let p = &m.props;
         if p.targets.is_empty() {
             out.push(
-                Diagnostic::new(Code::NoTarget, m.id_span, format!("measure `{}` has no target", m.id))
-                    .label("no `target`")
-                    .help("add `target N by PERIOD`: without a target the measure cannot be scored"),
+                Diagnostic::new(
+                    Code::NoTarget,
+                    m.id_span,
+                    format!("measure `{}` has no target", m.id),
+                )
+                .label("no `target`")
+                .help("add `target N by PERIOD`: without a target the measure cannot be scored"),
             );
         }
         if let (Some(dir), Some(th)) = (p.direction, p.threshold) {
@@ -23,38 +28,64 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             });
             if let Some(t) = wrong {
                 let (side, more) = match dir {
-                    Direction::Up => ("above", "more is better (direction up), so the threshold lies below the target"),
-                    Direction::Down => ("below", "less is better (direction down), so the threshold lies above the target"),
+                    Direction::Up => (
+                        "above",
+                        "more is better (direction up), so the threshold lies below the target",
+                    ),
+                    Direction::Down => (
+                        "below",
+                        "less is better (direction down), so the threshold lies above the target",
+                    ),
                 };
                 out.push(
-                    Diagnostic::new(Code::ThresholdOrder, th.span, format!("the threshold of `{}` is {side} its target", m.id))
-                        .label(format!("threshold {} is {side} the target", fmt_num(th.value)))
-                        .with_label(t.span, format!("target {}", fmt_num(t.value)))
-                        .help(format!("the threshold is the amber/red boundary: {more}")),
+                    Diagnostic::new(
+                        Code::ThresholdOrder,
+                        th.span,
+                        format!("the threshold of `{}` is {side} its target", m.id),
+                    )
+                    .label(format!(
+                        "threshold {} is {side} the target",
+                        fmt_num(th.value)
+                    ))
+                    .with_label(t.span, format!("target {}", fmt_num(t.value)))
+                    .help(format!("the threshold is the amber/red boundary: {more}")),
                 );
             }
         }
         if let (Some(freq), Some(as_of)) = (p.frequency, as_of) {
-            let Some(latest) = p.actuals.iter().rev().find(|a| a.period.end() <= as_of.end()) else {
+            let Some(latest) = p
+                .actuals
+                .iter()
+                .rev()
+                .find(|a| a.period.end() <= as_of.end())
+            else {
                 continue;
             };
             let due = freq.step_back(as_of.end());
             if latest.period.end() < due {
-                let freq_word = serde_json::to_value(freq).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let freq_word = serde_json::to_value(freq)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
                 out.push(
-                    Diagnostic::new(Code::StaleData, m.id_span, format!("the data of `{}` is stale: the latest actual is for {}", m.id, latest.period))
-                        .label(format!("{freq_word} data should reach {due} at the as-of period {as_of}"))
-                        .with_label(latest.span, "the latest actual")
-                        .help(format!("add the actuals after {}, or correct `frequency`", latest.period)),
+                    Diagnostic::new(
+                        Code::StaleData,
+                        m.id_span,
+                        format!(
+                            "the data of `{}` is stale: the latest actual is for {}",
+                            m.id, latest.period
+                        ),
+                    )
+                    .label(format!(
+                        "{freq_word} data should reach {due} at the as-of period {as_of}"
+                    ))
+                    .with_label(latest.span, "the latest actual")
+                    .help(format!(
+                        "add the actuals after {}, or correct `frequency`",
+                        latest.period
+                    )),
                 );
             }
         }
     }
-}
-
-/// A number as a person writes it: no trailing zeros, no float noise.
-pub fn fmt_num(v: f64) -> String {
-    let r = (v * 1e6).round() / 1e6;
-    let s = format!("{r}");
-    if s == "-0" { "0".into() } else { s }
 }

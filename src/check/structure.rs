@@ -14,21 +14,41 @@ pub fn check(model: &Model, root: FileId, out: &mut Vec<Diagnostic>) {
     for o in &model.objectives {
         if o.measures.is_empty() {
             out.push(
-                Diagnostic::new(Code::Unmeasured, o.id_span, format!("objective `{}` has no measure", o.id))
-                    .label("nothing says whether it is achieved")
-                    .help("add a `measure` with a baseline and a target"),
+                Diagnostic::new(
+                    Code::Unmeasured,
+                    o.id_span,
+                    format!("objective `{}` has no measure", o.id),
+                )
+                .label("nothing says whether it is achieved")
+                .help("add a `measure` with a baseline and a target"),
             );
         }
         if o.owner.is_none() {
             out.push(
-                Diagnostic::new(Code::NoOwner, o.id_span, format!("objective `{}` has no owner", o.id))
-                    .label("nobody is accountable")
-                    .help("add `owner \"…\"` naming the person or role accountable for it"),
+                Diagnostic::new(
+                    Code::NoOwner,
+                    o.id_span,
+                    format!("objective `{}` has no owner", o.id),
+                )
+                .label("nobody is accountable")
+                .help("add `owner \"…\"` naming the person or role accountable for it"),
             );
         }
     }
-    let whole = model.scorecard.as_ref().and_then(|s| s.span).unwrap_or(file_start(root));
-    for p in model.perspectives.iter().filter(|p| p.predeclared && p.objectives.is_empty()) {
+    let whole = model
+        .scorecard
+        .as_ref()
+        .and_then(|s| s.span)
+        .unwrap_or(file_start(root));
+    // A library of kpi templates (no scorecard, no objective) is not a scorecard.
+    if model.scorecard.is_none() && model.objectives.is_empty() {
+        return check_initiatives(model, out);
+    }
+    for p in model
+        .perspectives
+        .iter()
+        .filter(|p| p.predeclared && p.objectives.is_empty())
+    {
         out.push(
             Diagnostic::new(Code::MissingPerspective, whole, format!("the `{}` perspective has no objective", p.id))
                 .label(format!("no objective in {}", p.title))
@@ -43,6 +63,10 @@ pub fn check(model: &Model, root: FileId, out: &mut Vec<Diagnostic>) {
                 .help("a scorecard stays focused with 10 to 15 objectives: merge or drop the least strategic ones"),
         );
     }
+    check_initiatives(model, out);
+}
+
+fn check_initiatives(model: &Model, out: &mut Vec<Diagnostic>) {
     for i in &model.initiatives {
         if i.supports_written == 0 {
             out.push(

@@ -5,7 +5,9 @@ use crate::codes::Level;
 
 /// Escapes the message part of a workflow command.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command.
@@ -19,7 +21,11 @@ pub fn render(report: &Report<'_>) -> String {
     for item in &report.items {
         let d = item.diag;
         let l = &item.location;
-        let kind = if d.level == Level::Error { "error" } else { "warning" };
+        let kind = if d.level == Level::Error {
+            "error"
+        } else {
+            "warning"
+        };
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");

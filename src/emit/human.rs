@@ -5,8 +5,8 @@
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode,
-    SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Located, Report};
@@ -22,7 +22,12 @@ const MAX_CONTEXT_LINE: usize = 400;
 struct Src<'a>(&'a SourceFile);
 
 impl SourceCode for Src<'_> {
-    fn read_span<'b>(&'b self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let inner = self.0.text.as_str().read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.name.clone(),
@@ -62,13 +67,17 @@ impl std::error::Error for View<'_> {}
 
 impl miette::Diagnostic for View<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<Severity> {
         Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.src.as_ref().map(|s| s as &dyn SourceCode)
@@ -83,14 +92,18 @@ impl miette::Diagnostic for View<'_> {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 }
 
 fn long_line(file: &SourceFile, span: Span) -> bool {
     let (line, _) = file.line_col(span.start as usize);
     let start = file.line_start(line);
-    let end = file.text[start..].find('\n').map_or(file.text.len(), |i| start + i);
+    let end = file.text[start..]
+        .find('\n')
+        .map_or(file.text.len(), |i| start + i);
     end - start > MAX_CONTEXT_LINE
 }
 
@@ -123,7 +136,11 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
         } else {
             match others.iter_mut().find(|(f, _, _)| *f == l.span.file) {
                 Some((_, ls, _)) => ls.push(labeled(l.span, &l.message, false)),
-                None => others.push((l.span.file, vec![labeled(l.span, &l.message, false)], l.message.clone())),
+                None => others.push((
+                    l.span.file,
+                    vec![labeled(l.span, &l.message, false)],
+                    l.message.clone(),
+                )),
             }
         }
     }
@@ -144,7 +161,11 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
         .collect();
     View {
         code: Some(d.code.name().to_string()),
-        severity: if d.level == Level::Error { Severity::Error } else { Severity::Warning },
+        severity: if d.level == Level::Error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
         message,
         help: d.help.clone(),
         src: show_source.then_some(Src(f)),
@@ -155,8 +176,14 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
 
 /// Draws every diagnostic of the report, then a summary line.
 pub fn render(report: &Report<'_>, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     for item in &report.items {
         let v = view(item);

@@ -2,8 +2,10 @@
 //! commands and SARIF. Each format reads the same [`Report`].
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod model_json;
 pub mod sarif;
 
 use crate::Compilation;
@@ -38,25 +40,81 @@ impl<'a> Report<'a> {
                     diag: d,
                     compilation: c,
                     location: c.sources.location(d.span),
-                    labels: d.all_labels().map(|l| (c.sources.location(l.span), l.message)).collect(),
+                    labels: d
+                        .all_labels()
+                        .map(|l| (c.sources.location(l.span), l.message))
+                        .collect(),
                 })
             })
             .collect();
         items.sort_by(|a, b| {
-            (&a.location.file, a.location.line, a.location.column, a.diag.code, &a.diag.message)
-                .cmp(&(&b.location.file, b.location.line, b.location.column, b.diag.code, &b.diag.message))
+            (
+                &a.location.file,
+                a.location.line,
+                a.location.column,
+                a.diag.code,
+                &a.diag.message,
+            )
+                .cmp(&(
+                    &b.location.file,
+                    b.location.line,
+                    b.location.column,
+                    b.diag.code,
+                    &b.diag.message,
+                ))
         });
-        items.dedup_by(|a, b| a.location == b.location && a.diag.code == b.diag.code && a.diag.message == b.diag.message);
+        items.dedup_by(|a, b| {
+            a.location == b.location
+                && a.diag.code == b.diag.code
+                && a.diag.message == b.diag.message
+        });
         Report { items }
     }
 
     /// Number of errors.
     pub fn errors(&self) -> usize {
-        self.items.iter().filter(|i| i.diag.level == Level::Error).count()
+        self.items
+            .iter()
+            .filter(|i| i.diag.level == Level::Error)
+            .count()
     }
 
     /// Number of warnings.
     pub fn warnings(&self) -> usize {
-        self.items.iter().filter(|i| i.diag.level == Level::Warning).count()
+        self.items
+            .iter()
+            .filter(|i| i.diag.level == Level::Warning)
+            .count()
     }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, renamed
+/// over the target, so that a reader never sees half a file.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), crate::Error> {
+    use std::io::Write;
+    let err = |e: std::io::Error| crate::Error::Write {
+        path: path.display().to_string(),
+        reason: crate::load::io_reason(&e),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bsc-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(err)?;
+    }
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
 }

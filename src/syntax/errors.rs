@@ -14,24 +14,62 @@ const SCORECARD_PROPS: &[&str] = &["vision", "mission", "owner", "period", "as_o
 const PERSPECTIVE_ITEMS: &[&str] = &["objective", "level", "question"];
 const OBJECTIVE_ITEMS: &[&str] = &["measure", "owner", "due", "weight"];
 const MEASURE_PROPS: &[&str] = &[
-    "unit", "direction", "baseline", "target", "threshold", "frequency", "leading", "lagging", "owner",
-    "source", "formula", "weight", "actuals",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "threshold",
+    "frequency",
+    "leading",
+    "lagging",
+    "owner",
+    "source",
+    "formula",
+    "weight",
+    "actuals",
 ];
 const INITIATIVE_PROPS: &[&str] = &[
-    "owner", "budget", "start", "end", "impact", "feasibility", "status", "progress", "supports",
+    "owner",
+    "budget",
+    "start",
+    "end",
+    "impact",
+    "feasibility",
+    "status",
+    "progress",
+    "supports",
 ];
-const TOP_ITEMS: &[&str] = &["scorecard", "perspective", "kpi", "initiative", "map", "use"];
+const TOP_ITEMS: &[&str] = &[
+    "scorecard",
+    "perspective",
+    "kpi",
+    "initiative",
+    "map",
+    "use",
+];
 
 /// What a rule means to a reader, and which keywords could have been meant there.
 fn describe(rule: Rule) -> (String, &'static [&'static str]) {
     let s = |t: &str| t.to_string();
     match rule {
-        Rule::top_item | Rule::EOI => (s("a declaration (`scorecard`, `perspective`, `kpi`, `initiative`, `map` or `use`)"), TOP_ITEMS),
-        Rule::scorecard_prop => (s("a scorecard property (`vision`, `mission`, `owner`, `period`, `as_of` or `bands`)"), SCORECARD_PROPS),
+        Rule::top_item | Rule::EOI => (
+            s("a declaration (`scorecard`, `perspective`, `kpi`, `initiative`, `map` or `use`)"),
+            TOP_ITEMS,
+        ),
+        Rule::scorecard_prop => (
+            s("a scorecard property (`vision`, `mission`, `owner`, `period`, `as_of` or `bands`)"),
+            SCORECARD_PROPS,
+        ),
         Rule::perspective_item => (s("`objective`, `level` or `question`"), PERSPECTIVE_ITEMS),
         Rule::objective_item => (s("`measure`, `owner`, `due` or `weight`"), OBJECTIVE_ITEMS),
-        Rule::measure_prop => (s("a measure property (`unit`, `target`, `actuals`, …)"), MEASURE_PROPS),
-        Rule::initiative_prop => (s("an initiative property (`owner`, `budget`, `supports`, …)"), INITIATIVE_PROPS),
+        Rule::measure_prop => (
+            s("a measure property (`unit`, `target`, `actuals`, …)"),
+            MEASURE_PROPS,
+        ),
+        Rule::initiative_prop => (
+            s("an initiative property (`owner`, `budget`, `supports`, …)"),
+            INITIATIVE_PROPS,
+        ),
         Rule::chain => (s("a link like `a -> b`"), &[]),
         Rule::ident => (s("an id"), &[]),
         Rule::string => (s("a string in double quotes"), &[]),
@@ -46,9 +84,15 @@ fn describe(rule: Rule) -> (String, &'static [&'static str]) {
         Rule::lint_name => (s("a check name like `orphan`"), &[]),
         Rule::band | Rule::band_name => (s("`green` or `amber`"), &["green", "amber"]),
         Rule::direction_value => (s("`up` or `down`"), &["up", "down"]),
-        Rule::frequency_value => (s("`daily`, `weekly`, `monthly`, `quarterly` or `yearly`"), &["daily", "weekly", "monthly", "quarterly", "yearly"]),
+        Rule::frequency_value => (
+            s("`daily`, `weekly`, `monthly`, `quarterly` or `yearly`"),
+            &["daily", "weekly", "monthly", "quarterly", "yearly"],
+        ),
         Rule::rating => (s("`low`, `medium` or `high`"), &["low", "medium", "high"]),
-        Rule::status_value => (s("`planned`, `active`, `done` or `stalled`"), &["planned", "active", "done", "stalled"]),
+        Rule::status_value => (
+            s("`planned`, `active`, `done` or `stalled`"),
+            &["planned", "active", "done", "stalled"],
+        ),
         Rule::actual => (s("an actual like `2025-01: 7.1`"), &[]),
         Rule::from_kpi => (s("`from`"), &["from"]),
         Rule::indicator => (s("`leading` or `lagging`"), &["leading", "lagging"]),
@@ -71,7 +115,10 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
         return ("a string".into(), len.min(rest.len()));
     }
     let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%' | '-');
-    if c.is_ascii_alphanumeric() || c == '_' || c == '-' && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+    if c.is_ascii_alphanumeric()
+        || c == '_'
+        || c == '-' && rest[1..].starts_with(|c: char| c.is_ascii_digit())
+    {
         let len = rest
             .char_indices()
             .skip(1)
@@ -91,17 +138,24 @@ fn block_name(text: &str, open: usize) -> String {
     let head = text[line_start..open].trim();
     let mut words = head.split_whitespace().filter(|w| !w.starts_with('@'));
     match words.next() {
-        Some(kw @ ("perspective" | "objective" | "measure" | "kpi" | "initiative")) => match words.next() {
-            Some(id) if !id.starts_with('"') => format!("{kw} {id}"),
-            _ => kw.to_string(),
-        },
+        Some(kw @ ("perspective" | "objective" | "measure" | "kpi" | "initiative")) => {
+            match words.next() {
+                Some(id) if !id.starts_with('"') => format!("{kw} {id}"),
+                _ => kw.to_string(),
+            }
+        }
         Some(kw) => kw.chars().take(40).collect(),
         None => "block".to_string(),
     }
 }
 
 /// A syntax diagnostic for a pest failure in `text` (file `file`).
-pub fn syntax_error(file: FileId, text: &str, braces: &[(usize, bool)], err: &Error<Rule>) -> Diagnostic {
+pub fn syntax_error(
+    file: FileId,
+    text: &str,
+    braces: &[(usize, bool)],
+    err: &Error<Rule>,
+) -> Diagnostic {
     let pos = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -120,7 +174,10 @@ pub fn syntax_error(file: FileId, text: &str, braces: &[(usize, bool)], err: &Er
             let name = block_name(text, opener);
             return Diagnostic::new(Code::Syntax, at, format!("expected `}}` to close `{name}`"))
                 .label("the file ends here")
-                .with_label(Span::new(file, opener, opener + 1), format!("`{name}` opened here"))
+                .with_label(
+                    Span::new(file, opener, opener + 1),
+                    format!("`{name}` opened here"),
+                )
                 .help("add the missing `}`");
         }
     }
@@ -163,17 +220,26 @@ pub fn syntax_error(file: FileId, text: &str, braces: &[(usize, bool)], err: &Er
             help = Some(format!("expected one of: {}", keywords.join(", ")));
         }
     }
-    if text[..pos].trim_end().ends_with(')') && text[..pos].contains('@') && found != "`}`" && !positives.contains(&Rule::rbrace) {
+    if text[..pos].trim_end().ends_with(')')
+        && text[..pos].contains('@')
+        && found != "`}`"
+        && !positives.contains(&Rule::rbrace)
+    {
         help = Some("an attribute must be followed by a declaration; attributes cannot stand before a property".into());
     }
-    if found.starts_with("`-") || found.starts_with(|c: char| c == '`') && word.starts_with(|c: char| c.is_ascii_digit()) {
-        if word.contains(['e', 'E']) && positives.contains(&Rule::number) {
-            help = Some("numbers have no exponent; write the digits, or use a `k`, `M` or `B` suffix".into());
-        }
+    let numeric = word.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    if numeric && word.contains(['e', 'E']) && positives.contains(&Rule::number) {
+        help = Some(
+            "numbers have no exponent; write the digits, or use a `k`, `M` or `B` suffix".into(),
+        );
     }
     if found == "`@`" && !open.is_empty() && !positives.contains(&Rule::attribute) {
         message = format!("expected {}, found an attribute", join_or(&expected));
-        help = Some("attributes can only stand before a declaration (`objective`, `measure`, …)".into());
+        help = Some(
+            "attributes can only stand before a declaration (`objective`, `measure`, …)".into(),
+        );
     }
-    Diagnostic::new(Code::Syntax, at, message).label(label).maybe_help(help)
+    Diagnostic::new(Code::Syntax, at, message)
+        .label(label)
+        .maybe_help(help)
 }

@@ -22,8 +22,10 @@ pub struct Lower<'a> {
 type P<'i> = Pair<'i, Rule>;
 
 fn is_punct(rule: Rule) -> bool {
-    matches!(rule, Rule::lbrace | Rule::rbrace | Rule::arrow | Rule::dots | Rule::colon | Rule::EOI)
-        || format!("{rule:?}").starts_with("kw_")
+    matches!(
+        rule,
+        Rule::lbrace | Rule::rbrace | Rule::arrow | Rule::dots | Rule::colon | Rule::EOI
+    ) || format!("{rule:?}").starts_with("kw_")
 }
 
 /// The meaningful children of a pair (no punctuation, no keywords).
@@ -37,13 +39,26 @@ impl<'a> Lower<'a> {
         Span::new(self.file, s.start(), s.end())
     }
 
-    fn err(&mut self, code: Code, span: Span, message: impl Into<String>, label: impl Into<String>, help: Option<String>) {
-        self.diags.push(Diagnostic::new(code, span, message).label(label).maybe_help(help));
+    fn err(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.diags.push(
+            Diagnostic::new(code, span, message)
+                .label(label)
+                .maybe_help(help),
+        );
     }
 
     /// The doc comment right before byte offset `start` (only whitespace between).
     fn doc_before(&self, start: usize) -> Option<String> {
-        let idx = self.comments.partition_point(|c| (c.span.end as usize) <= start);
+        let idx = self
+            .comments
+            .partition_point(|c| (c.span.end as usize) <= start);
         let mut lines = Vec::new();
         let mut cursor = start;
         for c in self.comments[..idx].iter().rev() {
@@ -114,7 +129,9 @@ impl<'a> Lower<'a> {
             Rule::perspective => {
                 let mut ks = kids(&decl).peekable();
                 let id = self.ident(ks.next()?);
-                let title = ks.next_if(|p| p.as_rule() == Rule::string).map(|p| self.string(p));
+                let title = ks
+                    .next_if(|p| p.as_rule() == Rule::string)
+                    .map(|p| self.string(p));
                 let items = ks.filter_map(|p| self.perspective_item(p)).collect();
                 let head = node_span(self, None).to(id.span);
                 Item::Perspective(self.decl(&pair, attrs, head, Perspective { id, title, items }))
@@ -199,10 +216,19 @@ impl<'a> Lower<'a> {
                 let title = self.string(ks.next()?);
                 let items = ks.filter_map(|k| self.objective_item(k)).collect();
                 let head = self.span(&p.clone().into_inner().next()?).to(id.span);
-                PerspectiveItem::Objective(self.decl(&pair, attrs, head, Objective { id, title, items }))
+                PerspectiveItem::Objective(self.decl(
+                    &pair,
+                    attrs,
+                    head,
+                    Objective { id, title, items },
+                ))
             }
-            Rule::level => PerspectiveItem::Level(Spanned::new(self.number(kids(&p).next()?), span)),
-            Rule::question => PerspectiveItem::Question(Spanned::new(self.string(kids(&p).next()?), span)),
+            Rule::level => {
+                PerspectiveItem::Level(Spanned::new(self.number(kids(&p).next()?), span))
+            }
+            Rule::question => {
+                PerspectiveItem::Question(Spanned::new(self.string(kids(&p).next()?), span))
+            }
             _ => return None,
         })
     }
@@ -219,7 +245,9 @@ impl<'a> Lower<'a> {
             }
             Rule::owner => ObjectiveItem::Owner(Spanned::new(self.string(kids(&p).next()?), span)),
             Rule::due => ObjectiveItem::Due(Spanned::new(self.period(kids(&p).next()?), span)),
-            Rule::weight => ObjectiveItem::Weight(Spanned::new(self.number(kids(&p).next()?), span)),
+            Rule::weight => {
+                ObjectiveItem::Weight(Spanned::new(self.number(kids(&p).next()?), span))
+            }
             _ => return None,
         })
     }
@@ -234,7 +262,12 @@ impl<'a> Lower<'a> {
             .and_then(|p| kids(&p).next())
             .map(|p| self.ident(p));
         let props = ks.filter_map(|p| self.measure_prop(p)).collect();
-        Some(Measure { id, title, from, props })
+        Some(Measure {
+            id,
+            title,
+            from,
+            props,
+        })
     }
 
     fn measure_prop(&mut self, pair: P<'_>) -> Option<Spanned<MeasureProp>> {
@@ -245,7 +278,11 @@ impl<'a> Lower<'a> {
             Rule::unit => MeasureProp::Unit(self.string(ks.next()?)),
             Rule::direction => {
                 let v = ks.next()?;
-                let d = if v.as_str() == "up" { Direction::Up } else { Direction::Down };
+                let d = if v.as_str() == "up" {
+                    Direction::Up
+                } else {
+                    Direction::Down
+                };
                 MeasureProp::Direction(Spanned::new(d, self.span(&v)))
             }
             Rule::baseline | Rule::target => {
@@ -260,10 +297,17 @@ impl<'a> Lower<'a> {
             Rule::threshold => MeasureProp::Threshold(self.number(ks.next()?)),
             Rule::frequency => {
                 let v = ks.next()?;
-                MeasureProp::Frequency(Spanned::new(Frequency::from_word(v.as_str())?, self.span(&v)))
+                MeasureProp::Frequency(Spanned::new(
+                    Frequency::from_word(v.as_str())?,
+                    self.span(&v),
+                ))
             }
             Rule::indicator => {
-                let i = if prop.as_str() == "leading" { Indicator::Leading } else { Indicator::Lagging };
+                let i = if prop.as_str() == "leading" {
+                    Indicator::Leading
+                } else {
+                    Indicator::Lagging
+                };
                 MeasureProp::Indicator(Spanned::new(i, span))
             }
             Rule::owner => MeasureProp::Owner(self.string(ks.next()?)),
@@ -281,7 +325,11 @@ impl<'a> Lower<'a> {
                             let mut ak = kids(&a);
                             let period = self.period(ak.next()?);
                             let value = self.number(ak.next()?);
-                            Some(ActualEntry { period, value, span: sp })
+                            Some(ActualEntry {
+                                period,
+                                value,
+                                span: sp,
+                            })
                         })
                         .collect();
                     MeasureProp::ActualsTable(entries)
@@ -339,7 +387,11 @@ impl<'a> Lower<'a> {
                 _ => {}
             }
         }
-        Chain { nodes, rationale, span }
+        Chain {
+            nodes,
+            rationale,
+            span,
+        }
     }
 
     fn ident(&mut self, pair: P<'_>) -> Ident {
@@ -375,7 +427,11 @@ impl<'a> Lower<'a> {
                     let esc_end = base + i + 2 + close.map_or(0, |c| c + 1);
                     let esc = Span::new(self.file, base + i, esc_end.max(base + i + 2));
                     match hex {
-                        Some(h) if !h.is_empty() && h.len() <= 6 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
+                        Some(h)
+                            if !h.is_empty()
+                                && h.len() <= 6
+                                && h.chars().all(|c| c.is_ascii_hexdigit()) =>
+                        {
                             let n = u32::from_str_radix(h, 16).unwrap_or(u32::MAX);
                             match char::from_u32(n) {
                                 Some(ch) => value.push(ch),
@@ -421,7 +477,11 @@ impl<'a> Lower<'a> {
         let text = pair.as_str();
         let percent = text.ends_with('%');
         match number_value(text) {
-            Some((value, _)) => Number { value, percent, span },
+            Some((value, _)) => Number {
+                value,
+                percent,
+                span,
+            },
             None => {
                 self.err(
                     Code::Syntax,
@@ -430,7 +490,11 @@ impl<'a> Lower<'a> {
                     "too large to be a value",
                     Some("numbers must lie within ±1,000,000,000,000,000".into()),
                 );
-                Number { value: 0.0, percent, span }
+                Number {
+                    value: 0.0,
+                    percent,
+                    span,
+                }
             }
         }
     }
@@ -439,9 +503,16 @@ impl<'a> Lower<'a> {
     fn period(&mut self, pair: P<'_>) -> PeriodLit {
         let span = self.span(&pair);
         match Period::parse(pair.as_str()) {
-            Ok(p) => PeriodLit { period: Some(p), span },
+            Ok(p) => PeriodLit {
+                period: Some(p),
+                span,
+            },
             Err(e) => {
-                let bad = Span::new(self.file, span.start as usize + e.start, span.start as usize + e.end);
+                let bad = Span::new(
+                    self.file,
+                    span.start as usize + e.start,
+                    span.start as usize + e.end,
+                );
                 self.diags.push(
                     Diagnostic::new(Code::InvalidPeriod, bad, e.message)
                         .label("not on the calendar")

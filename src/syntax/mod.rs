@@ -27,7 +27,10 @@ pub fn parse(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
         return (None, scanned.errors);
     }
     match parser::BscParser::parse(parser::Rule::file, text) {
-        Err(e) => (None, vec![errors::syntax_error(file, text, &scanned.braces, &e)]),
+        Err(e) => (
+            None,
+            vec![errors::syntax_error(file, text, &scanned.braces, &e)],
+        ),
         Ok(mut pairs) => {
             let mut lower = lower::Lower {
                 file,
@@ -75,9 +78,13 @@ pub fn decode(file: FileId, bytes: &[u8]) -> (String, Option<Diagnostic>) {
         Err(e) => {
             let at = e.valid_up_to();
             let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
-            let d = Diagnostic::new(Code::Syntax, Span::new(file, at, at), "invalid UTF-8 in the text")
-                .label(format!("byte 0x{:02X} is not valid UTF-8 here", bytes[at]))
-                .help("a .bsc file is UTF-8 text; re-save it as UTF-8");
+            let d = Diagnostic::new(
+                Code::Syntax,
+                Span::new(file, at, at),
+                "invalid UTF-8 in the text",
+            )
+            .label(format!("byte 0x{:02X} is not valid UTF-8 here", bytes[at]))
+            .help("a .bsc file is UTF-8 text; re-save it as UTF-8");
             (text, Some(d))
         }
     }

@@ -56,7 +56,11 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             );
                             break;
                         }
-                        Some(b'\\') if !matches!(b.get(i + 1), None | Some(b'\n') | Some(b'\r')) => i += 2,
+                        Some(b'\\')
+                            if !matches!(b.get(i + 1), None | Some(b'\n') | Some(b'\r')) =>
+                        {
+                            i += 2
+                        }
                         Some(b'"') => {
                             i += 1;
                             break;
@@ -83,7 +87,10 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 if end > start && b[end - 1] == b'\r' {
                     end -= 1;
                 }
-                out.comments.push(Comment { kind, span: sp(start, end) });
+                out.comments.push(Comment {
+                    kind,
+                    span: sp(start, end),
+                });
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -102,9 +109,13 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         nest += 1;
                         if nest > MAX_COMMENT_DEPTH {
                             out.errors.push(
-                                Diagnostic::new(Code::Syntax, sp(i, i + 2), "block comments nested too deep")
-                                    .label(format!("more than {MAX_COMMENT_DEPTH} comments open here"))
-                                    .help("close the inner comments, or use `//` line comments"),
+                                Diagnostic::new(
+                                    Code::Syntax,
+                                    sp(i, i + 2),
+                                    "block comments nested too deep",
+                                )
+                                .label(format!("more than {MAX_COMMENT_DEPTH} comments open here"))
+                                .help("close the inner comments, or use `//` line comments"),
                             );
                             return out;
                         }
@@ -119,7 +130,10 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         i += 1;
                     }
                 }
-                out.comments.push(Comment { kind: CommentKind::Block, span: sp(start, i) });
+                out.comments.push(Comment {
+                    kind: CommentKind::Block,
+                    span: sp(start, i),
+                });
                 continue;
             }
             b'{' => {
@@ -179,9 +193,20 @@ mod tests {
 
     #[test]
     fn collects_comments_of_each_kind() {
-        let s = scan(FileId(0), "// a\n/// doc\r\n//// not doc\n/* x /* y */ z */ \"/* no */\"");
+        let s = scan(
+            FileId(0),
+            "// a\n/// doc\r\n//// not doc\n/* x /* y */ z */ \"/* no */\"",
+        );
         let kinds: Vec<_> = s.comments.iter().map(|c| c.kind).collect();
-        assert_eq!(kinds, [CommentKind::Line, CommentKind::Doc, CommentKind::Line, CommentKind::Block]);
+        assert_eq!(
+            kinds,
+            [
+                CommentKind::Line,
+                CommentKind::Doc,
+                CommentKind::Line,
+                CommentKind::Block
+            ]
+        );
         assert_eq!(s.comments[1].span.range(), 5..12);
         assert!(s.errors.is_empty());
     }

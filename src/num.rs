@@ -1,0 +1,50 @@
+//! Numbers for people and for JSON: no float noise, no needless fraction.
+
+use serde::{Serialize, Serializer};
+
+/// A number as JSON: whole numbers without a fraction, others rounded to 9 decimals.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = round(self.0);
+        if v.fract() == 0.0 && v.abs() < 9e15 {
+            s.serialize_i64(v as i64)
+        } else {
+            s.serialize_f64(v)
+        }
+    }
+}
+
+/// Rounds away float noise: 0.30000000000000004 → 0.3; 0.625 stays 0.625.
+pub fn round(v: f64) -> f64 {
+    if !v.is_finite() || v.abs() >= 1e6 {
+        return v;
+    }
+    let r = (v * 1e9).round() / 1e9;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// A number as a person writes it: no trailing zeros, no float noise.
+pub fn fmt_num(v: f64) -> String {
+    let r = (v * 1e6).round() / 1e6;
+    let s = format!("{r}");
+    if s == "-0" { "0".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_away_float_noise_only() {
+        assert_eq!(round(0.1 + 0.2), 0.3);
+        assert_eq!(round(0.625), 0.625);
+        assert_eq!(round(1.0 / 3.0), 0.333333333);
+        assert_eq!(serde_json::to_string(&Num(150_000.0)).unwrap(), "150000");
+        assert_eq!(serde_json::to_string(&Num(0.1 + 0.2)).unwrap(), "0.3");
+        assert_eq!(fmt_num(8.5), "8.5");
+        assert_eq!(fmt_num(-0.0), "0");
+    }
+}

@@ -1,0 +1,966 @@
+//! Scoring (LANGUAGE.md §5): each measure's actual, target, status, progress and trend;
+//! weighted rollups to objectives, perspectives and the scorecard; a trace of how every
+//! number was obtained; and the evidence the actuals give for each map link.
+//!
+//! Deterministic: no hash maps, inputs walked in declaration order.
+
+use serde::Serialize;
+
+use crate::model::{Measure, Model, Target};
+use crate::num::{Num, fmt_num};
+use crate::period::Period;
+use crate::syntax::ast::Direction;
+
+/// Green, amber, red, or none (not enough to judge).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Green,
+    Amber,
+    Red,
+    None,
+}
+
+impl Status {
+    /// The word, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Amber => "amber",
+            Status::Red => "red",
+            Status::None => "none",
+        }
+    }
+}
+
+/// The direction of the last two actuals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Improving,
+    Worsening,
+    Flat,
+}
+
+/// How a measure's numbers were obtained.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MeasureTrace {
+    /// e.g. `actual: 8.5 (2025-03)`.
+    pub actual: String,
+    /// e.g. `target: 10 (by 2025-06)`.
+    pub target: String,
+    /// e.g. `progress: (8.5 - 7) / (10 - 7) = 0.5`.
+    pub progress: String,
+    /// e.g. `status: red because 8.5 < threshold 9`.
+    pub status: String,
+    /// e.g. `trend: improving (8.0 → 8.5, up is better)`.
+    pub trend: String,
+}
+
+/// A measure's score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeasureScore {
+    /// The latest actual at or before the as-of period.
+    pub actual: Option<(Period, f64)>,
+    /// The selected target.
+    pub target: Option<Target>,
+    pub status: Status,
+    /// In [0, 1]; `None` when status is `none`.
+    pub progress: Option<f64>,
+    pub trend: Option<Trend>,
+    pub trace: MeasureTrace,
+}
+
+/// One weighted term of a rollup.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Term {
+    pub id: String,
+    pub weight: Num,
+    pub value: Num,
+}
+
+/// How a rollup was computed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RollupTrace {
+    pub terms: Vec<Term>,
+    /// Children left out because their status is `none`.
+    pub excluded: Vec<String>,
+    /// e.g. `(1 × 0.5 + 2 × 0.8) / 3 = 0.7`.
+    pub text: String,
+}
+
+/// The score of an objective, a perspective or the scorecard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rollup {
+    /// In [0, 1]; `None` when every child is `none`.
+    pub score: Option<f64>,
+    pub status: Status,
+    pub trace: RollupTrace,
+}
+
+/// What the actuals say about a link of the strategy map.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    /// `supports`, `weak`, `contradicts` or `not enough data`.
+    pub verdict: &'static str,
+    /// The lag (in periods of the shared timeline) with the highest correlation.
+    pub lag: Option<usize>,
+    /// Pearson's r at that lag.
+    pub r: Option<f64>,
+    /// Number of pairs at that lag.
+    pub pairs: usize,
+    /// r at each lag 0..=3 (null where fewer than 6 pairs overlap).
+    pub by_lag: Vec<Option<f64>>,
+    /// The verdict in plain words.
+    pub text: String,
+}
+
+/// Everything scoring computes, indexed like the model's vectors.
+#[derive(Clone, Debug)]
+pub struct Scores {
+    pub as_of: Option<Period>,
+    pub measures: Vec<MeasureScore>,
+    pub objectives: Vec<Rollup>,
+    pub perspectives: Vec<Rollup>,
+    pub scorecard: Rollup,
+    pub links: Vec<Evidence>,
+}
+
+/// Fewest overlapping periods for a correlation.
+pub const MIN_PAIRS: usize = 6;
+/// Lags tried, in periods.
+pub const MAX_LAG: usize = 3;
+
+/// Scores the model as of `as_of` (`--as-of`; else the scorecard's `as_of`, else the
+/// latest period with an actual).
+pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
+    let as_of = model.as_of(as_of);
+    let period_end = model
+        .scorecard
+        .as_ref()
+        .and_then(|s| s.period)
+        .map(|(_, e)| e);
+    let (green, amber) = model
+        .scorecard
+        .as_ref()
+        .map_or((0.9, 0.6), |s| (s.green, s.amber));
+    let measures: Vec<MeasureScore> = model
+        .measures
+        .iter()
+        .map(|m| score_measure(m, as_of, period_end))
+        .collect();
+    let objectives: Vec<Rollup> = model
+        .objectives
+        .iter()
+        .map(|o| {
+            let children = o.measures.iter().map(|&i| {
+                (
+                    model.measures[i].id.as_str(),
+                    model.measures[i].weight(),
+                    measures[i].progress,
+                )
+            });
+            rollup(children, green, amber)
+        })
+        .collect();
+    let perspectives: Vec<Rollup> = model
+        .perspectives
+        .iter()
+        .map(|p| {
+            let children = p.objectives.iter().map(|&i| {
+                (
+                    model.objectives[i].id.as_str(),
+                    model.objectives[i].weight,
+                    objectives[i].score,
+                )
+            });
+            rollup(children, green, amber)
+        })
+        .collect();
+    let order = model.perspectives_by_level();
+    let scorecard = rollup(
+        order
+            .iter()
+            .filter(|&&i| !model.perspectives[i].objectives.is_empty())
+            .map(|&i| {
+                (
+                    model.perspectives[i].id.as_str(),
+                    1.0,
+                    perspectives[i].score,
+                )
+            }),
+        green,
+        amber,
+    );
+    let links = model
+        .links
+        .iter()
+        .map(|l| evidence(model, l.from, l.to, period_end))
+        .collect();
+    Scores {
+        as_of,
+        measures,
+        objectives,
+        perspectives,
+        scorecard,
+        links,
+    }
+}
+
+/// Whether `actual` meets `target` in `dir`.
+fn meets(dir: Direction, actual: f64, target: f64) -> bool {
+    match dir {
+        Direction::Up => actual >= target,
+        Direction::Down => actual <= target,
+    }
+}
+
+/// The target in force at `as_of`: the first due at or after it, else the last one;
+/// with no as-of period, the last one. A target without `by` is due at the end of the
+/// scorecard's period (never, without one).
+pub fn select_target(
+    targets: &[Target],
+    as_of: Option<Period>,
+    period_end: Option<Period>,
+) -> Option<Target> {
+    let as_of = match as_of {
+        Some(a) => a,
+        None => return targets.last().copied(),
+    };
+    targets
+        .iter()
+        .find(|t| match t.by.or(period_end) {
+            Some(due) => due.end() >= as_of.end(),
+            None => true,
+        })
+        .or(targets.last())
+        .copied()
+}
+
+/// Progress toward the target: `(actual − baseline) / (target − baseline)` clamped to
+/// [0, 1]; without a baseline, 1 when met, else 0 without a threshold, else linear
+/// from the threshold (0) to the target (1). Returns the value and how it was found.
+pub fn progress(
+    dir: Direction,
+    actual: f64,
+    target: f64,
+    baseline: Option<f64>,
+    threshold: Option<f64>,
+) -> (f64, String) {
+    let n = fmt_num;
+    let clamp = |v: f64| {
+        if v.is_finite() {
+            v.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let met = meets(dir, actual, target);
+    match (baseline, threshold) {
+        (Some(b), _) if target != b => {
+            let v = clamp((actual - b) / (target - b));
+            (
+                v,
+                format!(
+                    "({} − {}) / ({} − {}) = {}",
+                    n(actual),
+                    n(b),
+                    n(target),
+                    n(b),
+                    n(v)
+                ),
+            )
+        }
+        (Some(b), _) => {
+            let v = if met { 1.0 } else { 0.0 };
+            (
+                v,
+                format!(
+                    "baseline {} equals the target: {}",
+                    n(b),
+                    if met { "met, 1" } else { "not met, 0" }
+                ),
+            )
+        }
+        (None, _) if met => (
+            1.0,
+            format!(
+                "no baseline; target met: 1 ({} {} {})",
+                n(actual),
+                if dir == Direction::Up { "≥" } else { "≤" },
+                n(target)
+            ),
+        ),
+        (None, None) => (0.0, "no baseline or threshold; target not met: 0".into()),
+        (None, Some(th)) if th != target => {
+            let v = clamp((actual - th) / (target - th));
+            (
+                v,
+                format!(
+                    "no baseline: ({} − {}) / ({} − {}) = {}",
+                    n(actual),
+                    n(th),
+                    n(target),
+                    n(th),
+                    n(v)
+                ),
+            )
+        }
+        (None, Some(_)) => (
+            0.0,
+            "no baseline; threshold equals the target and it is not met: 0".into(),
+        ),
+    }
+}
+
+fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>) -> MeasureScore {
+    let p = &m.props;
+    let n = fmt_num;
+    let upto: Vec<_> = p
+        .actuals
+        .iter()
+        .filter(|a| as_of.is_none_or(|ao| a.period.end() <= ao.end()))
+        .collect();
+    let actual = upto.last().map(|a| (a.period, a.value));
+    let target = select_target(&p.targets, as_of, period_end);
+    let mut trace = MeasureTrace {
+        actual: match actual {
+            Some((per, v)) => format!("actual: {} ({per})", n(v)),
+            None if p.actuals.is_empty() => "actual: none (no actuals)".into(),
+            None => "actual: none at or before the as-of period".into(),
+        },
+        target: match target {
+            Some(t) => match t.by {
+                Some(by) => format!("target: {} (by {by})", n(t.value)),
+                None => format!("target: {}", n(t.value)),
+            },
+            None => "target: none".into(),
+        },
+        ..MeasureTrace::default()
+    };
+    let trend = match (p.direction, upto.len()) {
+        (Some(dir), len) if len >= 2 => {
+            let (a, b) = (upto[len - 2].value, upto[len - 1].value);
+            let t = if a == b {
+                Trend::Flat
+            } else if meets(dir, b, a) {
+                Trend::Improving
+            } else {
+                Trend::Worsening
+            };
+            let word = serde_json::to_value(t)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            trace.trend = format!(
+                "trend: {word} ({} → {}, {} is better)",
+                n(a),
+                n(b),
+                if dir == Direction::Up { "up" } else { "down" }
+            );
+            Some(t)
+        }
+        _ => {
+            trace.trend = "trend: none (fewer than two actuals)".into();
+            None
+        }
+    };
+    let (Some((_, a)), Some(t), Some(dir)) = (actual, target, p.direction) else {
+        let why = if actual.is_none() {
+            "no actual"
+        } else if target.is_none() {
+            "no target"
+        } else {
+            "no direction"
+        };
+        trace.status = format!("status: none ({why})");
+        trace.progress = format!("progress: none ({why})");
+        return MeasureScore {
+            actual,
+            target,
+            status: Status::None,
+            progress: None,
+            trend,
+            trace,
+        };
+    };
+    let (cmp, rel) = if dir == Direction::Up {
+        ("≥", "<")
+    } else {
+        ("≤", ">")
+    };
+    let status = if meets(dir, a, t.value) {
+        trace.status = format!("status: green because {} {cmp} target {}", n(a), n(t.value));
+        Status::Green
+    } else {
+        match p.threshold {
+            Some(th) if meets(dir, a, th.value) => {
+                trace.status = format!(
+                    "status: amber because {} {rel} target {} but {} {cmp} threshold {}",
+                    n(a),
+                    n(t.value),
+                    n(a),
+                    n(th.value)
+                );
+                Status::Amber
+            }
+            Some(th) => {
+                trace.status = format!(
+                    "status: red because {} {rel} threshold {}",
+                    n(a),
+                    n(th.value)
+                );
+                Status::Red
+            }
+            None => {
+                trace.status = format!(
+                    "status: red because {} {rel} target {} (no threshold, so no amber)",
+                    n(a),
+                    n(t.value)
+                );
+                Status::Red
+            }
+        }
+    };
+    let (prog, how) = progress(
+        dir,
+        a,
+        t.value,
+        p.baseline.map(|b| b.value),
+        p.threshold.map(|t| t.value),
+    );
+    trace.progress = format!("progress: {how}");
+    MeasureScore {
+        actual,
+        target,
+        status,
+        progress: Some(prog),
+        trend,
+        trace,
+    }
+}
+
+/// The status of a score in [0, 1] against the bands.
+pub fn band(score: f64, green: f64, amber: f64) -> Status {
+    if score >= green - 1e-12 {
+        Status::Green
+    } else if score >= amber - 1e-12 {
+        Status::Amber
+    } else {
+        Status::Red
+    }
+}
+
+/// The weighted mean of the children that have a value.
+pub fn rollup<'a>(
+    children: impl Iterator<Item = (&'a str, f64, Option<f64>)>,
+    green: f64,
+    amber: f64,
+) -> Rollup {
+    let mut trace = RollupTrace::default();
+    for (id, weight, value) in children {
+        match value {
+            Some(v) => trace.terms.push(Term {
+                id: id.to_string(),
+                weight: Num(weight),
+                value: Num(v),
+            }),
+            None => trace.excluded.push(id.to_string()),
+        }
+    }
+    let total: f64 = trace.terms.iter().map(|t| t.weight.0).sum();
+    if trace.terms.is_empty() || total <= 0.0 {
+        trace.text = if trace.terms.is_empty() {
+            "no child has a score".into()
+        } else {
+            "the weights add up to 0".into()
+        };
+        return Rollup {
+            score: None,
+            status: Status::None,
+            trace,
+        };
+    }
+    let sum: f64 = trace.terms.iter().map(|t| t.weight.0 * t.value.0).sum();
+    let score = (sum / total).clamp(0.0, 1.0);
+    let terms: Vec<String> = trace
+        .terms
+        .iter()
+        .map(|t| format!("{} × {}", fmt_num(t.weight.0), fmt_num(t.value.0)))
+        .collect();
+    trace.text = format!(
+        "({}) / {} = {}",
+        terms.join(" + "),
+        fmt_num(total),
+        fmt_num(score)
+    );
+    Rollup {
+        score: Some(score),
+        status: band(score, green, amber),
+        trace,
+    }
+}
+
+/// An objective's progress at each period where one of its measures has an actual.
+fn progress_series(
+    model: &Model,
+    objective: usize,
+    period_end: Option<Period>,
+) -> Vec<(Period, f64)> {
+    let o = &model.objectives[objective];
+    let mut periods: Vec<Period> = o
+        .measures
+        .iter()
+        .flat_map(|&m| model.measures[m].props.actuals.iter().map(|a| a.period))
+        .collect();
+    periods.sort();
+    periods.dedup_by(|a, b| a.end() == b.end());
+    periods
+        .into_iter()
+        .filter_map(|at| {
+            let mut sum = 0.0;
+            let mut total = 0.0;
+            for &mi in &o.measures {
+                let m = &model.measures[mi];
+                let Some(a) = m.props.actuals.iter().find(|a| a.period.end() == at.end()) else {
+                    continue;
+                };
+                let (Some(dir), Some(t)) = (
+                    m.props.direction,
+                    select_target(&m.props.targets, Some(at), period_end),
+                ) else {
+                    continue;
+                };
+                let (p, _) = progress(
+                    dir,
+                    a.value,
+                    t.value,
+                    m.props.baseline.map(|b| b.value),
+                    m.props.threshold.map(|t| t.value),
+                );
+                sum += m.weight() * p;
+                total += m.weight();
+            }
+            (total > 0.0).then(|| (at, sum / total))
+        })
+        .collect()
+}
+
+/// Pearson's correlation coefficient, `None` if either series is constant.
+pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
+    let n = pairs.len() as f64;
+    if pairs.len() < 2 {
+        return None;
+    }
+    let (mx, my) = (
+        pairs.iter().map(|p| p.0).sum::<f64>() / n,
+        pairs.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for &(x, y) in pairs {
+        sxy += (x - mx) * (y - my);
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+    }
+    if sxx <= 1e-12 || syy <= 1e-12 {
+        return None;
+    }
+    Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Correlates the driver's progress series with the outcome's, the outcome shifted by
+/// 0..=3 periods of their shared timeline.
+fn evidence(model: &Model, from: usize, to: usize, period_end: Option<Period>) -> Evidence {
+    let d = progress_series(model, from, period_end);
+    let o = progress_series(model, to, period_end);
+    let (dn, on) = (&model.objectives[from].id, &model.objectives[to].id);
+    // The shared timeline: every period either side has a value for.
+    let mut timeline: Vec<Period> = d.iter().chain(o.iter()).map(|(p, _)| *p).collect();
+    timeline.sort();
+    timeline.dedup_by(|a, b| a.end() == b.end());
+    let at = |series: &[(Period, f64)], p: Period| {
+        series
+            .iter()
+            .find(|(q, _)| q.end() == p.end())
+            .map(|(_, v)| *v)
+    };
+    let mut by_lag = Vec::new();
+    let mut best: Option<(usize, f64, usize)> = None;
+    for lag in 0..=MAX_LAG {
+        let pairs: Vec<(f64, f64)> = (0..timeline.len().saturating_sub(lag))
+            .filter_map(|i| Some((at(&d, timeline[i])?, at(&o, timeline[i + lag])?)))
+            .collect();
+        let r = if pairs.len() >= MIN_PAIRS {
+            pearson(&pairs)
+        } else {
+            None
+        };
+        by_lag.push(r.map(|r| (r * 1e6).round() / 1e6));
+        if let Some(r) = r {
+            if best.is_none_or(|(_, br, _)| r > br + 1e-12) {
+                best = Some((lag, r, pairs.len()));
+            }
+        }
+    }
+    let Some((lag, r, pairs)) = best else {
+        return Evidence {
+            verdict: "not enough data",
+            lag: None,
+            r: None,
+            pairs: 0,
+            by_lag,
+            text: format!(
+                "not enough data: `{dn}` and `{on}` need at least {MIN_PAIRS} periods with actuals on both ends (and some variation) to be compared"
+            ),
+        };
+    };
+    let r6 = (r * 1e6).round() / 1e6;
+    let when = if lag == 0 {
+        "in the same period".to_string()
+    } else {
+        format!("{lag} period{} later", if lag == 1 { "" } else { "s" })
+    };
+    let (verdict, text) = if r >= 0.5 {
+        (
+            "supports",
+            format!(
+                "the data supports this link: when `{dn}` progresses, `{on}` follows {when} (r = {}, {pairs} periods)",
+                fmt_num(r6)
+            ),
+        )
+    } else if r <= -0.5 {
+        (
+            "contradicts",
+            format!(
+                "the data contradicts this link: when `{dn}` progresses, `{on}` falls back, even at the best lag (r = {} {when}, {pairs} periods)",
+                fmt_num(r6)
+            ),
+        )
+    } else {
+        (
+            "weak",
+            format!(
+                "the data neither supports nor contradicts this link: the best correlation is weak (r = {} {when}, {pairs} periods)",
+                fmt_num(r6)
+            ),
+        )
+    };
+    Evidence {
+        verdict,
+        lag: Some(lag),
+        r: Some(r6),
+        pairs,
+        by_lag,
+        text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::LintOptions;
+    use crate::load::MemFs;
+    use std::path::Path;
+
+    /// Scores `body` (perspectives, measures…) under a scorecard with period 2025.
+    fn scored(body: &str, as_of: Option<&str>) -> (crate::Compilation, Scores) {
+        let src = format!("scorecard \"T\" {{ period 2025-01 .. 2025-12 }}\n{body}");
+        let c = crate::compile_bytes(
+            &MemFs::default(),
+            "t.bsc",
+            Path::new("t.bsc"),
+            src.as_bytes(),
+            &LintOptions::default(),
+        );
+        let s = score(&c.model, as_of.map(|a| Period::parse(a).unwrap()));
+        (c, s)
+    }
+
+    /// One measure in one objective.
+    fn measure(props: &str, as_of: Option<&str>) -> MeasureScore {
+        let (c, s) = scored(
+            &format!(
+                "perspective financial {{ objective o \"O\" {{ measure m \"M\" {{ unit \"u\" {props} }} }} }}"
+            ),
+            as_of,
+        );
+        assert!(c.errors() == 0, "{:?}", c.diagnostics);
+        s.measures[0].clone()
+    }
+
+    #[test]
+    fn progress_from_the_baseline_with_the_trace() {
+        // (8.5 − 7) / (10 − 7) = 0.5; 8.5 is below the threshold 9: red.
+        let m = measure(
+            "baseline 7 target 10 by 2025-06 threshold 9 actuals { 2025-01: 7.1, 2025-03: 8.5 }",
+            None,
+        );
+        assert_eq!(m.actual, Some((Period::parse("2025-03").unwrap(), 8.5)));
+        assert_eq!(m.progress, Some(0.5));
+        assert_eq!(m.status, Status::Red);
+        assert_eq!(m.trace.actual, "actual: 8.5 (2025-03)");
+        assert_eq!(m.trace.target, "target: 10 (by 2025-06)");
+        assert_eq!(m.trace.progress, "progress: (8.5 − 7) / (10 − 7) = 0.5");
+        assert_eq!(m.trace.status, "status: red because 8.5 < threshold 9");
+    }
+
+    #[test]
+    fn amber_between_threshold_and_target_and_no_amber_without_threshold() {
+        let m = measure(
+            "baseline 7 target 10 threshold 9 actuals { 2025-03: 9.4 }",
+            None,
+        );
+        assert_eq!(m.status, Status::Amber);
+        assert!((m.progress.unwrap() - 0.8).abs() < 1e-12); // (9.4 − 7) / 3
+        let m = measure("baseline 7 target 10 actuals { 2025-03: 9.4 }", None);
+        assert_eq!(m.status, Status::Red);
+    }
+
+    #[test]
+    fn target_met_exactly_is_green_and_complete() {
+        let m = measure(
+            "baseline 7 target 10 threshold 9 actuals { 2025-03: 10 }",
+            None,
+        );
+        assert_eq!((m.status, m.progress), (Status::Green, Some(1.0)));
+        // Beyond the target progress is clamped to 1; below the baseline to 0.
+        assert_eq!(
+            measure("baseline 7 target 10 actuals { 2025-03: 14 }", None).progress,
+            Some(1.0)
+        );
+        assert_eq!(
+            measure("baseline 7 target 10 actuals { 2025-03: 5 }", None).progress,
+            Some(0.0)
+        );
+    }
+
+    #[test]
+    fn without_baseline() {
+        // Met: 1. Not met and no threshold: 0. With a threshold: linear from it (0) to the target (1).
+        assert_eq!(
+            measure("direction up target 10 actuals { 2025-03: 11 }", None).progress,
+            Some(1.0)
+        );
+        assert_eq!(
+            measure("direction up target 10 actuals { 2025-03: 9 }", None).progress,
+            Some(0.0)
+        );
+        let m = measure(
+            "direction up target 10 threshold 8 actuals { 2025-03: 9.5 }",
+            None,
+        );
+        assert_eq!((m.progress, m.status), (Some(0.75), Status::Amber)); // (9.5 − 8) / (10 − 8)
+    }
+
+    #[test]
+    fn direction_down() {
+        // (110 − 120) / (100 − 120) = 0.5; 110 ≤ threshold 112: amber.
+        let m = measure(
+            "baseline 120 target 100 threshold 112 actuals { 2025-02: 115, 2025-03: 110 }",
+            None,
+        );
+        assert_eq!(
+            (m.progress, m.status, m.trend),
+            (Some(0.5), Status::Amber, Some(Trend::Improving))
+        );
+        assert_eq!(
+            m.trace.status,
+            "status: amber because 110 > target 100 but 110 ≤ threshold 112"
+        );
+    }
+
+    #[test]
+    fn no_target_or_no_actual_is_none() {
+        let m = measure("direction up baseline 3 actuals { 2025-03: 4 }", None);
+        assert_eq!((m.status, m.progress), (Status::None, None));
+        assert_eq!(m.trace.status, "status: none (no target)");
+        let m = measure("baseline 3 target 5", None);
+        assert_eq!((m.status, m.progress, m.trend), (Status::None, None, None));
+    }
+
+    #[test]
+    fn time_phased_targets_follow_the_as_of_period() {
+        let props = "baseline 0 target 10 by 2025-06 target 12 by 2025-12 actuals { 2025-03: 6, 2025-07: 9 }";
+        // As of 2025-03 the first target is in force; the actual is the 2025-03 one.
+        let m = measure(props, Some("2025-03"));
+        assert_eq!(
+            (m.target.unwrap().value, m.actual.unwrap().1, m.progress),
+            (10.0, 6.0, Some(0.6))
+        );
+        // As of 2025-07 (the latest actual) the second: 9 / 12 = 0.75.
+        let m = measure(props, None);
+        assert_eq!((m.target.unwrap().value, m.progress), (12.0, Some(0.75)));
+        // After the last date: the last target.
+        assert_eq!(measure(props, Some("2026-03")).target.unwrap().value, 12.0);
+        // A quarter ends on its last day: as of 2025-Q2 the June target is still due.
+        assert_eq!(measure(props, Some("2025-Q2")).target.unwrap().value, 10.0);
+    }
+
+    #[test]
+    fn a_target_without_by_is_due_at_the_end_of_the_period() {
+        let t = |by: Option<&str>, v| Target {
+            value: v,
+            by: by.map(|b| Period::parse(b).unwrap()),
+            span: Default::default(),
+        };
+        let targets = [t(None, 5.0), t(Some("2026-06"), 7.0)];
+        let end = Period::parse("2025-12").ok();
+        let at = |p: &str| Period::parse(p).ok();
+        assert_eq!(
+            select_target(&targets, at("2025-12"), end).unwrap().value,
+            5.0
+        );
+        assert_eq!(
+            select_target(&targets, at("2026-01"), end).unwrap().value,
+            7.0
+        );
+        // Without a scorecard period it never falls due, so it stays in force.
+        assert_eq!(
+            select_target(&targets, at("2026-01"), None).unwrap().value,
+            5.0
+        );
+        // Without an as-of period: the last target.
+        assert_eq!(select_target(&targets, None, end).unwrap().value, 7.0);
+    }
+
+    #[test]
+    fn weighted_rollups_leave_out_none_and_count_it() {
+        let (c, s) = scored(
+            "perspective financial {
+               objective o \"O\" {
+                 measure a \"A\" { unit \"u\" baseline 0 target 10 actuals { 2025-03: 5 } }
+                 measure b \"B\" { unit \"u\" baseline 0 target 10 weight 3 actuals { 2025-03: 10 } }
+                 measure z \"Z\" { unit \"u\" baseline 0 target 10 }
+               }
+               objective p \"P\" { weight 2 measure q \"Q\" { unit \"u\" baseline 0 target 4 actuals { 2025-03: 1 } } }
+               objective n \"N\" { measure r \"R\" { unit \"u\" baseline 0 target 4 } }
+             }",
+            None,
+        );
+        assert_eq!(c.errors(), 0);
+        // o: (1 × 0.5 + 3 × 1) / 4 = 0.875, z left out.
+        assert_eq!(s.objectives[0].score, Some(0.875));
+        assert_eq!(s.objectives[0].trace.excluded, ["z"]);
+        assert_eq!(s.objectives[0].trace.text, "(1 × 0.5 + 3 × 1) / 4 = 0.875");
+        assert_eq!(s.objectives[0].status, Status::Amber);
+        // n has no scored measure: none, and left out of the perspective.
+        assert_eq!(
+            (s.objectives[2].score, s.objectives[2].status),
+            (None, Status::None)
+        );
+        // financial: (1 × 0.875 + 2 × 0.25) / 3 = 0.458333…
+        let fin = &s.perspectives[3];
+        assert!((fin.score.unwrap() - 1.375 / 3.0).abs() < 1e-12);
+        assert_eq!(fin.trace.excluded, ["n"]);
+        assert_eq!(fin.status, Status::Red);
+        // The scorecard averages the perspectives that have objectives.
+        assert_eq!(s.scorecard.score, fin.score);
+    }
+
+    #[test]
+    fn all_children_none_gives_none() {
+        let r = rollup([("a", 1.0, None), ("b", 2.0, None)].into_iter(), 0.9, 0.6);
+        assert_eq!((r.score, r.status), (None, Status::None));
+        assert_eq!(r.trace.excluded, ["a", "b"]);
+    }
+
+    #[test]
+    fn bands_decide_the_status_of_a_score() {
+        assert_eq!(band(0.9, 0.9, 0.6), Status::Green);
+        assert_eq!(band(0.899, 0.9, 0.6), Status::Amber);
+        assert_eq!(band(0.6, 0.9, 0.6), Status::Amber);
+        assert_eq!(band(0.59, 0.9, 0.6), Status::Red);
+        let (_, s) = scored(
+            "perspective financial { objective o \"O\" { measure a \"A\" { unit \"u\" baseline 0 target 10 actuals { 2025-03: 8.5 } } } }",
+            None,
+        );
+        assert_eq!(s.objectives[0].status, Status::Amber);
+        let (_, s) = scored(
+            "perspective financial { objective o \"O\" { measure a \"A\" { unit \"u\" baseline 0 target 10 actuals { 2025-03: 8.5 } } } }",
+            None,
+        );
+        assert_eq!(
+            band(s.objectives[0].score.unwrap(), 0.8, 0.5),
+            Status::Green
+        );
+    }
+
+    #[test]
+    fn trend_reads_the_last_two_actuals_in_the_direction() {
+        let t = |props: &str| measure(props, None).trend;
+        assert_eq!(
+            t("direction up target 9 actuals { 2025-01: 7.4, 2025-02: 8 }"),
+            Some(Trend::Improving)
+        );
+        assert_eq!(
+            t("direction down target 9 actuals { 2025-01: 7.4, 2025-02: 8 }"),
+            Some(Trend::Worsening)
+        );
+        assert_eq!(
+            t("direction down target 9 actuals { 2025-01: 8, 2025-02: 8 }"),
+            Some(Trend::Flat)
+        );
+        assert_eq!(t("direction down target 9 actuals { 2025-02: 8 }"), None);
+        // As of an earlier period, later actuals do not count.
+        assert_eq!(
+            measure(
+                "direction up target 9 actuals { 2025-01: 7, 2025-02: 8, 2025-03: 6 }",
+                Some("2025-02")
+            )
+            .trend,
+            Some(Trend::Improving)
+        );
+    }
+
+    #[test]
+    fn pearson_by_hand() {
+        assert_eq!(pearson(&[(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)]), Some(1.0));
+        assert_eq!(pearson(&[(1.0, 3.0), (2.0, 2.0), (3.0, 1.0)]), Some(-1.0));
+        assert_eq!(pearson(&[(1.0, 1.0), (2.0, 1.0)]), None);
+        // x = 1,2,3,4; y = 1,3,2,4: sxy = 4, sxx = syy = 5, so r = 0.8.
+        assert!(
+            (pearson(&[(1.0, 1.0), (2.0, 3.0), (3.0, 2.0), (4.0, 4.0)]).unwrap() - 0.8).abs()
+                < 1e-12
+        );
+    }
+
+    fn linked(driver: &str, outcome: &str) -> Evidence {
+        let (c, s) = scored(
+            &format!(
+                "perspective internal {{ objective a \"A\" {{ measure ma \"MA\" {{ unit \"u\" baseline 0 target 10 actuals {{ {driver} }} }} }} }}
+                 perspective financial {{ objective b \"B\" {{ measure mb \"MB\" {{ unit \"u\" baseline 0 target 10 actuals {{ {outcome} }} }} }} }}
+                 map {{ a -> b }}"
+            ),
+            None,
+        );
+        assert_eq!(c.errors(), 0, "{:?}", c.diagnostics);
+        s.links[0].clone()
+    }
+
+    #[test]
+    fn link_evidence_finds_the_lag_and_says_so() {
+        let series = |vals: &[f64]| {
+            vals.iter()
+                .enumerate()
+                .map(|(i, v)| format!("2025-{:02}: {v}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // The outcome repeats the driver one month later.
+        let d = [1.0, 4.0, 2.0, 6.0, 3.0, 8.0, 5.0, 9.0, 4.0, 7.0];
+        let mut o = vec![5.0];
+        o.extend_from_slice(&d[..9]);
+        let e = linked(&series(&d), &series(&o));
+        assert_eq!((e.verdict, e.lag, e.r), ("supports", Some(1), Some(1.0)));
+        assert_eq!(e.pairs, 9);
+        // The outcome moves against the driver, at every lag.
+        let up: Vec<f64> = (1..=10).map(f64::from).collect();
+        let down: Vec<f64> = up.iter().map(|v| 10.0 - v).collect();
+        let e = linked(&series(&up), &series(&down));
+        assert_eq!(e.verdict, "contradicts");
+        assert!(e.text.starts_with("the data contradicts this link"));
+        // Five periods are not enough.
+        let e = linked(&series(&d[..5]), &series(&d[..5]));
+        assert_eq!((e.verdict, e.r), ("not enough data", None));
+    }
+}

@@ -1,0 +1,197 @@
+// Opens bsc's HTML reports in Debian's headless Chromium (playwright-core, no
+// downloaded browser) and checks what a reader sees: no console error, no network
+// request, one map node per objective inside its perspective's band, no overlapping
+// nodes, tooltips with the rationale and the score trace, and no script from the
+// source text ever running.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, basename } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bsc = process.env.BSC_BIN || join(root, "target", "debug", "bsc");
+const out = join(root, "tests", "browser", "output");
+mkdirSync(out, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "bsc-browser-"));
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+/** Builds `file` to HTML in the temp folder; returns its path and the JSON model. */
+function build(file, name) {
+  const html = join(work, `${name}.html`);
+  execFileSync(bsc, ["build", file, "-o", html], { stdio: ["ignore", "ignore", "pipe"] });
+  const json = JSON.parse(execFileSync(bsc, ["build", file, "--format", "json", "-o", "-"], { encoding: "utf8" }));
+  return { html, json };
+}
+
+/** Opens a report, recording console errors, requests and dialogs. */
+async function open(html) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = { console: [], requests: [], dialogs: [] };
+  page.on("console", (m) => { if (m.type() === "error") problems.console.push(m.text()); });
+  page.on("pageerror", (e) => problems.console.push(String(e)));
+  page.on("dialog", async (d) => { problems.dialogs.push(d.message()); await d.dismiss(); });
+  const url = pathToFileURL(html).href;
+  page.on("request", (r) => { if (r.url() !== url) problems.requests.push(r.url()); });
+  await page.goto(url);
+  return { page, problems };
+}
+
+const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".bsc")).sort();
+
+for (const ex of examples) {
+  test(`report of ${ex}`, async () => {
+    const name = basename(ex, ".bsc");
+    const { html, json } = build(join(root, "examples", ex), name);
+    const { page, problems } = await open(html);
+
+    // One node per objective, each inside the band of its perspective.
+    const nodes = await page.$$eval("svg a.node", (as) => as.map((a) => {
+      const r = a.querySelector("rect").getBoundingClientRect();
+      return { id: a.dataset.id, band: a.dataset.band, x: r.x, y: r.y, w: r.width, h: r.height };
+    }));
+    assert.equal(nodes.length, json.objectives.length);
+    assert.deepEqual(nodes.map((n) => n.id).sort(), json.objectives.map((o) => o.id).sort());
+    const bands = await page.$$eval("svg g.band", (gs) => Object.fromEntries(gs.map((g) => {
+      const r = g.querySelector("rect").getBoundingClientRect();
+      return [g.dataset.band, { y: r.y, h: r.height }];
+    })));
+    for (const n of nodes) {
+      const o = json.objectives.find((x) => x.id === n.id);
+      assert.equal(n.band, o.perspective);
+      const b = bands[n.band];
+      assert.ok(n.y >= b.y - 0.5 && n.y + n.h <= b.y + b.h + 0.5, `${n.id} lies inside band ${n.band}`);
+    }
+    // Bands stack in level order, highest on top.
+    const order = json.perspectives.filter((p) => p.objectives.length).sort((a, b) => b.level - a.level).map((p) => p.id);
+    const byY = Object.entries(bands).sort((a, b) => a[1].y - b[1].y).map(([id]) => id);
+    assert.deepEqual(byY, order);
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        const a = nodes[i], b = nodes[j];
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        assert.ok(!overlap, `${a.id} and ${b.id} overlap`);
+      }
+    }
+    // Hovering a link shows its rationale.
+    const withRationale = json.links.findIndex((l) => l.rationale);
+    if (withRationale >= 0) {
+      const edges = page.locator("svg g.edge path.link");
+      const l = json.links[withRationale];
+      const idx = await page.$$eval("svg g.edge", (gs, want) => gs.findIndex((g) => g.dataset.tip.includes(want)), l.rationale);
+      assert.ok(idx >= 0, "a link carries its rationale");
+      await edges.nth(idx).hover({ force: true });
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      assert.ok((await tip.textContent()).includes(l.rationale));
+    }
+    // Hovering a measure's status shows how it was computed.
+    const scored = json.measures.find((m) => m.status !== "none");
+    if (scored) {
+      await page.locator(`#m-${scored.id} .badge`).hover();
+      const text = await page.locator("#tip").textContent();
+      assert.ok(text.includes("progress:") && text.includes("status:"), text);
+    }
+    // Map nodes link to their table rows.
+    const href = await page.locator("svg a.node").first().getAttribute("href");
+    assert.equal(await page.locator(href).count(), 1);
+
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    assert.deepEqual(problems.console, [], "no console errors");
+    assert.deepEqual(problems.requests, [], "no network requests");
+    await page.close();
+  });
+}
+
+// Markup and script smuggled into every text field of a scorecard.
+const payloads = [
+  `<script>window.__xss=1</script>`,
+  `<img src=x onerror="window.__xss=1">`,
+  `<svg onload="window.__xss=1">`,
+  `<svg><script>window.__xss=1</script></svg>`,
+  `"><script>window.__xss=1</script>`,
+  `'><img src=x onerror=window.__xss=1>`,
+  `" onmouseover="window.__xss=1" x="`,
+  `' onfocus='window.__xss=1' autofocus='`,
+  `javascript:window.__xss=1`,
+  `<a href="javascript:window.__xss=1">click</a>`,
+  `</style><script>window.__xss=1</script>`,
+  `</title><script>window.__xss=1</script>`,
+  `</textarea><script>window.__xss=1</script>`,
+  `<iframe src="javascript:window.__xss=1"></iframe>`,
+  `<body onload=window.__xss=1>`,
+  `<details open ontoggle=window.__xss=1>`,
+  `<input autofocus onfocus=window.__xss=1>`,
+  `<math><mtext><script>window.__xss=1</script></mtext></math>`,
+  `<object data="javascript:window.__xss=1">`,
+  `<embed src="javascript:window.__xss=1">`,
+  `<video><source onerror="window.__xss=1">`,
+  `<audio src=x onerror=window.__xss=1>`,
+  `<marquee onstart=window.__xss=1>`,
+  `<svg><animate onbegin=window.__xss=1 attributeName=x dur=1s>`,
+  `<svg><a xlink:href="javascript:window.__xss=1"><text>x</text></a></svg>`,
+  `<meta http-equiv="refresh" content="0;url=javascript:window.__xss=1">`,
+  `<base href="javascript:window.__xss=1//">`,
+  `{{ 7*7 }}<script>window.__xss=1</script>`,
+  `\u003cscript\u003ewindow.__xss=1\u003c/script\u003e`,
+  `<scr<script>ipt>window.__xss=1</scr</script>ipt>`,
+  `&lt;script&gt;window.__xss=1&lt;/script&gt;`,
+  `\u202e<script>window.__xss=1</script>`,
+  `<style>@import 'javascript:window.__xss=1';</style>`,
+  `<link rel=stylesheet href=javascript:window.__xss=1>`,
+  `<form><button formaction=javascript:window.__xss=1>x</button></form>`,
+];
+
+/** A bsc string literal of `s`. */
+const lit = (s) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+test(`no script from the source runs (${payloads.length} payloads in every text field)`, async () => {
+  for (let k = 0; k < payloads.length; k++) {
+    const p = lit(payloads[k]);
+    const src = `
+/// ${payloads[k]}
+scorecard ${p} { vision ${p} mission ${p} owner ${p} period 2025-01 .. 2025-12 }
+/// ${payloads[k]}
+perspective learning ${p} { question ${p}
+  /// ${payloads[k]}
+  objective a ${p} { owner ${p}
+    /// ${payloads[k]}
+    measure ma ${p} { unit ${p} baseline 1 target 5 threshold 2 source ${p} formula ${p} leading
+      actuals { 2025-01: 2, 2025-02: 3 } } }
+}
+perspective internal { objective b ${p} { owner ${p} measure mb ${p} { unit ${p} baseline 5 target 1 actuals { 2025-02: 2 } } } }
+perspective customer { objective c ${p} { owner ${p} measure mc ${p} { unit "%" baseline 5% target 9% actuals { 2025-02: 7% } } } }
+perspective financial { objective d ${p} { owner ${p} measure md ${p} { unit ${p} baseline 1 target 2 actuals { 2025-02: 2 } } } }
+initiative i ${p} { owner ${p} start 2025-01 end 2025-06 impact high feasibility high supports a }
+map { a -> b -> c -> d : ${p} }
+`;
+    const file = join(work, `xss${k}.bsc`);
+    writeFileSync(file, src);
+    const { html } = build(file, `xss${k}`);
+    const text = readFileSync(html, "utf8");
+    assert.ok(!/<script>window/.test(text), `payload ${k} is escaped in the file`);
+    const { page, problems } = await open(html);
+    // Hover every element with a tooltip and focus every link: nothing may run.
+    for (const sel of ["svg a.node", "svg g.edge path.link", "tr.measure .badge", ".tbar"]) {
+      const els = page.locator(sel);
+      for (let i = 0; i < Math.min(await els.count(), 4); i++) await els.nth(i).hover({ force: true });
+    }
+    assert.equal(await page.evaluate(() => window.__xss), undefined, `payload ${k}: ${payloads[k]}`);
+    assert.deepEqual(problems.dialogs, []);
+    assert.deepEqual(problems.requests, [], `payload ${k} made no request`);
+    assert.equal(await page.locator("#title").textContent(), payloads[k], "the title shows as text");
+    await page.close();
+  }
+});

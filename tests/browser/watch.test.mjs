@@ -1,0 +1,70 @@
+// `bsc watch --serve` in Debian's headless Chromium: a save shows up in the open page
+// without a manual reload; a broken save shows the error overlay over the last good
+// report; the next good save clears it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bsc = process.env.BSC_BIN || join(root, "target", "debug", "bsc");
+
+const plan = (title, extra = "") => `@allow(missing-perspective, orphan)
+scorecard "${title}" { period 2025-01 .. 2025-12 }
+perspective financial {
+  objective margin "Margin" { owner "CFO"
+    measure m "M" { unit "%" baseline 5% target 10% actuals { 2025-01: 6% } }
+  }
+}
+${extra}
+`;
+
+test("the served page follows every save", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bsc-watch-"));
+  const file = join(dir, "plan.bsc");
+  writeFileSync(file, plan("First title"));
+  const watch = spawn(bsc, ["watch", "plan.bsc", "--serve", "--port", "7950"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  watch.stderr.on("data", (d) => { log += d; });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const deadline = Date.now() + 15000;
+    while (!/ok: .* ms\)/.test(log)) {
+      assert.ok(Date.now() < deadline, `watch did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const url = log.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/)[1];
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(url);
+    assert.equal(await page.locator("#title").textContent(), "First title");
+
+    writeFileSync(file, plan("Second title"));
+    await page.waitForFunction(() => document.querySelector("#title")?.textContent === "Second title", null, { timeout: 10000 });
+
+    writeFileSync(file, plan("Broken", "map { margin -> nowhere }"));
+    const overlay = page.locator("#bsc-error-overlay");
+    await overlay.waitFor({ state: "visible", timeout: 10000 });
+    const text = await overlay.textContent();
+    assert.ok(text.includes("unknown objective `nowhere`"), text);
+    assert.ok(text.includes("plan.bsc:8:"), "says where");
+    assert.equal(await page.locator("#title").textContent(), "Second title", "the last good report stays underneath");
+
+    writeFileSync(file, plan("Third title"));
+    await page.waitForFunction(() => document.querySelector("#title")?.textContent === "Third title", null, { timeout: 10000 });
+    assert.equal(await page.locator("#bsc-error-overlay").count(), 0, "a good save clears the overlay");
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    watch.kill("SIGINT");
+  }
+});

@@ -1,0 +1,192 @@
+//! The bundled examples: each checks clean, its scored JSON is snapshotted, and every
+//! output is byte-identical from one run to the next.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bsc"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 5, "five examples at least");
+    v
+}
+
+fn bsc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bsc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[test]
+fn every_example_checks_clean() {
+    for ex in examples() {
+        let (status, _, stderr) = bsc(&["check", &rel(&ex)]);
+        assert_eq!(
+            (status, stderr.as_str()),
+            (0, "no problems found\n"),
+            "{}",
+            ex.display()
+        );
+    }
+}
+
+#[test]
+fn the_library_checks_clean_on_its_own() {
+    let (status, _, stderr) = bsc(&["check", "std/kpis.bsc"]);
+    assert_eq!((status, stderr.as_str()), (0, "no problems found\n"));
+}
+
+#[test]
+fn scored_json_of_every_example() {
+    for ex in examples() {
+        let name = ex.file_stem().unwrap().to_string_lossy().to_string();
+        let (status, json, stderr) = bsc(&["build", &rel(&ex), "--format", "json", "-o", "-"]);
+        assert_eq!(status, 0, "{stderr}");
+        insta::assert_snapshot!(format!("build_json_{name}"), json);
+        let (_, again, _) = bsc(&["build", &rel(&ex), "--format", "json", "-o", "-"]);
+        assert_eq!(json, again, "byte-identical JSON");
+    }
+}
+
+#[test]
+fn html_is_byte_identical_and_written_atomically_beside_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    for ex in examples() {
+        let a = dir.path().join("a.html");
+        let b = dir.path().join("b.html");
+        assert_eq!(bsc(&["build", &rel(&ex), "-o", a.to_str().unwrap()]).0, 0);
+        assert_eq!(bsc(&["build", &rel(&ex), "-o", b.to_str().unwrap()]).0, 0);
+        let (ta, tb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert!(ta == tb, "{}: HTML differs between two runs", ex.display());
+        let text = String::from_utf8(ta).unwrap();
+        assert!(text.starts_with("<!DOCTYPE html>"));
+        // Self-contained: the only URL is the SVG namespace; nothing is linked or loaded.
+        assert_eq!(
+            text.matches("http").count(),
+            text.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+        );
+        assert!(
+            !text.contains("<link") && !text.contains(" src="),
+            "self-contained"
+        );
+    }
+    // Without -o: STEM.html beside the input; no temporary file left behind.
+    let plan = dir.path().join("plan.bsc");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc"),
+        &plan,
+    )
+    .unwrap();
+    let (status, _, stderr) = bsc(&["build", plan.to_str().unwrap()]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("wrote {}", dir.path().join("plan.html").display())),
+        "{stderr}"
+    );
+    let (status, _, _) = bsc(&["build", plan.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(status, 0);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["a.html", "b.html", "plan.bsc", "plan.html", "plan.json"]
+    );
+}
+
+#[test]
+fn an_error_writes_nothing_and_keeps_the_last_good_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.bsc");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc"),
+        &plan,
+    )
+    .unwrap();
+    let out = dir.path().join("plan.json");
+    assert_eq!(
+        bsc(&["build", plan.to_str().unwrap(), "--format", "json"]).0,
+        0
+    );
+    let good = std::fs::read(&out).unwrap();
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, format!("{text}\nmap {{ nowhere -> nobody }}\n")).unwrap();
+    let (status, stdout, stderr) = bsc(&["build", plan.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(status, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("unknown objective `nowhere`"), "{stderr}");
+    assert!(stderr.contains("not written"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        good,
+        "the last good output stays"
+    );
+}
+
+#[test]
+fn as_of_moves_the_numbers() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut a = vec![
+            "build",
+            "examples/manufacturer.bsc",
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ];
+        a.extend_from_slice(args);
+        let (status, out, err) = bsc(&a);
+        assert_eq!(status, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let latest = json(&[]);
+    let early = json(&["--as-of", "2025-03"]);
+    assert_eq!(latest["as_of"], "2025-06");
+    assert_eq!(early["as_of"], "2025-03");
+    let dt = |doc: &serde_json::Value| {
+        doc["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == "downtime")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(dt(&early)["actual"]["period"], "2025-03");
+    assert_eq!(dt(&latest)["actual"]["period"], "2025-06");
+    assert_ne!(early["scorecard"]["score"], latest["scorecard"]["score"]);
+    let (status, _, err) = bsc(&[
+        "build",
+        "examples/manufacturer.bsc",
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--as-of",
+        "2025-13",
+    ]);
+    assert_eq!(status, 2);
+    assert!(err.contains("month `13` does not exist"), "{err}");
+}
