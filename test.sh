@@ -19,4 +19,6 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo build --locked
 cargo test --locked
+# The formatter leaves the examples and the library as they are.
+./target/debug/bsc fmt --check examples/*.bsc std/*.bsc
 BSC_BIN="$PWD/target/debug/bsc" node --test tests/browser/

@@ -44,6 +44,20 @@ enum Command {
     Build(BuildArgs),
     /// Rebuild on every save; with --serve, reload the browser too.
     Watch(WatchArgs),
+    /// Write a starter scorecard (NAME.bsc, default scorecard.bsc) that checks clean.
+    Init {
+        /// The name of the file (and the scorecard's title).
+        name: Option<String>,
+    },
+    /// Format files in the canonical layout (`-` formats stdin to stdout).
+    Fmt {
+        /// Only report the files that would change (exit 1 if any).
+        #[arg(long)]
+        check: bool,
+        /// The files to format.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// The code, e.g. `unknown-ref`.
@@ -165,6 +179,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
         Command::Check(args) => lint_options(&args.lints, sub).and_then(|l| check(&args, &l)),
         Command::Build(args) => lint_options(&args.lints, sub).and_then(|l| build(&args, &l)),
         Command::Watch(args) => lint_options(&args.lints, sub).and_then(|l| watch(args, l)),
+        Command::Fmt { check, files } => fmt(&files, check),
+        Command::Init { name } => init(name.as_deref()),
         Command::Explain { code } => explain(code.as_deref()),
     };
     match result {
@@ -350,6 +366,114 @@ fn watch(args: WatchArgs, lints: LintOptions) -> Result<ExitStatus, Error> {
         open: args.open,
         color: use_color(),
     })
+}
+
+const INIT_TEMPLATE: &str = include_str!("templates/init.bsc");
+
+fn init(name: Option<&str>) -> Result<ExitStatus, Error> {
+    let name = name.unwrap_or("scorecard");
+    let path = if name.ends_with(".bsc") {
+        PathBuf::from(name)
+    } else {
+        PathBuf::from(format!("{name}.bsc"))
+    };
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "`{}` already exists; bsc init does not overwrite files",
+            path.display()
+        )));
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
+        .unwrap_or_default();
+    let title: String = stem.chars().filter(|c| *c != '"' && *c != '\\').collect();
+    let text = INIT_TEMPLATE.replace("{{TITLE}}", &title);
+    // Create, never truncate: a file that appeared meanwhile is not overwritten.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::Write {
+            path: path.display().to_string(),
+            reason: crate::load::io_reason(&e),
+        })?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::Write {
+        path: path.display().to_string(),
+        reason: crate::load::io_reason(&e),
+    })?;
+    eprintln!(
+        "wrote {}: fill it in, then `bsc check {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitStatus::Ok)
+}
+
+/// Prints the syntax errors of a file that cannot be formatted.
+fn report_unformattable(name: &str, text: &str, diags: Vec<crate::diag::Diagnostic>) {
+    let mut sources = crate::source::Sources::default();
+    sources.add(crate::source::SourceFile::new(
+        name.to_string(),
+        None,
+        text.strip_prefix('\u{feff}').unwrap_or(text).to_string(),
+    ));
+    let c = Compilation {
+        sources,
+        files: Vec::new(),
+        model: Default::default(),
+        diagnostics: diags,
+        missing: Vec::new(),
+    };
+    let all = [c];
+    eprint!("{}", emit::human::render(&Report::new(&all), use_color()));
+}
+
+fn fmt(files: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
+    let mut status = ExitStatus::Ok;
+    for file in files {
+        let (name, bytes) = if file.as_os_str() == "-" {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map_err(|e| Error::Read {
+                path: "stdin".into(),
+                reason: e.to_string(),
+            })?;
+            ("<stdin>".to_string(), b)
+        } else {
+            (file.display().to_string(), crate::read_input(file)?)
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            eprintln!("error: `{name}` is not UTF-8 text; left as it is");
+            status = ExitStatus::Errors;
+            continue;
+        };
+        match crate::fmt::format(&text) {
+            Err(diags) => {
+                report_unformattable(&name, &text, diags);
+                eprintln!("error: `{name}` does not parse; left as it is");
+                status = ExitStatus::Errors;
+            }
+            Ok(formatted) if file.as_os_str() == "-" => {
+                if check && formatted != text {
+                    eprintln!("<stdin> would be reformatted");
+                    status = ExitStatus::Errors;
+                } else if !check {
+                    write_stdout(&formatted)?;
+                }
+            }
+            Ok(formatted) if formatted == text => {}
+            Ok(formatted) => {
+                if check {
+                    println!("{name}");
+                    status = ExitStatus::Errors;
+                } else {
+                    emit::write_atomic(file, formatted.as_bytes())?;
+                    eprintln!("formatted {name}");
+                }
+            }
+        }
+    }
+    Ok(status)
 }
 
 fn explain(code: Option<&str>) -> Result<ExitStatus, Error> {

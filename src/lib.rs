@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codes;
 pub mod diag;
 pub mod emit;
+pub mod fmt;
 pub mod graph;
 pub mod layout;
 pub mod lint;

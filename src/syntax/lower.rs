@@ -34,9 +34,17 @@ fn kids<'i>(pair: &P<'i>) -> impl Iterator<Item = P<'i>> + use<'i> {
 }
 
 impl<'a> Lower<'a> {
+    /// The span of a pair without trailing whitespace or comments: pest includes what
+    /// it skipped before an optional part that did not match (`target 10 // note`).
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let mut end = s.end();
+        let mut last = pair.clone().into_inner().last();
+        while let Some(p) = last {
+            end = p.as_span().end();
+            last = p.into_inner().last();
+        }
+        Span::new(self.file, s.start(), end.max(s.start()))
     }
 
     fn err(
@@ -66,7 +74,7 @@ impl<'a> Lower<'a> {
             if c.kind != CommentKind::Doc || !between.trim().is_empty() {
                 break;
             }
-            let body = &self.text[c.span.range()][3..];
+            let body = self.text[c.span.range()][3..].trim_end();
             lines.push(body.strip_prefix(' ').unwrap_or(body).to_string());
             cursor = c.span.start as usize;
         }

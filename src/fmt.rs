@@ -1,0 +1,486 @@
+//! `bsc fmt`: prints a parsed file back in the one canonical layout — 2-space indent,
+//! one property per line, aligned `actuals` pairs, a blank line between top-level
+//! declarations, one map chain per line — keeping every comment.
+//!
+//! Literals (numbers, periods, strings, ids) are copied from the source as written, so
+//! formatting never changes what a file means. Comments are placed by position: those
+//! before an item stay before it (blank lines before a comment are kept), one on the
+//! same line after an item stays there, and one inside a construct printed on one line
+//! moves to the line before the next item.
+
+use crate::diag::Diagnostic;
+use crate::span::{FileId, Span};
+use crate::syntax::ast::*;
+use crate::syntax::{self};
+
+/// Formats `text`. `Err` with the syntax diagnostics if it does not parse.
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(b) => ("\u{feff}", b),
+        None => ("", text),
+    };
+    let file = FileId(0);
+    let (ast, diags) = syntax::parse(file, body);
+    let syntax_errors: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter(|d| d.code == crate::codes::Code::Syntax)
+        .collect();
+    let ast = match ast {
+        Some(a) if syntax_errors.is_empty() => a,
+        _ => return Err(syntax_errors),
+    };
+    let mut f = Formatter {
+        src: body,
+        comments: &ast.comments,
+        next: 0,
+        out: String::new(),
+        last_end: 0,
+    };
+    f.file(&ast);
+    let mut out = f.out;
+    if body.contains("\r\n") {
+        out = out.replace('\n', "\r\n");
+    }
+    Ok(format!("{bom}{out}"))
+}
+
+struct Formatter<'a> {
+    src: &'a str,
+    comments: &'a [Comment],
+    /// The next comment not yet printed.
+    next: usize,
+    out: String,
+    /// Source offset of the end of the last thing printed.
+    last_end: usize,
+}
+
+const INDENT: &str = "  ";
+
+impl Formatter<'_> {
+    fn text(&self, span: Span) -> &str {
+        self.src.get(span.range()).unwrap_or("")
+    }
+
+    fn blank_line(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            if !self.out.ends_with('\n') {
+                self.out.push('\n');
+            }
+            self.out.push('\n');
+        }
+    }
+
+    fn line(&mut self, depth: usize, s: &str) {
+        for _ in 0..depth {
+            self.out.push_str(INDENT);
+        }
+        self.out.push_str(s);
+    }
+
+    /// Prints the comments that start before `upto`, each on its own line.
+    fn leading(&mut self, upto: usize, depth: usize) {
+        let mut printed = false;
+        while let Some(c) = self.comments.get(self.next) {
+            let start = c.span.start as usize;
+            if start >= upto {
+                break;
+            }
+            let gap = self.src.get(self.last_end.min(start)..start).unwrap_or("");
+            if gap.matches('\n').count() >= 2 {
+                self.blank_line();
+            }
+            let text = self.text(c.span).trim_end().to_string();
+            self.line(depth, &text);
+            self.out.push('\n');
+            self.last_end = c.span.end as usize;
+            self.next += 1;
+            printed = true;
+        }
+        // A comment set apart from what follows (a section heading) stays apart.
+        if printed
+            && self
+                .src
+                .get(self.last_end.min(upto)..upto)
+                .is_some_and(|g| g.matches('\n').count() >= 2)
+        {
+            self.blank_line();
+        }
+    }
+
+    /// Ends the current line, keeping a comment that follows `end` on the same line.
+    fn end_line(&mut self, end: usize) {
+        self.last_end = self.last_end.max(end);
+        if let Some(c) = self.comments.get(self.next) {
+            let start = c.span.start as usize;
+            let between = self.src.get(end.min(start)..start).unwrap_or("\n");
+            if start >= end
+                && between.trim().is_empty()
+                && !between.contains('\n')
+                && !self.text(c.span).contains('\n')
+            {
+                self.out.push(' ');
+                let text = self.text(c.span).trim_end().to_string();
+                self.out.push_str(&text);
+                self.last_end = c.span.end as usize;
+                self.next += 1;
+            }
+        }
+        self.out.push('\n');
+    }
+
+    fn file(&mut self, ast: &File) {
+        for item in &ast.items {
+            let span = item_span(item);
+            self.blank_line();
+            self.leading(span.start as usize, 0);
+            self.item(item);
+        }
+        let end = self.src.len();
+        if self.next < self.comments.len() {
+            self.blank_line();
+        }
+        self.leading(end, 0);
+        while self.out.ends_with("\n\n") {
+            self.out.pop();
+        }
+    }
+
+    fn attrs(&mut self, attrs: &[Attribute], depth: usize) {
+        for a in attrs {
+            let kind = match a.level {
+                crate::codes::Level::Allow => "allow",
+                crate::codes::Level::Warning => "warn",
+                crate::codes::Level::Error => "deny",
+            };
+            let codes: Vec<&str> = a.codes.iter().map(|c| c.name.as_str()).collect();
+            self.leading(a.span.start as usize, depth);
+            self.line(depth, &format!("@{kind}({})", codes.join(", ")));
+            self.end_line(a.span.end as usize);
+        }
+    }
+
+    /// `head {`, the items, `}`.
+    fn block(
+        &mut self,
+        depth: usize,
+        head: &str,
+        open_at: usize,
+        close_at: usize,
+        body: impl FnOnce(&mut Self),
+    ) {
+        self.line(depth, &format!("{head} {{"));
+        self.end_line(open_at);
+        body(self);
+        self.leading(close_at, depth + 1);
+        self.line(depth, "}");
+        self.end_line(close_at + 1);
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Use(d) => {
+                self.attrs(&d.attrs, 0);
+                let path = self.text(d.node.path.span).to_string();
+                self.line(0, &format!("use {path}"));
+                self.end_line(d.span.end as usize);
+            }
+            Item::Scorecard(d) => {
+                self.attrs(&d.attrs, 0);
+                let head = format!("scorecard {}", self.text(d.node.title.span));
+                let (open, close) = braces(self.src, d.head, d.span);
+                self.block(0, &head, open, close, |f| {
+                    for p in &d.node.props {
+                        f.leading(p.span.start as usize, 1);
+                        let s = f.scorecard_prop(&p.node);
+                        f.line(1, &s);
+                        f.end_line(p.span.end as usize);
+                    }
+                });
+            }
+            Item::Perspective(d) => {
+                self.attrs(&d.attrs, 0);
+                let mut head = format!("perspective {}", d.node.id.name);
+                if let Some(t) = &d.node.title {
+                    head = format!("{head} {}", self.text(t.span));
+                }
+                let (open, close) = braces(self.src, d.head, d.span);
+                self.block(0, &head, open, close, |f| {
+                    let mut prev_decl = false;
+                    for (i, it) in d.node.items.iter().enumerate() {
+                        match it {
+                            PerspectiveItem::Objective(o) => {
+                                if i > 0 {
+                                    f.blank_line();
+                                }
+                                f.leading(o.span.start as usize, 1);
+                                f.objective(o);
+                                prev_decl = true;
+                            }
+                            PerspectiveItem::Level(n) => f.simple(
+                                n.span,
+                                &format!("level {}", f.text(n.node.span)),
+                                prev_decl,
+                            ),
+                            PerspectiveItem::Question(q) => f.simple(
+                                q.span,
+                                &format!("question {}", f.text(q.node.span)),
+                                prev_decl,
+                            ),
+                        }
+                    }
+                });
+            }
+            Item::Kpi(d) => {
+                self.attrs(&d.attrs, 0);
+                self.measure("kpi", d, 0);
+            }
+            Item::Initiative(d) => {
+                self.attrs(&d.attrs, 0);
+                let head = format!(
+                    "initiative {} {}",
+                    d.node.id.name,
+                    self.text(d.node.title.span)
+                );
+                let (open, close) = braces(self.src, d.head, d.span);
+                self.block(0, &head, open, close, |f| {
+                    for p in &d.node.props {
+                        f.leading(p.span.start as usize, 1);
+                        let s = f.initiative_prop(&p.node);
+                        f.line(1, &s);
+                        f.end_line(p.span.end as usize);
+                    }
+                });
+            }
+            Item::Map(d) => {
+                self.attrs(&d.attrs, 0);
+                let (open, close) = braces(self.src, d.head, d.span);
+                self.block(0, "map", open, close, |f| {
+                    for c in &d.node.chains {
+                        f.leading(c.span.start as usize, 1);
+                        let ids: Vec<&str> = c.nodes.iter().map(|n| n.name.as_str()).collect();
+                        let mut s = ids.join(" -> ");
+                        if let Some(r) = &c.rationale {
+                            s = format!("{s} : {}", f.text(r.span));
+                        }
+                        f.line(1, &s);
+                        f.end_line(c.span.end as usize);
+                    }
+                });
+            }
+        }
+    }
+
+    /// A one-line property inside a perspective: after a nested declaration it gets a
+    /// blank line of its own.
+    fn simple(&mut self, span: Span, text: &str, after_decl: bool) {
+        if after_decl {
+            self.blank_line();
+        }
+        self.leading(span.start as usize, 1);
+        self.line(1, text);
+        self.end_line(span.end as usize);
+    }
+
+    fn objective(&mut self, d: &Decl<Objective>) {
+        self.attrs(&d.attrs, 1);
+        let head = format!(
+            "objective {} {}",
+            d.node.id.name,
+            self.text(d.node.title.span)
+        );
+        let (open, close) = braces(self.src, d.head, d.span);
+        self.block(1, &head, open, close, |f| {
+            let mut prev_decl = false;
+            for (i, it) in d.node.items.iter().enumerate() {
+                let (span, text) = match it {
+                    ObjectiveItem::Measure(m) => {
+                        if i > 0 {
+                            f.blank_line();
+                        }
+                        f.leading(m.span.start as usize, 2);
+                        f.attrs(&m.attrs, 2);
+                        f.measure("measure", m, 2);
+                        prev_decl = true;
+                        continue;
+                    }
+                    ObjectiveItem::Owner(s) => (s.span, format!("owner {}", f.text(s.node.span))),
+                    ObjectiveItem::Due(p) => (p.span, format!("due {}", f.text(p.node.span))),
+                    ObjectiveItem::Weight(w) => (w.span, format!("weight {}", f.text(w.node.span))),
+                };
+                if prev_decl {
+                    f.blank_line();
+                }
+                f.leading(span.start as usize, 2);
+                f.line(2, &text);
+                f.end_line(span.end as usize);
+            }
+        });
+    }
+
+    fn measure(&mut self, keyword: &str, d: &Decl<Measure>, depth: usize) {
+        let m = &d.node;
+        let mut head = format!("{keyword} {} {}", m.id.name, self.text(m.title.span));
+        if let Some(k) = &m.from {
+            head = format!("{head} from {}", k.name);
+        }
+        let (open, close) = braces(self.src, d.head, d.span);
+        self.block(depth, &head, open, close, |f| {
+            for p in &m.props {
+                f.leading(p.span.start as usize, depth + 1);
+                if let MeasureProp::ActualsTable(entries) = &p.node {
+                    f.actuals(entries, p.span, depth + 1);
+                    continue;
+                }
+                let s = f.measure_prop(&p.node);
+                f.line(depth + 1, &s);
+                f.end_line(p.span.end as usize);
+            }
+        });
+    }
+
+    /// `actuals { … }`, one pair per line, values aligned.
+    fn actuals(&mut self, entries: &[ActualEntry], span: Span, depth: usize) {
+        if entries.is_empty() {
+            self.line(depth, "actuals {}");
+            self.end_line(span.end as usize);
+            return;
+        }
+        let width = entries
+            .iter()
+            .map(|e| self.text(e.period.span).chars().count())
+            .max()
+            .unwrap_or(0);
+        let open = self.src[span.range()]
+            .find('{')
+            .map_or(span.start as usize, |i| span.start as usize + i);
+        self.line(depth, "actuals {");
+        self.end_line(open + 1);
+        for e in entries {
+            self.leading(e.span.start as usize, depth + 1);
+            let period = self.text(e.period.span).to_string();
+            let pad = " ".repeat(width - period.chars().count());
+            let value = self.text(e.value.span).to_string();
+            self.line(depth + 1, &format!("{period}: {pad}{value}"));
+            // A comma written after the pair is part of the table, not of the pair.
+            let mut end = e.span.end as usize;
+            let rest = &self.src[end..span.end as usize];
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            if trimmed.starts_with(',') {
+                end += rest.len() - trimmed.len() + 1;
+            }
+            self.end_line(end);
+        }
+        let close = span.end as usize - 1;
+        self.leading(close, depth + 1);
+        self.line(depth, "}");
+        self.end_line(span.end as usize);
+    }
+
+    fn scorecard_prop(&self, p: &ScorecardProp) -> String {
+        match p {
+            ScorecardProp::Vision(s) => format!("vision {}", self.text(s.span)),
+            ScorecardProp::Mission(s) => format!("mission {}", self.text(s.span)),
+            ScorecardProp::Owner(s) => format!("owner {}", self.text(s.span)),
+            ScorecardProp::Period(a, b) => {
+                format!("period {} .. {}", self.text(a.span), self.text(b.span))
+            }
+            ScorecardProp::AsOf(p) => format!("as_of {}", self.text(p.span)),
+            ScorecardProp::Bands(bands) => {
+                let parts: Vec<String> = bands
+                    .iter()
+                    .map(|b| format!("{} {}", b.name.name, self.text(b.value.span)))
+                    .collect();
+                if parts.is_empty() {
+                    "bands {}".to_string()
+                } else {
+                    format!("bands {{ {} }}", parts.join(" "))
+                }
+            }
+        }
+    }
+
+    fn measure_prop(&self, p: &MeasureProp) -> String {
+        let at = |kw: &str, p: &Option<PeriodLit>| {
+            p.as_ref()
+                .map_or(String::new(), |p| format!(" {kw} {}", self.text(p.span)))
+        };
+        match p {
+            MeasureProp::Unit(s) => format!("unit {}", self.text(s.span)),
+            MeasureProp::Direction(d) => format!("direction {}", self.text(d.span)),
+            MeasureProp::Baseline(n, a) => format!("baseline {}{}", self.text(n.span), at("at", a)),
+            MeasureProp::Target(n, b) => format!("target {}{}", self.text(n.span), at("by", b)),
+            MeasureProp::Threshold(n) => format!("threshold {}", self.text(n.span)),
+            MeasureProp::Frequency(f) => format!("frequency {}", self.text(f.span)),
+            MeasureProp::Indicator(i) => self.text(i.span).to_string(),
+            MeasureProp::Owner(s) => format!("owner {}", self.text(s.span)),
+            MeasureProp::Source(s) => format!("source {}", self.text(s.span)),
+            MeasureProp::Formula(s) => format!("formula {}", self.text(s.span)),
+            MeasureProp::Weight(n) => format!("weight {}", self.text(n.span)),
+            MeasureProp::ActualsFile(s) => format!("actuals {}", self.text(s.span)),
+            MeasureProp::ActualsTable(_) => String::new(),
+        }
+    }
+
+    fn initiative_prop(&self, p: &InitiativeProp) -> String {
+        match p {
+            InitiativeProp::Owner(s) => format!("owner {}", self.text(s.span)),
+            InitiativeProp::Budget(n) => format!("budget {}", self.text(n.span)),
+            InitiativeProp::Start(p) => format!("start {}", self.text(p.span)),
+            InitiativeProp::End(p) => format!("end {}", self.text(p.span)),
+            InitiativeProp::Impact(r) => format!("impact {}", self.text(r.span)),
+            InitiativeProp::Feasibility(r) => format!("feasibility {}", self.text(r.span)),
+            InitiativeProp::Status(s) => format!("status {}", self.text(s.span)),
+            InitiativeProp::Progress(n) => format!("progress {}", self.text(n.span)),
+            InitiativeProp::Supports(ids) => {
+                let names: Vec<&str> = ids.iter().map(|i| i.name.as_str()).collect();
+                format!("supports {}", names.join(", "))
+            }
+        }
+    }
+}
+
+fn item_span(item: &Item) -> Span {
+    match item {
+        Item::Use(d) => d.span,
+        Item::Scorecard(d) => d.span,
+        Item::Perspective(d) => d.span,
+        Item::Kpi(d) => d.span,
+        Item::Initiative(d) => d.span,
+        Item::Map(d) => d.span,
+    }
+}
+
+/// The offsets of a declaration's `{` (after its head) and its final `}`.
+fn braces(src: &str, head: Span, whole: Span) -> (usize, usize) {
+    let after = head.end as usize;
+    let open = src[after..whole.end as usize]
+        .find('{')
+        .map_or(after, |i| after + i + 1);
+    (open, (whole.end as usize).saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format;
+
+    #[test]
+    fn canonical_layout_keeps_comments() {
+        let src = "// top\nuse \"std/kpis\"\n/// The plan.\n@allow(focus) scorecard \"T\" { owner \"CEO\" // who\n period 2025-01..2025-12 }\n\n\n// about the map\nmap { a -> b : \"why\" /* inline */ c -> d }\nperspective financial { level 5 objective x \"X\" { measure m \"M\" { actuals { 2025-01: 1, 2025-Q2: 22 } // q\n } } }";
+        let out = format(src).unwrap();
+        let expected = "// top\nuse \"std/kpis\"\n\n/// The plan.\n@allow(focus)\nscorecard \"T\" {\n  owner \"CEO\" // who\n  period 2025-01 .. 2025-12\n}\n\n// about the map\nmap {\n  a -> b : \"why\" /* inline */\n  c -> d\n}\n\nperspective financial {\n  level 5\n\n  objective x \"X\" {\n    measure m \"M\" {\n      actuals {\n        2025-01: 1\n        2025-Q2: 22\n      } // q\n    }\n  }\n}\n";
+        assert_eq!(out, expected);
+        assert_eq!(format(&out).unwrap(), out, "idempotent");
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_an_error() {
+        let errs = format("perspective financial {").unwrap_err();
+        assert_eq!(errs[0].code, crate::codes::Code::Syntax);
+    }
+
+    #[test]
+    fn keeps_crlf_and_bom() {
+        let out = format("\u{feff}map { a -> b }\r\n").unwrap();
+        assert_eq!(out, "\u{feff}map {\r\n  a -> b\r\n}\r\n");
+    }
+}
