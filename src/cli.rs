@@ -49,6 +49,8 @@ enum Command {
         /// The name of the file (and the scorecard's title).
         name: Option<String>,
     },
+    /// Run the language server on stdio (for editors).
+    Lsp,
     /// Format files in the canonical layout (`-` formats stdin to stdout).
     Fmt {
         /// Only report the files that would change (exit 1 if any).
@@ -181,6 +183,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
         Command::Watch(args) => lint_options(&args.lints, sub).and_then(|l| watch(args, l)),
         Command::Fmt { check, files } => fmt(&files, check),
         Command::Init { name } => init(name.as_deref()),
+        Command::Lsp => crate::lsp::run(),
         Command::Explain { code } => explain(code.as_deref()),
     };
     match result {

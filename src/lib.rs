@@ -14,6 +14,7 @@ pub mod graph;
 pub mod layout;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod num;
 pub mod period;

@@ -10,43 +10,12 @@ use crate::span::{FileId, Span};
 use super::parser::Rule;
 use super::scan::{open_braces_at, unmatched_close};
 
-const SCORECARD_PROPS: &[&str] = &["vision", "mission", "owner", "period", "as_of", "bands"];
-const PERSPECTIVE_ITEMS: &[&str] = &["objective", "level", "question"];
-const OBJECTIVE_ITEMS: &[&str] = &["measure", "owner", "due", "weight"];
-const MEASURE_PROPS: &[&str] = &[
-    "unit",
-    "direction",
-    "baseline",
-    "target",
-    "threshold",
-    "frequency",
-    "leading",
-    "lagging",
-    "owner",
-    "source",
-    "formula",
-    "weight",
-    "actuals",
-];
-const INITIATIVE_PROPS: &[&str] = &[
-    "owner",
-    "budget",
-    "start",
-    "end",
-    "impact",
-    "feasibility",
-    "status",
-    "progress",
-    "supports",
-];
-const TOP_ITEMS: &[&str] = &[
-    "scorecard",
-    "perspective",
-    "kpi",
-    "initiative",
-    "map",
-    "use",
-];
+use super::keywords::{
+    INITIATIVE as INITIATIVE_PROPS, MEASURE as MEASURE_PROPS, OBJECTIVE as OBJECTIVE_ITEMS,
+};
+use super::keywords::{
+    PERSPECTIVE as PERSPECTIVE_ITEMS, SCORECARD as SCORECARD_PROPS, TOP as TOP_ITEMS,
+};
 
 /// What a rule means to a reader, and which keywords could have been meant there.
 fn describe(rule: Rule) -> (String, &'static [&'static str]) {

@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod errors;
+pub mod keywords;
 mod lower;
 mod parser;
 pub mod scan;

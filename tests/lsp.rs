@@ -1,0 +1,312 @@
+//! Speaks JSON-RPC to the real `bsc lsp`: initialize, open a document with non-ASCII
+//! text before the ids (UTF-16 positions), diagnostics, hover, definition, references,
+//! rename, completion, symbols, formatting, a code action, shutdown.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: mpsc::Receiver<Value>,
+    next_id: u64,
+    /// Notifications received while waiting for responses.
+    notes: Vec<Value>,
+}
+
+fn reader(out: ChildStdout, tx: mpsc::Sender<Value>) {
+    let mut r = BufReader::new(out);
+    loop {
+        let mut len = 0usize;
+        loop {
+            let mut line = String::new();
+            if r.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        if r.read_exact(&mut body).is_err() {
+            return;
+        }
+        if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+            return;
+        }
+    }
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || reader(out, tx));
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            notes: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let msg = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a response");
+            if msg["id"] == json!(id) {
+                assert!(msg.get("error").is_none(), "{method} failed: {msg}");
+                return msg["result"].clone();
+            }
+            self.notes.push(msg);
+        }
+    }
+
+    /// The latest diagnostics published for `uri`, waiting for them if needed.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            if let Some(n) = self.notes.iter().rev().find(|n| {
+                n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
+            }) {
+                let d = n["params"]["diagnostics"].as_array().unwrap().clone();
+                self.notes.clear();
+                return d;
+            }
+            let msg = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("diagnostics");
+            self.notes.push(msg);
+        }
+    }
+}
+
+// Line 2 starts with `measure` (a `\` line continuation drops the indentation), so
+// `nps` after `from` spans characters 29..32.
+const DOC: &str = "/// Kundenzufriedenheit — 😀 ünïcödé\n\
+perspective customer { objective happy \"😀 Zufriedene Kunden\" { owner \"CMO\"\n\
+    measure nps_score \"NPS\" from nps { baseline 20 target 40 actuals { 2025-01: 25 } } } }\n\
+perspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M\" { unit \"%\" baseline 5% target 9% } } }\n\
+map { /* 😀😀 */ happy -> margn }\n\
+use \"std/kpis\"\n";
+
+#[test]
+fn a_session_with_the_language_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    std::fs::write(&path, DOC).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start();
+    let init = c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    assert_eq!(
+        init["capabilities"]["renameProvider"]["prepareProvider"],
+        true
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": DOC } }),
+    );
+
+    // The unknown ref in the map, in UTF-16 columns: `map { /* 😀😀 */ ` is 17 UTF-16
+    // units (each 😀 counts two; 15 characters), so `happy` spans 17..22 and `margn`
+    // 26..31.
+    let diags = c.diagnostics(&uri);
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "unknown-ref")
+        .expect("unknown-ref is published");
+    assert_eq!(
+        unknown["range"],
+        json!({ "start": { "line": 4, "character": 26 }, "end": { "line": 4, "character": 31 } })
+    );
+    assert_eq!(unknown["severity"], 1);
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `margin`?")
+    );
+
+    // Code action: the did-you-mean as a quick fix.
+    let actions = c.request("textDocument/codeAction", json!({ "textDocument": { "uri": uri }, "range": unknown["range"], "context": { "diagnostics": [unknown] } }));
+    assert_eq!(actions[0]["title"], "replace with `margin`");
+    assert_eq!(actions[0]["edit"]["changes"][&uri][0]["newText"], "margin");
+
+    // Hover on `happy` in the map (line 4, after the emoji comment).
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 19 } }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("😀 Zufriedene Kunden") && text.contains("objective `happy`"),
+        "{text}"
+    );
+    assert!(text.contains("status **red** · score 25%"), "{text}"); // (25 − 20) / (40 − 20)
+    assert_eq!(hover["range"]["start"]["character"], 17);
+
+    // Hover on the kpi template after `from`: its definition from the library.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 30 } }),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("kpi template `nps`"),
+        "{hover}"
+    );
+
+    // Go to definition: from the map to the declaration on line 1.
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 18 } }),
+    );
+    assert_eq!(def["uri"], uri);
+    assert_eq!(def["range"]["start"], json!({ "line": 1, "character": 33 }));
+    // ... and into the bundled library.
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 30 } }),
+    );
+    assert!(
+        def["uri"].as_str().unwrap().ends_with("std/kpis.bsc"),
+        "{def}"
+    );
+    let lib = std::fs::read_to_string(def["uri"].as_str().unwrap().trim_start_matches("file://"))
+        .unwrap();
+    let line = lib
+        .lines()
+        .nth(def["range"]["start"]["line"].as_u64().unwrap() as usize)
+        .unwrap();
+    assert!(line.starts_with("kpi nps "), "{line}");
+
+    // References and rename.
+    let refs = c.request("textDocument/references", json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 35 }, "context": { "includeDeclaration": true } }));
+    assert_eq!(refs.as_array().unwrap().len(), 2);
+    let prep = c.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 35 } }),
+    );
+    assert_eq!(prep["placeholder"], "happy");
+    let edit = c.request("textDocument/rename", json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 35 }, "newName": "delighted" }));
+    let edits = edit["changes"][&uri].as_array().unwrap();
+    assert_eq!(edits.len(), 2);
+    assert!(edits.iter().all(|e| e["newText"] == "delighted"));
+    assert!(
+        edits
+            .iter()
+            .any(|e| e["range"]["start"] == json!({ "line": 4, "character": 17 }))
+    );
+
+    // Completion: kpi templates after `from`, properties inside a measure.
+    let changed = DOC.replace("from nps {", "from n {");
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": changed }] }));
+    let items = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 30 } }),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"nps") && labels.contains(&"on_time_delivery"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"happy"),
+        "only kpi templates after `from`"
+    );
+    let with_blank = DOC.replace("baseline 20", "\n      \n      baseline 20");
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": with_blank }] }));
+    let items = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 6 } }),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"threshold") && labels.contains(&"actuals"),
+        "{labels:?}"
+    );
+
+    // The outline.
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [{ "text": DOC }] }));
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "customer");
+    assert_eq!(symbols[0]["children"][0]["name"], "happy");
+    assert_eq!(
+        symbols[0]["children"][0]["children"][0]["name"],
+        "nps_score"
+    );
+
+    // Formatting returns the `bsc fmt` text.
+    let edits = c.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    assert_eq!(
+        edits[0]["newText"].as_str().unwrap(),
+        bsc::fmt::format(DOC).unwrap()
+    );
+
+    // A fix clears the diagnostic (older publications were all received before the
+    // last response, so what comes next is about the fix).
+    c.notes.clear();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 5 }, "contentChanges": [{ "text": DOC.replace("margn", "margin") }] }));
+    let diags = c.diagnostics(&uri);
+    assert!(
+        diags.iter().all(|d| d["code"] != "unknown-ref"),
+        "{diags:?}"
+    );
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().unwrap();
+    assert!(status.success());
+}
