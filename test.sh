@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test of bsc. Installs first what the tests need and the machine lacks:
-# Debian's chromium (for the browser tests) and the npm package playwright-core.
+# Runs every test of bsc. Installs first what the tests need and the machine lacks
+# (Debian's chromium and vim, the npm packages of the browser and grammar tests).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test.sh: installing Debian's chromium"
+# Debian packages: chromium (browser tests), vim (the vim syntax tests).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v vim >/dev/null 2>&1 || missing="$missing vim-nox"
+if [ -n "$missing" ]; then
+  echo "test.sh: installing$missing from Debian"
   sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
   $sudo_ apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $missing >/dev/null
 fi
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-  echo "test.sh: installing playwright-core from npm"
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages: playwright-core (drives Debian's chromium), the TextMate grammar tester.
+for dir in tests/browser editors/vscode; do
+  if [ ! -d "$dir/node_modules" ]; then
+    echo "test.sh: installing the npm packages of $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
@@ -21,4 +28,8 @@ cargo build --locked
 cargo test --locked
 # The formatter leaves the examples and the library as they are.
 ./target/debug/bsc fmt --check examples/*.bsc std/*.bsc
+# Editor grammars.
+(cd editors/vscode && npm test --silent)
+editors/vim/test.sh
+# The HTML report and `watch --serve` in headless Chromium.
 BSC_BIN="$PWD/target/debug/bsc" node --test tests/browser/

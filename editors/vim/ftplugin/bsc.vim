@@ -17,11 +17,10 @@ setlocal formatoptions-=t formatoptions+=croqlj
 " Two-space indent, as `bsc fmt` writes it.
 setlocal expandtab shiftwidth=2 softtabstop=2
 
-" `gf` on `use "std/kpis"` finds std/kpis.bsc.
+" `gf` on a `use "path"` finds path.bsc.
 setlocal suffixesadd=.bsc
-setlocal isfname+=@-@
 
-let b:undo_ftplugin = 'setlocal comments< commentstring< formatoptions< expandtab< shiftwidth< softtabstop< suffixesadd< isfname<'
+let b:undo_ftplugin = 'setlocal comments< commentstring< formatoptions< expandtab< shiftwidth< softtabstop< suffixesadd<'
 
 let &cpo = s:cpo_save
 unlet s:cpo_save
