@@ -4,6 +4,8 @@
 //! (AST → [`model::Model`]) → [`check`] → [`lint`] (levels) → [`emit`]. The command
 //! line in [`cli`] is one client of this API.
 
+extern crate alloc;
+
 pub mod check;
 pub mod cli;
 pub mod codes;

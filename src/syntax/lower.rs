@@ -25,7 +25,52 @@ fn is_punct(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::lbrace | Rule::rbrace | Rule::arrow | Rule::dots | Rule::colon | Rule::EOI
-    ) || format!("{rule:?}").starts_with("kw_")
+    ) || is_keyword(rule)
+}
+
+/// The keyword rules (`kw_*`), which carry no meaning of their own once matched.
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_use
+            | Rule::kw_scorecard
+            | Rule::kw_perspective
+            | Rule::kw_objective
+            | Rule::kw_measure
+            | Rule::kw_kpi
+            | Rule::kw_initiative
+            | Rule::kw_map
+            | Rule::kw_from
+            | Rule::kw_by
+            | Rule::kw_at
+            | Rule::kw_actuals
+            | Rule::kw_as_of
+            | Rule::kw_bands
+            | Rule::kw_baseline
+            | Rule::kw_budget
+            | Rule::kw_direction
+            | Rule::kw_due
+            | Rule::kw_end
+            | Rule::kw_feasibility
+            | Rule::kw_formula
+            | Rule::kw_frequency
+            | Rule::kw_impact
+            | Rule::kw_level
+            | Rule::kw_mission
+            | Rule::kw_owner
+            | Rule::kw_period
+            | Rule::kw_progress
+            | Rule::kw_question
+            | Rule::kw_source
+            | Rule::kw_start
+            | Rule::kw_status
+            | Rule::kw_supports
+            | Rule::kw_target
+            | Rule::kw_threshold
+            | Rule::kw_unit
+            | Rule::kw_vision
+            | Rule::kw_weight
+    )
 }
 
 /// The meaningful children of a pair (no punctuation, no keywords).
@@ -38,13 +83,24 @@ impl<'a> Lower<'a> {
     /// it skipped before an optional part that did not match (`target 10 // note`).
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
+        let bytes = self.text.as_bytes();
         let mut end = s.end();
-        let mut last = pair.clone().into_inner().last();
-        while let Some(p) = last {
-            end = p.as_span().end();
-            last = p.into_inner().last();
+        loop {
+            while end > s.start() && bytes[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            // A comment ending here is trailing trivia too.
+            let i = self
+                .comments
+                .partition_point(|c| (c.span.end as usize) < end);
+            match self.comments.get(i) {
+                Some(c) if c.span.end as usize == end && c.span.start as usize >= s.start() => {
+                    end = c.span.start as usize
+                }
+                _ => break,
+            }
         }
-        Span::new(self.file, s.start(), end.max(s.start()))
+        Span::new(self.file, s.start(), end)
     }
 
     fn err(

@@ -1,0 +1,238 @@
+/**
+ * @file Tree-sitter grammar for bsc, the Balanced Scorecard language (`.bsc` files).
+ *
+ * It follows the reference grammar `grammar/bsc.pest` (LANGUAGE.md §3–4) rule for
+ * rule: a file this grammar parses without ERROR/MISSING nodes is one the pest grammar
+ * accepts, and the other way round (test.sh checks this on every .bsc file of the repo).
+ *
+ * Keywords are contextual, as in pest: `word` makes every keyword an identifier
+ * wherever an identifier is expected, so an objective may be called `target`.
+ *
+ * The external scanner (src/scanner.c) lexes what a context-free lexer cannot:
+ * nestable block comments, string contents (so that `/*` inside a string is text),
+ * and numbers and periods, which pest rejects when an identifier character follows
+ * them directly (`12kg`, `5owner`, `2025-07x`).
+ */
+
+/* eslint-disable arrow-parens */
+/* eslint-disable camelcase */
+/* eslint-disable-next-line spaced-comment */
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+/** A keyword-introduced property: `key value…`, as a `property` node. */
+function prop(key, ...rest) {
+  return seq(field('key', key), ...rest);
+}
+
+/** One of the given keywords, shown as a `constant` node. */
+function constants($, ...words) {
+  return choice(...words.map(w => alias(w, $.constant)));
+}
+
+/** `item ("," item)*`, no trailing comma. */
+function commaSep1(rule) {
+  return seq(rule, repeat(seq(',', rule)));
+}
+
+module.exports = grammar({
+  name: 'bsc',
+
+  externals: $ => [
+    $.block_comment,
+    $._string_content,
+    $.number,
+    $.period,
+    $._error_sentinel,
+  ],
+
+  extras: $ => [
+    /[ \t\r\n]/,
+    $.line_comment,
+    $.doc_comment,
+    $.block_comment,
+  ],
+
+  word: $ => $.identifier,
+
+  rules: {
+    source_file: $ => repeat($._top_item),
+
+    _top_item: $ => choice(
+      $.use_declaration,
+      $.scorecard,
+      $.perspective,
+      $.kpi,
+      $.initiative,
+      $.map,
+    ),
+
+    // ---------------------------------------------------------------- lexical
+
+    identifier: _ => /[A-Za-z_][A-Za-z0-9_]*/,
+
+    // `// …` to the end of the line. `///` (but not `////`) starts a doc comment.
+    line_comment: _ => token(seq('//', optional(choice(/[^/\n][^\n]*/, /\/\/[^\n]*/)))),
+    doc_comment: _ => token(seq('///', optional(/[^/\n][^\n]*/))),
+
+    // One line; `\\ \" \n \t \u{HEX}`. Like pest, any escaped character is accepted
+    // here; bsc reports bad escapes after parsing.
+    string: $ => seq(
+      '"',
+      repeat(choice($._string_content, $.escape_sequence)),
+      token.immediate('"'),
+    ),
+    escape_sequence: _ => token.immediate(choice(
+      /\\u\{[0-9A-Fa-f]*\}/,
+      /\\[^\n\r]/,
+    )),
+
+    // ----------------------------------------------------------- attributes
+
+    // `@allow(code, …)`, `@warn(…)`, `@deny(…)` before a declaration.
+    _attributes: $ => repeat1(field('attribute', $.attribute)),
+    attribute: $ => seq(
+      field('level', choice('@allow', '@warn', '@deny')),
+      '(',
+      commaSep1(field('lint', $.lint_name)),
+      optional(','),
+      ')',
+    ),
+    lint_name: _ => /[A-Za-z_][A-Za-z0-9_-]*/,
+
+    // ---------------------------------------------------------- declarations
+
+    use_declaration: $ => seq(
+      optional($._attributes),
+      'use',
+      field('path', $.string),
+    ),
+
+    scorecard: $ => seq(
+      optional($._attributes),
+      'scorecard',
+      field('title', $.string),
+      '{',
+      repeat(alias($._scorecard_property, $.property)),
+      '}',
+    ),
+    _scorecard_property: $ => choice(
+      prop('vision', field('value', $.string)),
+      prop('mission', field('value', $.string)),
+      prop('owner', field('value', $.string)),
+      prop('period', field('start', $.period), '..', field('end', $.period)),
+      prop('as_of', field('value', $.period)),
+      prop('bands', field('value', $.bands)),
+    ),
+    bands: $ => seq('{', repeat($.band), '}'),
+    band: $ => seq(field('name', choice('green', 'amber')), field('value', $.number)),
+
+    perspective: $ => seq(
+      optional($._attributes),
+      'perspective',
+      field('name', $.identifier),
+      optional(field('title', $.string)),
+      '{',
+      repeat(choice($.objective, alias($._perspective_property, $.property))),
+      '}',
+    ),
+    _perspective_property: $ => choice(
+      prop('level', field('value', $.number)),
+      prop('question', field('value', $.string)),
+    ),
+
+    objective: $ => seq(
+      optional($._attributes),
+      'objective',
+      field('name', $.identifier),
+      field('title', $.string),
+      '{',
+      repeat(choice($.measure, alias($._objective_property, $.property))),
+      '}',
+    ),
+    _objective_property: $ => choice(
+      prop('owner', field('value', $.string)),
+      prop('due', field('value', $.period)),
+      prop('weight', field('value', $.number)),
+    ),
+
+    measure: $ => seq(
+      optional($._attributes),
+      'measure',
+      field('name', $.identifier),
+      field('title', $.string),
+      optional(seq('from', field('kpi', $.identifier))),
+      '{',
+      repeat(alias($._measure_property, $.property)),
+      '}',
+    ),
+
+    // A measure template, at top level.
+    kpi: $ => seq(
+      optional($._attributes),
+      'kpi',
+      field('name', $.identifier),
+      field('title', $.string),
+      '{',
+      repeat(alias($._measure_property, $.property)),
+      '}',
+    ),
+
+    _measure_property: $ => choice(
+      prop('unit', field('value', $.string)),
+      prop('direction', field('value', $._direction)),
+      prop('baseline', field('value', $.number), optional(seq('at', field('period', $.period)))),
+      prop('target', field('value', $.number), optional(seq('by', field('period', $.period)))),
+      prop('threshold', field('value', $.number)),
+      prop('frequency', field('value', $._frequency)),
+      field('key', choice('leading', 'lagging')),
+      prop('owner', field('value', $.string)),
+      prop('source', field('value', $.string)),
+      prop('formula', field('value', $.string)),
+      prop('weight', field('value', $.number)),
+      prop('actuals', field('value', choice($.actuals, $.string))),
+    ),
+    actuals: $ => seq('{', repeat(seq($.actual, optional(','))), '}'),
+    actual: $ => seq(field('period', $.period), ':', field('value', $.number)),
+
+    initiative: $ => seq(
+      optional($._attributes),
+      'initiative',
+      field('name', $.identifier),
+      field('title', $.string),
+      '{',
+      repeat(alias($._initiative_property, $.property)),
+      '}',
+    ),
+    _initiative_property: $ => choice(
+      prop('owner', field('value', $.string)),
+      prop('budget', field('value', $.number)),
+      prop('start', field('value', $.period)),
+      prop('end', field('value', $.period)),
+      prop('impact', field('value', $._rating)),
+      prop('feasibility', field('value', $._rating)),
+      prop('status', field('value', $._status)),
+      prop('progress', field('value', $.number)),
+      prop('supports', commaSep1(field('value', $.identifier))),
+    ),
+    // Enumerated values are keywords too; each shows as a `constant` node.
+    _direction: $ => constants($, 'up', 'down'),
+    _frequency: $ => constants($, 'daily', 'weekly', 'monthly', 'quarterly', 'yearly'),
+    _status: $ => constants($, 'planned', 'active', 'done', 'stalled'),
+    _rating: $ => constants($, 'low', 'medium', 'high'),
+
+    map: $ => seq(
+      optional($._attributes),
+      'map',
+      '{',
+      repeat($.chain),
+      '}',
+    ),
+    // `a -> b -> c : "rationale"`: every arrow is one edge.
+    chain: $ => seq(
+      field('node', $.identifier),
+      repeat1(seq('->', field('node', $.identifier))),
+      optional(seq(':', field('rationale', $.string))),
+    ),
+  },
+});

@@ -1,0 +1,12 @@
+[
+  (scorecard)
+  (perspective)
+  (objective)
+  (measure)
+  (kpi)
+  (initiative)
+  (map)
+  (bands)
+  (actuals)
+  (block_comment)
+] @fold
