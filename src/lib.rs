@@ -12,6 +12,7 @@ pub mod codes;
 pub mod diag;
 pub mod emit;
 pub mod fmt;
+pub mod fuzzing;
 pub mod graph;
 pub mod layout;
 pub mod lint;

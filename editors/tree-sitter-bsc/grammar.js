@@ -9,9 +9,9 @@
  * wherever an identifier is expected, so an objective may be called `target`.
  *
  * The external scanner (src/scanner.c) lexes what a context-free lexer cannot:
- * nestable block comments, string contents (so that `/*` inside a string is text),
- * and numbers and periods, which pest rejects when an identifier character follows
- * them directly (`12kg`, `5owner`, `2025-07x`).
+ * comments (`//` line, `///` doc, and nestable block comments), string contents (so
+ * that `/*` inside a string is text), and numbers and periods, which pest rejects when
+ * an identifier character follows them directly (`12kg`, `5owner`, `2025-07x`).
  */
 
 /* eslint-disable arrow-parens */
@@ -39,10 +39,15 @@ module.exports = grammar({
   name: 'bsc',
 
   externals: $ => [
+    $.line_comment,
+    $.doc_comment,
     $.block_comment,
     $._string_content,
     $.number,
     $.period,
+    // Valid nowhere: the scanner returns it for a line break inside a string, so that
+    // the parser reports the error there; tree-sitter marks every external token valid
+    // during error recovery, which is how the scanner knows it is recovering.
     $._error_sentinel,
   ],
 
@@ -70,10 +75,6 @@ module.exports = grammar({
     // ---------------------------------------------------------------- lexical
 
     identifier: _ => /[A-Za-z_][A-Za-z0-9_]*/,
-
-    // `// …` to the end of the line. `///` (but not `////`) starts a doc comment.
-    line_comment: _ => token(seq('//', optional(choice(/[^/\n][^\n]*/, /\/\/[^\n]*/)))),
-    doc_comment: _ => token(seq('///', optional(/[^/\n][^\n]*/))),
 
     // One line; `\\ \" \n \t \u{HEX}`. Like pest, any escaped character is accepted
     // here; bsc reports bad escapes after parsing.

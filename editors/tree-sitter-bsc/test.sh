@@ -98,12 +98,24 @@ if [ "$test_rc" -ne 0 ] && [ "$t_bad" -eq 0 ]; then
 fi
 
 # --- 3. agreement with the pest grammar -------------------------------------------------
-echo "== agreement with bsc (pest)"
+echo "== queries, and agreement with bsc (pest)"
 if ! tree-sitter build -o "$WORK/bsc.so" . >"$WORK/build.log" 2>&1; then
   cat "$WORK/build.log"
   fail "tree-sitter build"
   finish
 fi
+# Every query file must compile (the highlight and tags tests above use only some).
+for q in queries/*.scm queries/*/*.scm; do
+  [ -e "$q" ] || continue
+  if tree-sitter query -q -l "$WORK/bsc.so" --lang-name bsc "$q" "$REPO/examples/bakery.bsc" \
+    >"$WORK/query.log" 2>&1; then
+    pass
+  else
+    grep -i 'error' "$WORK/query.log" | head -3
+    fail "query $q does not compile"
+  fi
+done
+
 if [ ! -x "$BSC" ]; then
   echo "   building bsc (cargo build in $REPO)"
   # cargo waits by itself when another build holds the lock; retry on other failures.

@@ -1,6 +1,7 @@
 ; Highlights for bsc (Balanced Scorecard) files.
-; Capture names follow the common tree-sitter set (nvim-treesitter, Helix and Zed all
-; fall back from `a.b` to `a`).
+; Capture names are the common tree-sitter / nvim-treesitter ones (Zed uses most of them
+; too; every editor falls back from `a.b` to `a`). Helix names some scopes differently:
+; see helix/highlights.scm.
 
 ; Comments
 (line_comment) @comment

@@ -1,8 +1,11 @@
 // External scanner for tree-sitter-bsc. Stateless; it lexes:
+//   - line comments `// …` and doc comments `/// …` (but `////` is a line comment),
+//     without a trailing `\r`; like bsc, it rejects a NUL byte or invalid UTF-8 in them;
 //   - block comments `/* … */`, nestable up to MAX_COMMENT_DEPTH (as bsc: deeper is
 //     an error there too);
 //   - string contents between `"` and the next `"`, `\`, or line end (so that `/*` or
 //     `//` inside a string is text, not a comment); a line break in a string is an error;
+//   - like bsc, it rejects invalid UTF-8 inside strings and block comments;
 //   - numbers and periods, which the pest grammar rejects when an identifier character
 //     (or, after a period, a `-`) follows them directly: `12kg`, `5owner`, `2025-07x`.
 //     Such text is no token at all, so the parser reports an error there.
@@ -13,6 +16,8 @@
 #include <stdint.h>
 
 enum TokenType {
+  LINE_COMMENT,
+  DOC_COMMENT,
   BLOCK_COMMENT,
   STRING_CONTENT,
   NUMBER,
@@ -30,12 +35,34 @@ static inline bool is_ident_char(int32_t c) {
 
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 
+// A byte sequence that is not UTF-8 (bsc rejects it anywhere in a file). A NUL byte is
+// rejected by bsc outside strings and block comments only, and so it is here.
+static inline bool is_bad_char(TSLexer *lexer) { return lexer->lookahead < 0; }
+
+// After the opening `/`; the lookahead is the second `/`.
+static bool scan_line_comment(TSLexer *lexer) {
+  advance(lexer);
+  lexer->result_symbol = LINE_COMMENT;
+  if (lexer->lookahead == '/') {
+    advance(lexer);
+    if (lexer->lookahead != '/') lexer->result_symbol = DOC_COMMENT;
+  }
+  lexer->mark_end(lexer);
+  while (!lexer->eof(lexer) && lexer->lookahead != '\n') {
+    if (lexer->lookahead == 0 || is_bad_char(lexer)) return false;
+    bool cr = lexer->lookahead == '\r';
+    advance(lexer);
+    if (!cr) lexer->mark_end(lexer); // the comment ends before a `\r\n`
+  }
+  return true;
+}
+
 // After the opening `/`; the lookahead is `*`.
 static bool scan_block_comment(TSLexer *lexer) {
   advance(lexer); // '*'
   unsigned depth = 1;
   for (;;) {
-    if (lexer->eof(lexer)) return false; // unclosed
+    if (lexer->eof(lexer) || is_bad_char(lexer)) return false; // unclosed, or not text
     int32_t c = lexer->lookahead;
     if (c == '/') {
       advance(lexer);
@@ -173,15 +200,19 @@ bool tree_sitter_bsc_external_scanner_scan(void *payload, TSLexer *lexer,
     bool any = false;
     for (;;) {
       int32_t c = lexer->lookahead;
-      if (lexer->eof(lexer) || c == '"' || c == '\\' || c == '\n' || c == '\r') break;
+      if (lexer->eof(lexer) || is_bad_char(lexer) || c == '"' || c == '\\' || c == '\n' ||
+          c == '\r') {
+        break;
+      }
       advance(lexer);
       any = true;
     }
     if (!any) {
-      // A line break inside a string: the string is unclosed. Return a token that is
-      // valid nowhere, so that the parser reports the error here (the internal lexer
-      // would skip the line break as whitespace and might find a comment after it).
-      if (lexer->lookahead == '\n' || lexer->lookahead == '\r') {
+      // A line break inside a string (the string is unclosed), or a byte that is not
+      // text: return a token that is valid nowhere, so that the parser reports the error
+      // here (the internal lexer would skip a line break as whitespace and might find a
+      // comment after it).
+      if (lexer->lookahead == '\n' || lexer->lookahead == '\r' || is_bad_char(lexer)) {
         advance(lexer);
         lexer->mark_end(lexer);
         lexer->result_symbol = ERROR_SENTINEL;
@@ -200,10 +231,11 @@ bool tree_sitter_bsc_external_scanner_scan(void *payload, TSLexer *lexer,
   }
 
   int32_t c = lexer->lookahead;
-  if (c == '/' && valid_symbols[BLOCK_COMMENT]) {
+  if (c == '/') {
     advance(lexer);
-    if (lexer->lookahead != '*') return false;
-    return scan_block_comment(lexer);
+    if (lexer->lookahead == '*') return valid_symbols[BLOCK_COMMENT] && scan_block_comment(lexer);
+    if (lexer->lookahead == '/') return valid_symbols[LINE_COMMENT] && scan_line_comment(lexer);
+    return false;
   }
   if ((is_digit(c) || c == '-') && (valid_symbols[NUMBER] || valid_symbols[PERIOD])) {
     return scan_number_or_period(lexer, valid_symbols[NUMBER], valid_symbols[PERIOD]);
