@@ -87,6 +87,7 @@ codes! {
     PerspectiveLevel = "perspective-level", Error, "a new perspective without `level`, or `level` set twice";
     DuplicateProperty = "duplicate-property", Error, "a property given twice in one block";
     DateOrder = "date-order", Error, "dates in the wrong order (targets, an initiative, the scorecard period)";
+    ValueRange = "value-range", Error, "a value outside its range (progress, weights, bands)";
     Orphan = "orphan", Warning, "an objective with no link in or out";
     Unmeasured = "unmeasured", Warning, "an objective with no measure";
     NoTarget = "no-target", Warning, "a measure with no target";

@@ -18,7 +18,13 @@ pub fn parse(data: &[u8]) {
 /// Runs the whole pipeline on `data` as the root file (no disk access).
 pub fn check(data: &[u8]) {
     let fs = MemFs::default();
-    let c = crate::compile_bytes(&fs, "fuzz.bsc", Path::new("/fuzz/fuzz.bsc"), data, &LintOptions::default());
+    let c = crate::compile_bytes(
+        &fs,
+        "fuzz.bsc",
+        Path::new("/fuzz/fuzz.bsc"),
+        data,
+        &LintOptions::default(),
+    );
     let scores = crate::score::score(&c.model, None);
     let _ = crate::emit::model_json::render(&c, &scores);
     let _ = crate::emit::html::render(&c, &scores, &Default::default());
@@ -31,13 +37,27 @@ pub fn check(data: &[u8]) {
 /// The model of a text as JSON without source positions.
 fn meaning(text: &str) -> serde_json::Value {
     let fs = MemFs::default();
-    let c = crate::compile_bytes(&fs, "fuzz.bsc", Path::new("/fuzz/fuzz.bsc"), text.as_bytes(), &LintOptions::default());
+    let c = crate::compile_bytes(
+        &fs,
+        "fuzz.bsc",
+        Path::new("/fuzz/fuzz.bsc"),
+        text.as_bytes(),
+        &LintOptions::default(),
+    );
     let scores = crate::score::score(&c.model, None);
-    let mut v: serde_json::Value = serde_json::from_str(&crate::emit::model_json::render(&c, &scores)).unwrap_or_default();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&crate::emit::model_json::render(&c, &scores)).unwrap_or_default();
     fn strip(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(m) => {
-                for k in ["location", "line", "column", "end_line", "end_column", "labels"] {
+                for k in [
+                    "location",
+                    "line",
+                    "column",
+                    "end_line",
+                    "end_column",
+                    "labels",
+                ] {
                     m.remove(k);
                 }
                 m.values_mut().for_each(strip);
@@ -53,8 +73,12 @@ fn meaning(text: &str) -> serde_json::Value {
 /// Formatting a file that parses gives a file that parses to the same model and
 /// formats to itself.
 pub fn fmt(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(once) = crate::fmt::format(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(once) = crate::fmt::format(text) else {
+        return;
+    };
     let twice = match crate::fmt::format(&once) {
         Ok(t) => t,
         Err(d) => panic!("formatted text does not parse: {}\n{once}", d[0].message),

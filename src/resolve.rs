@@ -367,6 +367,13 @@ impl<'a> Resolver<'a> {
                             "amber"
                         };
                         if self.once(&mut seen_band, key, b.name.span.to(b.value.span)) {
+                            self.in_range(
+                                &b.value,
+                                0.0,
+                                100.0,
+                                "a band",
+                                "bands are percentages from 0% to 100%",
+                            );
                             if key == "green" {
                                 sc.green = b.value.value / 100.0;
                             } else {
@@ -375,6 +382,20 @@ impl<'a> Resolver<'a> {
                         }
                     }
                 }
+            }
+        }
+        if sc.amber > sc.green {
+            if let Some(p) = d
+                .node
+                .props
+                .iter()
+                .find(|p| matches!(p.node, ast::ScorecardProp::Bands(_)))
+            {
+                self.push(
+                    Diagnostic::new(Code::ValueRange, p.span, "the amber band lies above the green band")
+                        .label(format!("amber {}% is above green {}%", crate::num::fmt_num(sc.amber * 100.0), crate::num::fmt_num(sc.green * 100.0)))
+                        .help("a score is green at or above `green` and amber at or above `amber`, so `amber` must not exceed `green`"),
+                );
             }
         }
         self.model.scorecard = Some(sc);
@@ -482,7 +503,8 @@ impl<'a> Resolver<'a> {
                 ast::ObjectiveItem::Weight(w) => {
                     if self.once(&mut seen, "weight", w.span) {
                         self.no_percent(&w.node, "an objective's `weight`");
-                        o.weight = w.node.value;
+                        self.in_range(&w.node, 0.0, f64::INFINITY, "a `weight`", "weights are zero or more: 0 leaves the objective out of its perspective's score");
+                        o.weight = w.node.value.max(0.0);
                     }
                 }
                 ast::ObjectiveItem::Measure(m) => pending.push(m),
@@ -556,6 +578,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A value outside the range its property allows.
+    fn in_range(&mut self, n: &ast::Number, lo: f64, hi: f64, what: &str, help: &str) {
+        if n.value < lo || n.value > hi {
+            self.push(
+                Diagnostic::new(
+                    Code::ValueRange,
+                    n.span,
+                    format!(
+                        "{} is out of range for {what}",
+                        crate::num::fmt_num(n.value)
+                    ),
+                )
+                .label("out of range")
+                .help(help),
+            );
+        }
+    }
+
     /// A `%` where none is valid.
     fn no_percent(&mut self, n: &ast::Number, what: &str) {
         if n.percent {
@@ -610,7 +650,8 @@ impl<'a> Resolver<'a> {
                 MeasureProp::Formula(s) => p.formula = Some(s.value.clone()),
                 MeasureProp::Weight(n) => {
                     self.no_percent(n, "a measure's `weight`");
-                    p.weight = Some(n.value);
+                    self.in_range(n, 0.0, f64::INFINITY, "a `weight`", "weights are zero or more: 0 leaves the measure out of its objective's score");
+                    p.weight = Some(n.value.max(0.0));
                 }
                 MeasureProp::ActualsTable(entries) => {
                     for e in entries {
@@ -1049,7 +1090,17 @@ impl<'a> Resolver<'a> {
                 I::Impact(r) => self.model.initiatives[index].impact = Some(r.node),
                 I::Feasibility(r) => self.model.initiatives[index].feasibility = Some(r.node),
                 I::Status(s) => self.model.initiatives[index].status = Some(s.node),
-                I::Progress(n) => self.model.initiatives[index].progress = Some(n.value / 100.0),
+                I::Progress(n) => {
+                    self.in_range(
+                        n,
+                        0.0,
+                        100.0,
+                        "an initiative's `progress`",
+                        "progress runs from 0% to 100%",
+                    );
+                    self.model.initiatives[index].progress =
+                        Some((n.value / 100.0).clamp(0.0, 1.0));
+                }
                 I::Supports(ids) => {
                     self.model.initiatives[index].supports_written = ids.len();
                     for id in ids {

@@ -177,25 +177,24 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
             rollup(children, green, amber)
         })
         .collect();
+    // Every perspective counts; one without a score (no objective, or none scored) is
+    // left out and listed as such.
     let order = model.perspectives_by_level();
     let scorecard = rollup(
-        order
-            .iter()
-            .filter(|&&i| !model.perspectives[i].objectives.is_empty())
-            .map(|&i| {
-                (
-                    model.perspectives[i].id.as_str(),
-                    1.0,
-                    perspectives[i].score,
-                )
-            }),
+        order.iter().map(|&i| {
+            (
+                model.perspectives[i].id.as_str(),
+                1.0,
+                perspectives[i].score,
+            )
+        }),
         green,
         amber,
     );
     let links = model
         .links
         .iter()
-        .map(|l| evidence(model, l.from, l.to, period_end))
+        .map(|l| evidence(model, l.from, l.to, as_of, period_end))
         .collect();
     Scores {
         as_of,
@@ -505,6 +504,7 @@ pub fn rollup<'a>(
 fn progress_series(
     model: &Model,
     objective: usize,
+    as_of: Option<Period>,
     period_end: Option<Period>,
 ) -> Vec<(Period, f64)> {
     let o = &model.objectives[objective];
@@ -512,6 +512,7 @@ fn progress_series(
         .measures
         .iter()
         .flat_map(|&m| model.measures[m].props.actuals.iter().map(|a| a.period))
+        .filter(|p| as_of.is_none_or(|a| p.end() <= a.end()))
         .collect();
     periods.sort();
     periods.dedup_by(|a, b| a.end() == b.end());
@@ -570,9 +571,15 @@ pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
 
 /// Correlates the driver's progress series with the outcome's, the outcome shifted by
 /// 0..=3 periods of their shared timeline.
-fn evidence(model: &Model, from: usize, to: usize, period_end: Option<Period>) -> Evidence {
-    let d = progress_series(model, from, period_end);
-    let o = progress_series(model, to, period_end);
+fn evidence(
+    model: &Model,
+    from: usize,
+    to: usize,
+    as_of: Option<Period>,
+    period_end: Option<Period>,
+) -> Evidence {
+    let d = progress_series(model, from, as_of, period_end);
+    let o = progress_series(model, to, as_of, period_end);
     let (dn, on) = (&model.objectives[from].id, &model.objectives[to].id);
     // The shared timeline: every period either side has a value for.
     let mut timeline: Vec<Period> = d.iter().chain(o.iter()).map(|(p, _)| *p).collect();

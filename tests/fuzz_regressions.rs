@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries {
         let p = e.unwrap().path();
         if p.is_dir() {
@@ -23,7 +25,12 @@ fn regression_inputs_and_seeds_pass_every_target() {
     for d in ["fuzz/regressions", "examples", "tests/fixtures", "std"] {
         files(&root.join(d), &mut inputs);
     }
-    assert!(inputs.iter().any(|p| p.starts_with(root.join("fuzz/regressions"))), "the regression folder has inputs");
+    assert!(
+        inputs
+            .iter()
+            .any(|p| p.starts_with(root.join("fuzz/regressions"))),
+        "the regression folder has inputs"
+    );
     for p in inputs {
         let data = std::fs::read(&p).unwrap();
         bsc::fuzzing::parse(&data);

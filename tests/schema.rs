@@ -155,7 +155,11 @@ fn assert_consistent(doc: &Value, file: &str) {
     }
     for i in doc["initiatives"].as_array().unwrap() {
         for s in i["supports"].as_array().unwrap() {
-            let pool = if s["kind"] == "objective" { &objectives } else { &measures };
+            let pool = if s["kind"] == "objective" {
+                &objectives
+            } else {
+                &measures
+            };
             assert!(pool.contains(&s["id"].as_str().unwrap()), "{file}: {s}");
         }
     }
@@ -212,7 +216,10 @@ fn the_diagnostic_definitions_are_the_same_in_both_schemas() {
     // bsc.schema.json is self-contained, so it repeats the diagnostic of the other.
     let (model, diags) = (load("bsc.schema.json"), load("bsc-diagnostics.schema.json"));
     for def in ["diagnostic", "label"] {
-        assert_eq!(model["$defs"][def], diags["$defs"][def], "$defs/{def} differs");
+        assert_eq!(
+            model["$defs"][def], diags["$defs"][def],
+            "$defs/{def} differs"
+        );
     }
 }
 
@@ -258,7 +265,10 @@ fn build_output_with_an_as_of_period_matches_the_schema() {
         .iter()
         .find(|m| m["id"] == "downtime")
         .expect("manufacturer has a downtime measure");
-    assert_eq!(downtime["actual"], json!({ "period": "2025-03", "value": 133 }));
+    assert_eq!(
+        downtime["actual"],
+        json!({ "period": "2025-03", "value": 133 })
+    );
     assert_eq!(downtime["target"], json!({ "value": 124, "by": "2025-06" }));
     assert_consistent(&doc, "manufacturer --as-of 2025-03");
 }
@@ -359,7 +369,10 @@ fn a_sparse_document_with_warnings_matches_the_schema() {
     let m = &doc["measures"];
     assert_eq!(m[0]["actual"]["period"], "2025-W03");
     assert_eq!(m[0]["trend"], "flat");
-    assert_eq!((&m[1]["status"], &m[1]["progress"]), (&json!("none"), &Value::Null));
+    assert_eq!(
+        (&m[1]["status"], &m[1]["progress"]),
+        (&json!("none"), &Value::Null)
+    );
     assert_eq!(doc["objectives"][1]["status"], "none");
     assert_eq!(doc["perspectives"].as_array().unwrap().len(), 5);
     assert_consistent(&doc, "sparse.bsc");
@@ -415,7 +428,9 @@ fn the_model_schema_rejects_what_it_must() {
     rejects(&v, &doc, "a wrong direction", |d| {
         d["measures"][0]["direction"] = json!("higher")
     });
-    rejects(&v, &doc, "a line 0", |d| d["measures"][0]["location"]["line"] = json!(0));
+    rejects(&v, &doc, "a line 0", |d| {
+        d["measures"][0]["location"]["line"] = json!(0)
+    });
     rejects(&v, &doc, "progress with status none", |d| {
         d["measures"][0]["status"] = json!("none")
     });
@@ -425,7 +440,9 @@ fn the_model_schema_rejects_what_it_must() {
     rejects(&v, &doc, "a verdict without r", |d| {
         d["links"][0]["evidence"]["r"] = Value::Null
     });
-    rejects(&v, &doc, "another schema tag", |d| d["schema"] = json!("bsc/2"));
+    rejects(&v, &doc, "another schema tag", |d| {
+        d["schema"] = json!("bsc/2")
+    });
 }
 
 #[test]
@@ -447,7 +464,9 @@ fn the_diagnostics_schema_rejects_what_it_must() {
     rejects(&v, &doc, "an extra key on a label", |d| {
         d["diagnostics"][0]["labels"][0]["note"] = json!("x")
     });
-    rejects(&v, &doc, "a column 0", |d| d["diagnostics"][0]["column"] = json!(0));
+    rejects(&v, &doc, "a column 0", |d| {
+        d["diagnostics"][0]["column"] = json!(0)
+    });
     rejects(&v, &doc, "a missing help", |d| {
         d["diagnostics"][0].as_object_mut().unwrap().remove("help");
     });
