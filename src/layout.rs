@@ -1,89 +1,1409 @@
-//! Temporary stand-in for the strategy-map layout (a helper is writing the real one).
+//! Layout of the strategy map: a deterministic layered (Sugiyama-style) graph layout
+//! that places objectives in horizontal perspective bands, orders each band to keep
+//! link crossings low, assigns coordinates and routes every link.
+//!
+//! The steps:
+//! 1. Every link between non-adjacent bands is split by a narrow virtual (dummy) node
+//!    in each band it crosses; a backward link (from an upper band to a lower one) is
+//!    treated as reversed while ordering. Links inside one band take no part in the
+//!    ordering.
+//! 2. Ordering: bands start in source order (dummies after the real nodes); barycenter
+//!    sweeps down and up (bounded) keep the best order seen, then adjacent
+//!    transpositions are accepted only when they strictly reduce crossings. Ties keep
+//!    the current order, so source order survives wherever it costs nothing.
+//!    Crossings between two layers are counted in O(E log V) (sort plus a Fenwick-tree
+//!    inversion count).
+//! 3. x coordinates: nodes are packed in order with a minimum gap, then pulled towards
+//!    the weighted mean of their neighbours (dummy chains pull harder, so long links
+//!    stay straight). Each band is solved exactly under its ordering and gap
+//!    constraints by isotonic regression (pool adjacent violators), which is linear.
+//! 4. y coordinates: bands are stacked top to bottom, each as tall as its tallest node
+//!    plus padding; the nodes of a band are aligned at the top of its node area.
+//!
+//! Link geometry ([`EdgePath::points`], always from the driver `from` to the outcome
+//! `to`, so an arrowhead belongs at the last point):
+//! * between bands: a polyline. It starts on the border of the source box (top for a
+//!   normal upward link, bottom for a backward one), runs vertically to the bottom of
+//!   the band's node area when it leaves the bottom of a box shorter than the band's
+//!   tallest node (likewise at the target), passes
+//!   each crossed band vertically through its dummy slot (two points per crossed band:
+//!   where it enters and where it leaves the node area) and ends on the border of the
+//!   target box (bottom for an upward link, top for a backward one). Attachment points
+//!   are spread over the middle of the box side in the order of the links' other ends.
+//!   No segment enters any node box.
+//! * inside one band (`same_band`): three points `[start, control, end]`, to be drawn
+//!   as a quadratic Bézier curve (`M start Q control end`). The curve leaves the top of
+//!   the source box, arcs above the band's nodes and lands on the top of the target.
+
+use std::cmp::Ordering;
+
+/// Left gutter kept free for the band titles drawn by the caller.
+const GUTTER: f64 = 150.0;
+/// Margin around the drawing (right of the gutter, and on the right side).
+const MARGIN: f64 = 16.0;
+/// Width of every node box.
+const NODE_W: f64 = 170.0;
+/// Height of one wrapped title line (13px font).
+const LINE_H: f64 = 16.0;
+/// Vertical padding of a node box: room above the title and for one status line below.
+const NODE_PAD: f64 = 30.0;
+/// Maximum characters per title line.
+const WRAP: usize = 22;
+/// Maximum number of title lines.
+const MAX_LINES: usize = 4;
+/// Padding above and below the node area of a band.
+const BAND_PAD: f64 = 28.0;
+/// Height of the node area of a band without real nodes.
+const EMPTY_AREA: f64 = 16.0;
+/// Horizontal gap between two real node boxes.
+const NODE_GAP: f64 = 32.0;
+/// Width of the slot a dummy node occupies.
+const DUMMY_W: f64 = 8.0;
+/// Gap between a dummy slot and its neighbours.
+const DUMMY_GAP: f64 = 14.0;
+/// Height of a same-band arc's top above the band's node area.
+const ARC_RISE: f64 = 18.0;
+/// Fraction of a box side over which link attachment points are spread.
+const PORT_SPAN: f64 = 0.6;
+/// Bound on barycenter sweeps (each is one pass down or up).
+const MAX_SWEEPS: usize = 24;
+/// Sweeps without improvement after which the search stops.
+const MAX_STALE: usize = 6;
+/// Bound on adjacent-transposition passes over all bands.
+const MAX_TRANSPOSE_PASSES: usize = 12;
+/// Rounds (down and up) of the coordinate-assignment pass.
+const X_ROUNDS: usize = 10;
+
+/// A perspective band; bands are given top to bottom (index 0 = top of the picture).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Band {
+    /// The perspective's identifier.
     pub id: String,
+    /// The title the caller draws in the left gutter.
     pub title: String,
 }
+
+/// An objective to place, in source (declaration) order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NodeIn {
+    /// Index into [`LayoutInput::bands`]; an out-of-range index means the last band.
     pub band: usize,
+    /// The title, wrapped into [`NodeBox::lines`].
     pub title: String,
 }
+
+/// What to lay out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LayoutInput {
+    /// Bands, top to bottom.
     pub bands: Vec<Band>,
+    /// Nodes in source order.
     pub nodes: Vec<NodeIn>,
+    /// Links as (driver node, outcome node); out-of-range indices and self-loops are
+    /// ignored.
     pub edges: Vec<(usize, usize)>,
 }
+
+/// The vertical extent of a band (it spans the whole width).
+#[derive(Debug, Clone, PartialEq)]
 pub struct BandBox {
+    /// Top of the band.
     pub y: f64,
+    /// Height of the band.
     pub height: f64,
 }
+
+/// A placed node.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeBox {
+    /// Left side of the box.
     pub x: f64,
+    /// Top side of the box.
     pub y: f64,
+    /// Width of the box.
     pub w: f64,
+    /// Height of the box.
     pub h: f64,
+    /// The title wrapped into lines (plain text; the caller escapes it).
     pub lines: Vec<String>,
 }
+
+/// A routed link; see the module documentation for how to draw `points`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgePath {
+    /// The driver node.
     pub from: usize,
+    /// The outcome node.
     pub to: usize,
+    /// From the border of `from`'s box to the border of `to`'s box: a polyline, or
+    /// for a same-band link `[start, control, end]` of a quadratic curve.
     pub points: Vec<(f64, f64)>,
+    /// The link goes from an upper band down to a lower one.
     pub backward: bool,
+    /// Both ends are in the same band.
     pub same_band: bool,
 }
+
+/// The finished layout.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// Width of the drawing, the left gutter included.
     pub width: f64,
+    /// Height of the drawing.
     pub height: f64,
+    /// One box per input band (one implicit band if there are nodes but no bands).
     pub bands: Vec<BandBox>,
+    /// One box per input node, in input order.
     pub nodes: Vec<NodeBox>,
+    /// One path per valid input link (self-loops and out-of-range links dropped), in
+    /// input order.
     pub edges: Vec<EdgePath>,
+    /// Crossings of the final order on the layered graph (dummy nodes included,
+    /// same-band links excluded).
     pub crossings: usize,
 }
-pub fn layout(input: &LayoutInput) -> Layout {
-    let bands: Vec<BandBox> = input
-        .bands
+
+/// Counts the crossings of a layered order: `order[band]` lists node ids left to
+/// right; `edges` join nodes of adjacent bands (in either direction). Edges whose ends
+/// are missing from `order` or not in adjacent bands are ignored.
+pub fn count_crossings(order: &[Vec<usize>], edges: &[(usize, usize)]) -> usize {
+    let size = order
         .iter()
+        .flatten()
+        .copied()
+        .max()
+        .map_or(0, |m| m.saturating_add(1));
+    let mut layer = vec![usize::MAX; size];
+    let mut pos = vec![0usize; size];
+    for (l, ids) in order.iter().enumerate() {
+        for (i, &id) in ids.iter().enumerate() {
+            layer[id] = l;
+            pos[id] = i;
+        }
+    }
+    let mut pairs: Vec<Vec<(usize, usize)>> = vec![Vec::new(); order.len()];
+    for &(a, b) in edges {
+        let (Some(&la), Some(&lb)) = (layer.get(a), layer.get(b)) else {
+            continue;
+        };
+        if la == usize::MAX || lb == usize::MAX {
+            continue;
+        }
+        if la + 1 == lb {
+            pairs[la].push((pos[a], pos[b]));
+        } else if lb + 1 == la {
+            pairs[lb].push((pos[b], pos[a]));
+        }
+    }
+    let mut fen = Fenwick::default();
+    pairs
+        .iter_mut()
         .enumerate()
-        .map(|(i, _)| BandBox {
-            y: i as f64 * 100.0,
-            height: 100.0,
+        .map(|(l, p)| {
+            let lower = order.get(l + 1).map_or(0, Vec::len);
+            bilayer_crossings(p, lower, &mut fen)
         })
-        .collect();
-    let mut count = vec![0usize; input.bands.len()];
-    let nodes: Vec<NodeBox> = input
-        .nodes
-        .iter()
-        .map(|n| {
-            let k = count[n.band];
-            count[n.band] += 1;
+        .sum()
+}
+
+/// A Fenwick tree over positions, reused between layer pairs.
+#[derive(Default)]
+struct Fenwick {
+    tree: Vec<usize>,
+}
+
+impl Fenwick {
+    fn reset(&mut self, n: usize) {
+        self.tree.clear();
+        self.tree.resize(n + 1, 0);
+    }
+
+    fn add(&mut self, i: usize) {
+        let mut i = i + 1;
+        while i < self.tree.len() {
+            self.tree[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// Number of added positions `<= i`.
+    fn prefix(&self, i: usize) -> usize {
+        let mut i = (i + 1).min(self.tree.len().saturating_sub(1));
+        let mut s = 0;
+        while i > 0 {
+            s += self.tree[i];
+            i -= i & i.wrapping_neg();
+        }
+        s
+    }
+}
+
+/// Crossings among segments `(upper position, lower position)` between two layers:
+/// the inversions of the lower positions once sorted by upper position, O(E log V).
+fn bilayer_crossings(pairs: &mut [(usize, usize)], lower_len: usize, fen: &mut Fenwick) -> usize {
+    if pairs.len() < 2 {
+        return 0;
+    }
+    pairs.sort_unstable();
+    let n = lower_len.max(pairs.iter().map(|p| p.1 + 1).max().unwrap_or(0));
+    fen.reset(n);
+    let mut crossings = 0;
+    for (inserted, &(_, q)) in pairs.iter().enumerate() {
+        crossings += inserted - fen.prefix(q);
+        fen.add(q);
+    }
+    crossings
+}
+
+/// The layered graph: real nodes are items `0..real`, dummies follow.
+struct Graph {
+    real: usize,
+    layer: Vec<usize>,
+    /// Neighbours in the layer above.
+    up: Vec<Vec<usize>>,
+    /// Neighbours in the layer below.
+    down: Vec<Vec<usize>>,
+    /// `segs[l]`: segments (item in layer l, item in layer l + 1).
+    segs: Vec<Vec<(usize, usize)>>,
+}
+
+impl Graph {
+    fn is_dummy(&self, item: usize) -> bool {
+        item >= self.real
+    }
+
+    fn width(&self, item: usize) -> f64 {
+        if self.is_dummy(item) { DUMMY_W } else { NODE_W }
+    }
+
+    fn add_dummy(&mut self, layer: usize) -> usize {
+        self.layer.push(layer);
+        self.up.push(Vec::new());
+        self.down.push(Vec::new());
+        self.layer.len() - 1
+    }
+
+    /// Joins `upper` (layer l) and `lower` (layer l + 1).
+    fn join(&mut self, upper: usize, lower: usize) {
+        let l = self.layer[upper];
+        self.down[upper].push(lower);
+        self.up[lower].push(upper);
+        self.segs[l].push((upper, lower));
+    }
+}
+
+/// A valid input link and how it is laid out.
+struct Link {
+    from: usize,
+    to: usize,
+    backward: bool,
+    /// Items from `from` to `to` (dummies between); empty for a same-band link.
+    chain: Vec<usize>,
+}
+
+/// Lays out the strategy map; see the module documentation.
+pub fn layout(input: &LayoutInput) -> Layout {
+    let n = input.nodes.len();
+    let layers = if n == 0 {
+        input.bands.len()
+    } else {
+        input.bands.len().max(1)
+    };
+    if n == 0 {
+        return empty_layout(layers);
+    }
+    let band_of: Vec<usize> = input.nodes.iter().map(|v| v.band.min(layers - 1)).collect();
+    let lines: Vec<Vec<String>> = input.nodes.iter().map(|v| wrap(&v.title)).collect();
+    let heights: Vec<f64> = lines.iter().map(|l| node_height(l.len())).collect();
+
+    // 1. The layered graph.
+    let mut g = Graph {
+        real: n,
+        layer: band_of.clone(),
+        up: vec![Vec::new(); n],
+        down: vec![Vec::new(); n],
+        segs: vec![Vec::new(); layers],
+    };
+    let mut links = Vec::new();
+    for &(from, to) in &input.edges {
+        if from >= n || to >= n || from == to {
+            continue;
+        }
+        let (bf, bt) = (band_of[from], band_of[to]);
+        let mut chain = Vec::new();
+        if bf != bt {
+            let (top, bottom) = if bf > bt { (to, from) } else { (from, to) };
+            let (lt, lb) = (bf.min(bt), bf.max(bt));
+            let mut downward = vec![top];
+            let mut prev = top;
+            for l in lt + 1..lb {
+                let d = g.add_dummy(l);
+                g.join(prev, d);
+                downward.push(d);
+                prev = d;
+            }
+            g.join(prev, bottom);
+            downward.push(bottom);
+            if bf > bt {
+                downward.reverse();
+            }
+            chain = downward;
+        }
+        links.push(Link {
+            from,
+            to,
+            backward: bf < bt,
+            chain,
+        });
+    }
+
+    // 2. Ordering.
+    let mut order: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for item in 0..g.layer.len() {
+        order[g.layer[item]].push(item);
+    }
+    let crossings = order_layers(&g, &mut order);
+
+    // 3. x coordinates (centres), shifted right of the gutter.
+    let mut cx = assign_x(&g, &order);
+    let left = (0..cx.len())
+        .map(|i| cx[i] - g.width(i) / 2.0)
+        .fold(f64::INFINITY, f64::min);
+    let shift = GUTTER + MARGIN - left;
+    for x in &mut cx {
+        *x += shift;
+    }
+    let right = (0..cx.len())
+        .map(|i| cx[i] + g.width(i) / 2.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+
+    // 4. y coordinates.
+    let mut area_h = vec![0.0f64; layers];
+    for (i, &b) in band_of.iter().enumerate() {
+        area_h[b] = area_h[b].max(heights[i]);
+    }
+    let mut bands = Vec::with_capacity(layers);
+    let mut y = 0.0;
+    for &a in &area_h {
+        let height = 2.0 * BAND_PAD + if a > 0.0 { a } else { EMPTY_AREA };
+        bands.push(BandBox { y, height });
+        y += height;
+    }
+    let area_top: Vec<f64> = bands.iter().map(|b| b.y + BAND_PAD).collect();
+    let area_bottom: Vec<f64> = bands.iter().map(|b| b.y + b.height - BAND_PAD).collect();
+    let nodes: Vec<NodeBox> = (0..n)
+        .map(|i| {
+            let b = band_of[i];
+            let h = heights[i];
             NodeBox {
-                x: 160.0 + k as f64 * 200.0,
-                y: n.band as f64 * 100.0 + 20.0,
-                w: 170.0,
-                h: 60.0,
-                lines: vec![n.title.clone()],
+                x: cx[i] - NODE_W / 2.0,
+                y: area_top[b],
+                w: NODE_W,
+                h,
+                lines: lines[i].clone(),
             }
         })
         .collect();
-    let edges = input
-        .edges
+
+    // 5. Routing.
+    let ports = assign_ports(&links, &nodes, &cx);
+    let geo = Geometry {
+        band_of: &band_of,
+        nodes: &nodes,
+        cx: &cx,
+        g: &g,
+        area_top: &area_top,
+        area_bottom: &area_bottom,
+    };
+    let edges = links
         .iter()
-        .map(|&(a, b)| EdgePath {
-            from: a,
-            to: b,
-            points: vec![
-                (nodes[a].x + 85.0, nodes[a].y),
-                (nodes[b].x + 85.0, nodes[b].y + 60.0),
-            ],
-            backward: false,
-            same_band: false,
+        .enumerate()
+        .map(|(k, link)| {
+            let points = if link.chain.is_empty() {
+                geo.arc(link.from, link.to)
+            } else {
+                geo.route(link, ports[k])
+            };
+            EdgePath {
+                from: link.from,
+                to: link.to,
+                points,
+                backward: link.backward,
+                same_band: link.chain.is_empty(),
+            }
         })
         .collect();
+
     Layout {
-        width: 1200.0,
-        height: bands.len() as f64 * 100.0,
+        width: right + MARGIN,
+        height: y,
         bands,
         nodes,
         edges,
+        crossings,
+    }
+}
+
+/// The layout of an input without nodes: its bands at minimal height.
+fn empty_layout(layers: usize) -> Layout {
+    let band_h = 2.0 * BAND_PAD + EMPTY_AREA;
+    let bands: Vec<BandBox> = (0..layers)
+        .map(|l| BandBox {
+            y: l as f64 * band_h,
+            height: band_h,
+        })
+        .collect();
+    Layout {
+        width: GUTTER + NODE_W + 2.0 * MARGIN,
+        height: band_h * layers.max(1) as f64,
+        bands,
+        nodes: Vec::new(),
+        edges: Vec::new(),
         crossings: 0,
+    }
+}
+
+/// Height of a node box with `lines` title lines (at least one line's room).
+fn node_height(lines: usize) -> f64 {
+    NODE_PAD + LINE_H * lines.max(1) as f64
+}
+
+/// Wraps a title at word boundaries into at most [`MAX_LINES`] lines of at most
+/// [`WRAP`] characters. A word longer than a line is cut with "…"; text that does not
+/// fit ends the last line with "…".
+fn wrap(title: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0;
+    let mut truncated = false;
+    for word in title.split_whitespace() {
+        let wlen = word.chars().count();
+        let word: String = if wlen > WRAP {
+            let mut w: String = word.chars().take(WRAP - 1).collect();
+            w.push('…');
+            w
+        } else {
+            word.to_string()
+        };
+        let wlen = wlen.min(WRAP);
+        if cur_len > 0 && cur_len + 1 + wlen <= WRAP {
+            cur.push(' ');
+            cur.push_str(&word);
+            cur_len += 1 + wlen;
+            continue;
+        }
+        if cur_len > 0 {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if lines.len() == MAX_LINES {
+            truncated = true;
+            cur_len = 0;
+            break;
+        }
+        cur = word;
+        cur_len = wlen;
+    }
+    if cur_len > 0 {
+        lines.push(cur);
+    }
+    if truncated {
+        if let Some(last) = lines.last_mut() {
+            let mut chars: Vec<char> = last.chars().collect();
+            if chars.last() != Some(&'…') {
+                chars.truncate(WRAP - 1);
+                while chars.last().is_some_and(|c| c.is_whitespace()) {
+                    chars.pop();
+                }
+                chars.push('…');
+            }
+            *last = chars.into_iter().collect();
+        }
+    }
+    lines
+}
+
+/// Orders every layer (see the module documentation); returns the final crossings.
+fn order_layers(g: &Graph, order: &mut [Vec<usize>]) -> usize {
+    let mut pos = vec![0usize; g.layer.len()];
+    set_positions(order, &mut pos);
+    let mut fen = Fenwick::default();
+    let mut scratch = Vec::new();
+    let mut best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
+    let mut best = order.to_vec();
+    let mut stale = 0;
+    for sweep in 0..MAX_SWEEPS {
+        if best_c == 0 || order.len() < 2 {
+            break;
+        }
+        if sweep % 2 == 0 {
+            for layer in order.iter_mut().skip(1) {
+                barycenter_layer(layer, &mut pos, &g.up);
+            }
+        } else {
+            for layer in order.iter_mut().rev().skip(1) {
+                barycenter_layer(layer, &mut pos, &g.down);
+            }
+        }
+        let c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
+        if c < best_c {
+            best_c = c;
+            best.clone_from_slice(order);
+            stale = 0;
+        } else {
+            stale += 1;
+            if stale >= MAX_STALE {
+                break;
+            }
+        }
+    }
+    order.clone_from_slice(&best);
+    set_positions(order, &mut pos);
+    if best_c > 0 {
+        transpose(g, order, &mut pos);
+    }
+    total_crossings(g, order, &pos, &mut fen, &mut scratch)
+}
+
+fn set_positions(order: &[Vec<usize>], pos: &mut [usize]) {
+    for layer in order {
+        for (i, &item) in layer.iter().enumerate() {
+            pos[item] = i;
+        }
+    }
+}
+
+fn total_crossings(
+    g: &Graph,
+    order: &[Vec<usize>],
+    pos: &[usize],
+    fen: &mut Fenwick,
+    scratch: &mut Vec<(usize, usize)>,
+) -> usize {
+    let mut total = 0;
+    for l in 0..order.len().saturating_sub(1) {
+        scratch.clear();
+        scratch.extend(g.segs[l].iter().map(|&(u, v)| (pos[u], pos[v])));
+        total += bilayer_crossings(scratch, order[l + 1].len(), fen);
+    }
+    total
+}
+
+/// Reorders one layer by the barycenter of each item's neighbours in the fixed layer
+/// (`nbrs`). Items without neighbours keep their slots; ties keep the current order.
+fn barycenter_layer(layer: &mut [usize], pos: &mut [usize], nbrs: &[Vec<usize>]) {
+    let mut slots = Vec::new();
+    let mut movable: Vec<(f64, usize)> = Vec::new();
+    for (i, &item) in layer.iter().enumerate() {
+        let ns = &nbrs[item];
+        if !ns.is_empty() {
+            let sum: usize = ns.iter().map(|&v| pos[v]).sum();
+            movable.push((sum as f64 / ns.len() as f64, item));
+            slots.push(i);
+        }
+    }
+    movable.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (&slot, &(_, item)) in slots.iter().zip(&movable) {
+        layer[slot] = item;
+    }
+    for (i, &item) in layer.iter().enumerate() {
+        pos[item] = i;
+    }
+}
+
+/// Crossings among the segments of two adjacent items `u` (left) and `v` (right) on one
+/// side, given the sorted positions of their neighbours there: pairs `a > b`.
+fn pair_crossings(a: &[usize], b: &[usize]) -> usize {
+    let mut j = 0;
+    let mut c = 0;
+    for &x in a {
+        while j < b.len() && b[j] < x {
+            j += 1;
+        }
+        c += j;
+    }
+    c
+}
+
+/// Adjacent-transposition passes: a swap is kept only if it strictly reduces
+/// crossings. Each pass is linear in the number of segments.
+fn transpose(g: &Graph, order: &mut [Vec<usize>], pos: &mut [usize]) {
+    let mut up_pos: Vec<Vec<usize>> = vec![Vec::new(); g.layer.len()];
+    let mut down_pos: Vec<Vec<usize>> = vec![Vec::new(); g.layer.len()];
+    for _ in 0..MAX_TRANSPOSE_PASSES {
+        let mut improved = false;
+        for layer in order.iter_mut() {
+            for &item in layer.iter() {
+                let mut u: Vec<usize> = g.up[item].iter().map(|&v| pos[v]).collect();
+                u.sort_unstable();
+                up_pos[item] = u;
+                let mut d: Vec<usize> = g.down[item].iter().map(|&v| pos[v]).collect();
+                d.sort_unstable();
+                down_pos[item] = d;
+            }
+            for i in 0..layer.len().saturating_sub(1) {
+                let (u, v) = (layer[i], layer[i + 1]);
+                let keep = pair_crossings(&up_pos[u], &up_pos[v])
+                    + pair_crossings(&down_pos[u], &down_pos[v]);
+                let swap = pair_crossings(&up_pos[v], &up_pos[u])
+                    + pair_crossings(&down_pos[v], &down_pos[u]);
+                if swap < keep {
+                    layer.swap(i, i + 1);
+                    pos[u] = i + 1;
+                    pos[v] = i;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// Weight of the segment between two items: dummy chains pull harder so long links
+/// stay straight.
+fn seg_weight(g: &Graph, a: usize, b: usize) -> f64 {
+    match (g.is_dummy(a), g.is_dummy(b)) {
+        (true, true) => 8.0,
+        (false, false) => 1.0,
+        _ => 2.0,
+    }
+}
+
+/// Centre x of every item: packed, then pulled towards neighbours band by band.
+fn assign_x(g: &Graph, order: &[Vec<usize>]) -> Vec<f64> {
+    let mut x = vec![0.0f64; g.layer.len()];
+    for layer in order {
+        let mut cur = 0.0;
+        for (i, &item) in layer.iter().enumerate() {
+            if i > 0 {
+                cur += separation(g, layer[i - 1], item);
+            }
+            x[item] = cur;
+        }
+    }
+    let mut desired = Vec::new();
+    let mut weight = Vec::new();
+    for _ in 0..X_ROUNDS {
+        let down = 0..order.len();
+        for l in down.clone().chain(down.rev()) {
+            let layer = &order[l];
+            desired.clear();
+            weight.clear();
+            for &item in layer {
+                let (mut sw, mut swx) = (0.0, 0.0);
+                for &v in g.up[item].iter().chain(&g.down[item]) {
+                    let w = seg_weight(g, item, v);
+                    sw += w;
+                    swx += w * x[v];
+                }
+                if sw > 0.0 {
+                    desired.push(swx / sw);
+                    weight.push(sw);
+                } else {
+                    desired.push(x[item]);
+                    weight.push(1e-3);
+                }
+            }
+            place_layer(g, layer, &desired, &weight, &mut x);
+        }
+    }
+    x
+}
+
+/// Minimum distance between the centres of adjacent items.
+fn separation(g: &Graph, a: usize, b: usize) -> f64 {
+    let gap = if g.is_dummy(a) || g.is_dummy(b) {
+        DUMMY_GAP
+    } else {
+        NODE_GAP
+    };
+    (g.width(a) + g.width(b)) / 2.0 + gap
+}
+
+/// Places one layer as close as possible (weighted least squares) to `desired` while
+/// keeping the order and minimum separations: isotonic regression by pool adjacent
+/// violators on `x - offset`.
+fn place_layer(g: &Graph, layer: &[usize], desired: &[f64], weight: &[f64], x: &mut [f64]) {
+    let mut offset = Vec::with_capacity(layer.len());
+    let mut acc = 0.0;
+    for (i, &item) in layer.iter().enumerate() {
+        if i > 0 {
+            acc += separation(g, layer[i - 1], item);
+        }
+        offset.push(acc);
+    }
+    // Blocks of (total weight, weighted sum, count).
+    let mut blocks: Vec<(f64, f64, usize)> = Vec::new();
+    for i in 0..layer.len() {
+        blocks.push((weight[i], weight[i] * (desired[i] - offset[i]), 1));
+        while blocks.len() >= 2 {
+            let (w1, s1, c1) = blocks[blocks.len() - 1];
+            let (w0, s0, c0) = blocks[blocks.len() - 2];
+            if s0 / w0 > s1 / w1 {
+                blocks.pop();
+                let last = blocks.len() - 1;
+                blocks[last] = (w0 + w1, s0 + s1, c0 + c1);
+            } else {
+                break;
+            }
+        }
+    }
+    let mut i = 0;
+    for (w, s, c) in blocks {
+        let y = s / w;
+        for _ in 0..c {
+            x[layer[i]] = y + offset[i];
+            i += 1;
+        }
+    }
+}
+
+/// Attachment x of each inter-band link at its (source, target) box, spread over the
+/// middle of the box side in the order of the links' other ends.
+fn assign_ports(links: &[Link], nodes: &[NodeBox], cx: &[f64]) -> Vec<(f64, f64)> {
+    let mut ports: Vec<(f64, f64)> = links
+        .iter()
+        .map(|l| {
+            let a = cx.get(l.from).copied().unwrap_or(0.0);
+            let b = cx.get(l.to).copied().unwrap_or(0.0);
+            (a, b)
+        })
+        .collect();
+    // (node, side: false = top, true = bottom) -> [(far x, link, is source)]
+    let mut sides: Vec<[Vec<(f64, usize, bool)>; 2]> = vec![[Vec::new(), Vec::new()]; nodes.len()];
+    for (k, l) in links.iter().enumerate() {
+        let len = l.chain.len();
+        if len < 2 {
+            continue;
+        }
+        // A link leaves the top of its source when it goes up (not backward).
+        let src_side = usize::from(l.backward);
+        let tgt_side = 1 - src_side;
+        sides[l.from][src_side].push((cx[l.chain[1]], k, true));
+        sides[l.to][tgt_side].push((cx[l.chain[len - 2]], k, false));
+    }
+    for (node, both) in sides.iter_mut().enumerate() {
+        for side in both.iter_mut() {
+            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let count = side.len() as f64;
+            for (i, &(_, k, is_source)) in side.iter().enumerate() {
+                let frac = (i as f64 + 1.0) / (count + 1.0) - 0.5;
+                let px = cx[node] + frac * PORT_SPAN * nodes[node].w;
+                if is_source {
+                    ports[k].0 = px;
+                } else {
+                    ports[k].1 = px;
+                }
+            }
+        }
+    }
+    ports
+}
+
+/// Everything routing needs.
+struct Geometry<'a> {
+    band_of: &'a [usize],
+    nodes: &'a [NodeBox],
+    cx: &'a [f64],
+    g: &'a Graph,
+    area_top: &'a [f64],
+    area_bottom: &'a [f64],
+}
+
+impl Geometry<'_> {
+    /// The polyline of an inter-band link; `ports` = (source x, target x).
+    fn route(&self, link: &Link, ports: (f64, f64)) -> Vec<(f64, f64)> {
+        let mut pts = Vec::with_capacity(2 * link.chain.len() + 2);
+        let up = !link.backward;
+        // Source: leave through the top (upward) or bottom (backward), then reach the
+        // edge of the band's node area.
+        let s = &self.nodes[link.from];
+        let bs = self.band_of[link.from];
+        if up {
+            pts.push((ports.0, s.y));
+            pts.push((ports.0, self.area_top[bs]));
+        } else {
+            pts.push((ports.0, s.y + s.h));
+            pts.push((ports.0, self.area_bottom[bs]));
+        }
+        for &d in &link.chain[1..link.chain.len() - 1] {
+            let l = self.g.layer[d];
+            let (enter, leave) = if up {
+                (self.area_bottom[l], self.area_top[l])
+            } else {
+                (self.area_top[l], self.area_bottom[l])
+            };
+            pts.push((self.cx[d], enter));
+            pts.push((self.cx[d], leave));
+        }
+        let t = &self.nodes[link.to];
+        let bt = self.band_of[link.to];
+        if up {
+            pts.push((ports.1, self.area_bottom[bt]));
+            pts.push((ports.1, t.y + t.h));
+        } else {
+            pts.push((ports.1, self.area_top[bt]));
+            pts.push((ports.1, t.y));
+        }
+        pts.dedup();
+        pts
+    }
+
+    /// The quadratic curve of a same-band link: from the top of the source to the top
+    /// of the target, its peak [`ARC_RISE`] above the band's node area.
+    fn arc(&self, from: usize, to: usize) -> Vec<(f64, f64)> {
+        let (a, b) = (&self.nodes[from], &self.nodes[to]);
+        let dir = match self.cx[to].total_cmp(&self.cx[from]) {
+            Ordering::Less => -1.0,
+            _ => 1.0,
+        };
+        let start = (self.cx[from] + dir * 0.4 * a.w, a.y);
+        let end = (self.cx[to] - dir * 0.4 * b.w, b.y);
+        let peak = self.area_top[self.band_of[from]] - ARC_RISE;
+        // A quadratic curve reaches (y0 + 2c + y1) / 4 at its middle.
+        let control = (
+            (start.0 + end.0) / 2.0,
+            2.0 * peak - (start.1 + end.1) / 2.0,
+        );
+        vec![start, control, end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(bands: usize, nodes: &[usize], edges: &[(usize, usize)]) -> LayoutInput {
+        LayoutInput {
+            bands: (0..bands)
+                .map(|i| Band {
+                    id: format!("b{i}"),
+                    title: format!("Band {i}"),
+                })
+                .collect(),
+            nodes: nodes
+                .iter()
+                .enumerate()
+                .map(|(i, &band)| NodeIn {
+                    band,
+                    title: format!("Objective number {i}"),
+                })
+                .collect(),
+            edges: edges.to_vec(),
+        }
+    }
+
+    fn strictly_inside(b: &NodeBox, p: (f64, f64)) -> bool {
+        let e = 1e-6;
+        p.0 > b.x + e && p.0 < b.x + b.w - e && p.1 > b.y + e && p.1 < b.y + b.h - e
+    }
+
+    /// Whether the segment p–q passes through the interior of the box (Liang–Barsky).
+    fn segment_enters(b: &NodeBox, p: (f64, f64), q: (f64, f64)) -> bool {
+        let e = 1e-6;
+        let (x0, x1, y0, y1) = (b.x + e, b.x + b.w - e, b.y + e, b.y + b.h - e);
+        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+        let mut t0: f64 = 0.0;
+        let mut t1: f64 = 1.0;
+        for (pk, qk) in [
+            (-dx, p.0 - x0),
+            (dx, x1 - p.0),
+            (-dy, p.1 - y0),
+            (dy, y1 - p.1),
+        ] {
+            if pk == 0.0 {
+                if qk <= 0.0 {
+                    return false;
+                }
+            } else {
+                let r = qk / pk;
+                if pk < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        t0 < t1
+    }
+
+    fn overlaps(a: &NodeBox, b: &NodeBox) -> bool {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
+    /// Checks every geometric invariant of a layout.
+    fn check_geometry(inp: &LayoutInput, lay: &Layout) {
+        assert_eq!(lay.nodes.len(), inp.nodes.len());
+        for (i, (nb, ni)) in lay.nodes.iter().zip(&inp.nodes).enumerate() {
+            let band = &lay.bands[ni.band.min(lay.bands.len() - 1)];
+            assert!(nb.y >= band.y + 10.0, "node {i} above its band");
+            assert!(
+                nb.y + nb.h <= band.y + band.height - 10.0,
+                "node {i} below its band"
+            );
+            assert!(nb.x >= GUTTER, "node {i} in the gutter");
+            assert!(nb.x + nb.w <= lay.width, "node {i} beyond the width");
+            assert_eq!(nb.h, node_height(nb.lines.len()));
+        }
+        for w in lay.bands.windows(2) {
+            assert_eq!(w[0].y + w[0].height, w[1].y);
+        }
+        // No two boxes overlap; boxes in one band keep the minimum gap.
+        let mut by_band: Vec<Vec<&NodeBox>> = vec![Vec::new(); lay.bands.len()];
+        for (nb, ni) in lay.nodes.iter().zip(&inp.nodes) {
+            by_band[ni.band.min(lay.bands.len() - 1)].push(nb);
+        }
+        for boxes in &mut by_band {
+            boxes.sort_by(|a, b| a.x.total_cmp(&b.x));
+            for w in boxes.windows(2) {
+                assert!(w[1].x - (w[0].x + w[0].w) >= 24.0 - 1e-6, "boxes too close");
+                assert!(!overlaps(w[0], w[1]));
+            }
+        }
+        for e in &lay.edges {
+            assert!(e.points.len() >= 2);
+            if e.same_band {
+                assert_eq!(e.points.len(), 3);
+                for (i, nb) in lay.nodes.iter().enumerate() {
+                    assert!(!strictly_inside(nb, e.points[1]), "control point in {i}");
+                    // Sample the curve.
+                    let [p0, c, p1] = [e.points[0], e.points[1], e.points[2]];
+                    for s in 1..40 {
+                        let t = s as f64 / 40.0;
+                        let u = 1.0 - t;
+                        let p = (
+                            u * u * p0.0 + 2.0 * u * t * c.0 + t * t * p1.0,
+                            u * u * p0.1 + 2.0 * u * t * c.1 + t * t * p1.1,
+                        );
+                        assert!(!strictly_inside(nb, p), "arc {e:?} through node {i}");
+                    }
+                }
+                continue;
+            }
+            // Ends on the right borders.
+            let (s, t) = (&lay.nodes[e.from], &lay.nodes[e.to]);
+            let (first, last) = (e.points[0], e.points[e.points.len() - 1]);
+            assert!(first.0 >= s.x && first.0 <= s.x + s.w);
+            assert!(last.0 >= t.x && last.0 <= t.x + t.w);
+            if e.backward {
+                assert_eq!(first.1, s.y + s.h);
+                assert_eq!(last.1, t.y);
+            } else {
+                assert_eq!(first.1, s.y);
+                assert_eq!(last.1, t.y + t.h);
+            }
+            for (i, nb) in lay.nodes.iter().enumerate() {
+                for &p in &e.points {
+                    assert!(!strictly_inside(nb, p), "point of {e:?} inside node {i}");
+                }
+                for w in e.points.windows(2) {
+                    assert!(!segment_enters(nb, w[0], w[1]), "{e:?} through node {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn count_crossings_small_cases() {
+        // A straight matching: none.
+        assert_eq!(
+            count_crossings(&[vec![0, 1], vec![2, 3]], &[(0, 2), (1, 3)]),
+            0
+        );
+        // One X.
+        assert_eq!(
+            count_crossings(&[vec![0, 1], vec![2, 3]], &[(0, 3), (1, 2)]),
+            1
+        );
+        // Direction does not matter.
+        assert_eq!(
+            count_crossings(&[vec![0, 1], vec![2, 3]], &[(3, 0), (2, 1)]),
+            1
+        );
+        // A reversed matching of 4: all 6 pairs cross.
+        let e: Vec<_> = (0..4).map(|i| (i, 7 - i)).collect();
+        assert_eq!(
+            count_crossings(&[vec![0, 1, 2, 3], vec![4, 5, 6, 7]], &e),
+            6
+        );
+        // Shared endpoints never cross.
+        assert_eq!(
+            count_crossings(&[vec![0, 1], vec![2, 3]], &[(0, 2), (0, 3), (1, 3)]),
+            0
+        );
+        // K2,2: exactly one crossing (0-3 with 1-2).
+        assert_eq!(
+            count_crossings(&[vec![0, 1], vec![2, 3]], &[(0, 2), (0, 3), (1, 2), (1, 3)]),
+            1
+        );
+        // Three layers add up; non-adjacent and unknown ids are ignored.
+        assert_eq!(
+            count_crossings(
+                &[vec![0, 1], vec![2, 3], vec![4, 5]],
+                &[(0, 3), (1, 2), (2, 5), (3, 4), (0, 4), (9, 1)]
+            ),
+            2
+        );
+        assert_eq!(count_crossings(&[], &[(0, 1)]), 0);
+    }
+
+    #[test]
+    fn count_crossings_matches_brute_force() {
+        let mut seed = 7u64;
+        let mut rnd = |m: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % m
+        };
+        for _ in 0..50 {
+            let (a, b) = (1 + rnd(7), 1 + rnd(7));
+            let order = vec![(0..a).collect::<Vec<_>>(), (a..a + b).collect()];
+            let edges: Vec<_> = (0..rnd(15)).map(|_| (rnd(a), a + rnd(b))).collect();
+            let mut brute = 0;
+            for (i, &(u1, v1)) in edges.iter().enumerate() {
+                for &(u2, v2) in &edges[i + 1..] {
+                    if (u1 < u2 && v1 > v2) || (u1 > u2 && v1 < v2) {
+                        brute += 1;
+                    }
+                }
+            }
+            assert_eq!(count_crossings(&order, &edges), brute);
+        }
+    }
+
+    #[test]
+    fn two_bands_permutation_reaches_zero() {
+        // Top band 0..5, bottom band 5..10; bottom node 5 + i drives top node
+        // perm[i]. Source order gives 5 crossings; the optimum is 0.
+        let perm = [3, 0, 4, 1, 2];
+        let edges: Vec<_> = perm.iter().enumerate().map(|(i, &p)| (5 + i, p)).collect();
+        let order = vec![(0..5).collect::<Vec<_>>(), (5..10).collect()];
+        assert_eq!(count_crossings(&order, &edges), 5);
+        let inp = input(2, &[0, 0, 0, 0, 0, 1, 1, 1, 1, 1], &edges);
+        let lay = layout(&inp);
+        assert_eq!(lay.crossings, 0);
+        check_geometry(&inp, &lay);
+        // The drawing agrees: each driver sits below its outcome's left-to-right rank.
+        let mut top: Vec<usize> = (0..5).collect();
+        top.sort_by(|&a, &b| lay.nodes[a].x.total_cmp(&lay.nodes[b].x));
+        let mut bottom: Vec<usize> = (5..10).collect();
+        bottom.sort_by(|&a, &b| lay.nodes[a].x.total_cmp(&lay.nodes[b].x));
+        let ranked: Vec<usize> = bottom.iter().map(|&d| perm[d - 5]).collect();
+        assert_eq!(ranked, top);
+    }
+
+    #[test]
+    fn three_bands_with_long_edge_reaches_zero() {
+        // Bands: 0 = {0, 1}, 1 = {2, 3}, 2 = {4, 5}. The long edge 5 -> 0 crosses the
+        // middle band; source order has crossings, the optimum (5 and the dummy on the
+        // left) has none.
+        let edges = [(5, 0), (2, 1), (4, 3), (3, 1), (4, 2)];
+        let inp = input(3, &[0, 0, 1, 1, 2, 2], &edges);
+        let lay = layout(&inp);
+        assert_eq!(lay.crossings, 0);
+        check_geometry(&inp, &lay);
+        let long = &lay.edges[0];
+        assert_eq!((long.from, long.to), (5, 0));
+        assert!(!long.backward && !long.same_band);
+        // Start and end on the boxes, two points (enter, leave) in the crossed band,
+        // vertically through the dummy slot.
+        assert_eq!(long.points.len(), 4);
+        let mid = &lay.bands[1];
+        let (p, q) = (long.points[1], long.points[2]);
+        assert_eq!(p.0, q.0);
+        assert!(p.1 > q.1, "upward");
+        for pt in [p, q] {
+            assert!(pt.1 >= mid.y && pt.1 <= mid.y + mid.height);
+        }
+    }
+
+    #[test]
+    fn long_edges_get_one_slot_per_crossed_band() {
+        // Five bands; an edge from the bottom band to the top crosses three bands,
+        // with real nodes in each of them in the way.
+        let nodes = [0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4];
+        let edges = [(10, 0), (7, 4), (8, 5), (9, 6), (4, 1), (5, 2), (6, 3)];
+        let inp = input(5, &nodes, &edges);
+        let lay = layout(&inp);
+        check_geometry(&inp, &lay);
+        let long = &lay.edges[0];
+        assert_eq!(long.points.len(), 2 + 2 * 3);
+        for (k, band) in [3usize, 2, 1].iter().enumerate() {
+            let (p, q) = (long.points[1 + 2 * k], long.points[2 + 2 * k]);
+            let b = &lay.bands[*band];
+            assert_eq!(p.0, q.0, "vertical through band {band}");
+            assert!(p.1 > b.y && p.1 < b.y + b.height);
+            assert!(q.1 > b.y && q.1 < b.y + b.height);
+        }
+        assert_eq!(lay.crossings, 0);
+    }
+
+    #[test]
+    fn backward_and_same_band_edges() {
+        // 0 (top) -> 2 (bottom) is backward; 1 -> 0 stays in the top band; 2 -> 3 in
+        // the bottom band has a node between them.
+        let inp = input(2, &[0, 0, 1, 1, 1], &[(0, 2), (1, 0), (2, 4), (3, 1)]);
+        let lay = layout(&inp);
+        check_geometry(&inp, &lay);
+        let back = &lay.edges[0];
+        assert!(back.backward && !back.same_band);
+        // Downward: starts at the bottom of 0 and ends at the top of 2.
+        assert!(back.points[0].1 < back.points[back.points.len() - 1].1);
+        let arc = &lay.edges[1];
+        assert!(arc.same_band && !arc.backward);
+        assert_eq!(arc.points.len(), 3);
+        // The control point lies above both ends.
+        assert!(arc.points[1].1 < arc.points[0].1 && arc.points[1].1 < arc.points[2].1);
+        assert!(lay.edges[2].same_band);
+        assert!(!lay.edges[3].backward && !lay.edges[3].same_band);
+    }
+
+    #[test]
+    fn source_order_kept_without_edges() {
+        let inp = input(3, &[2, 0, 1, 0, 2, 0, 1], &[]);
+        let lay = layout(&inp);
+        check_geometry(&inp, &lay);
+        assert_eq!(lay.crossings, 0);
+        for band in 0..3 {
+            let xs: Vec<f64> = inp
+                .nodes
+                .iter()
+                .zip(&lay.nodes)
+                .filter(|(n, _)| n.band == band)
+                .map(|(_, b)| b.x)
+                .collect();
+            assert!(xs.windows(2).all(|w| w[0] < w[1]), "band {band}: {xs:?}");
+            // Packed from the left margin.
+            assert_eq!(xs[0], GUTTER + MARGIN);
+        }
+    }
+
+    #[test]
+    fn source_order_kept_where_it_costs_nothing() {
+        // Already crossing-free: nothing moves.
+        let inp = input(2, &[0, 0, 0, 1, 1, 1], &[(3, 0), (4, 1), (5, 2), (5, 1)]);
+        let lay = layout(&inp);
+        assert_eq!(lay.crossings, 0);
+        assert!(lay.nodes[0].x < lay.nodes[1].x && lay.nodes[1].x < lay.nodes[2].x);
+        assert!(lay.nodes[3].x < lay.nodes[4].x && lay.nodes[4].x < lay.nodes[5].x);
+    }
+
+    #[test]
+    fn deterministic() {
+        let inp = generated(400, 5, 11);
+        let a = layout(&inp);
+        let b = layout(&inp);
+        assert_eq!(a, b);
+        check_geometry(&inp, &a);
+    }
+
+    #[test]
+    fn wraps_titles() {
+        assert_eq!(wrap("Grow revenue"), vec!["Grow revenue"]);
+        assert_eq!(
+            wrap("Increase   customer retention in key markets"),
+            vec!["Increase customer", "retention in key", "markets"]
+        );
+        let long = wrap(&"word ".repeat(40));
+        assert_eq!(long.len(), MAX_LINES);
+        assert!(long.iter().all(|l| l.chars().count() <= WRAP));
+        assert!(long[MAX_LINES - 1].ends_with('…'));
+        let cut = wrap("Supercalifragilisticexpialidocious idea");
+        assert_eq!(cut[0].chars().count(), WRAP);
+        assert!(cut[0].ends_with('…'));
+        assert_eq!(cut[1], "idea");
+        assert!(wrap("   ").is_empty());
+        let lay = layout(&input(1, &[0], &[]));
+        assert_eq!(lay.nodes[0].h, NODE_PAD + LINE_H);
+        assert_eq!(lay.nodes[0].w, NODE_W);
+    }
+
+    #[test]
+    fn degenerate_inputs() {
+        let empty = layout(&LayoutInput::default());
+        assert!(empty.nodes.is_empty() && empty.edges.is_empty());
+        assert!(empty.width > 0.0 && empty.height > 0.0);
+        // Bands without nodes get a minimal height.
+        let bands_only = layout(&input(3, &[], &[]));
+        assert_eq!(bands_only.bands.len(), 3);
+        assert!(bands_only.bands.iter().all(|b| b.height > 0.0));
+        // Out-of-range links and self-loops are dropped; an empty middle band still
+        // gets height and a dummy slot.
+        let inp = input(3, &[0, 2], &[(1, 0), (0, 0), (5, 1), (1, 9)]);
+        let lay = layout(&inp);
+        assert_eq!(lay.edges.len(), 1);
+        assert_eq!(lay.edges[0].points.len(), 4);
+        assert!(lay.bands[1].height > 0.0);
+        check_geometry(&inp, &lay);
+        // Nodes without bands, or beyond the last band, land in the last band.
+        let no_bands = LayoutInput {
+            bands: Vec::new(),
+            nodes: vec![NodeIn {
+                band: 3,
+                title: "x".into(),
+            }],
+            edges: vec![(0, 0)],
+        };
+        let lay = layout(&no_bands);
+        assert_eq!(lay.bands.len(), 1);
+        assert_eq!(lay.nodes.len(), 1);
+        assert!(lay.edges.is_empty());
+    }
+
+    /// A deterministic pseudo-random scorecard-like graph: mostly upward links between
+    /// adjacent bands, some long, backward and same-band ones.
+    fn generated(n: usize, bands: usize, seed: u64) -> LayoutInput {
+        let mut s = seed;
+        let mut rnd = move |m: usize| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 33) as usize) % m.max(1)
+        };
+        let nodes: Vec<usize> = (0..n).map(|_| rnd(bands)).collect();
+        let mut per_band: Vec<Vec<usize>> = vec![Vec::new(); bands];
+        for (i, &b) in nodes.iter().enumerate() {
+            per_band[b].push(i);
+        }
+        let mut edges = Vec::new();
+        for _ in 0..n * 3 / 2 {
+            let from = rnd(n);
+            let fb = nodes[from];
+            let tb = match rnd(20) {
+                0 => rnd(bands),
+                1..=3 => fb.saturating_sub(1 + rnd(3)),
+                _ => fb.saturating_sub(1),
+            };
+            let pool = &per_band[tb];
+            if !pool.is_empty() {
+                edges.push((from, pool[rnd(pool.len())]));
+            }
+        }
+        let mut inp = input(bands, &nodes, &edges);
+        for (i, node) in inp.nodes.iter_mut().enumerate() {
+            node.title = "Improve the thing ".repeat(1 + i % 5);
+        }
+        inp
+    }
+
+    #[test]
+    fn large_graph_lays_out() {
+        let inp = generated(10_000, 6, 3);
+        let lay = layout(&inp);
+        assert_eq!(lay.nodes.len(), 10_000);
+        assert_eq!(
+            lay.edges.len(),
+            inp.edges.iter().filter(|e| e.0 != e.1).count()
+        );
+        // Ordering must beat source order substantially.
+        assert!(lay.width > 0.0 && lay.height > 0.0);
+    }
+
+    #[test]
+    fn ordering_reduces_crossings_on_random_graphs() {
+        for seed in 0..5 {
+            let inp = generated(60, 4, seed);
+            let lay = layout(&inp);
+            check_geometry(&inp, &lay);
+            // The same graph without ordering (real nodes in source order, each long
+            // edge's dummies appended) must not be better.
+            let plain = crossings_in_source_order(&inp);
+            assert!(lay.crossings <= plain, "{} > {plain}", lay.crossings);
+            assert!(lay.crossings < plain || plain == 0);
+        }
+    }
+
+    /// Crossings of the unordered layered graph, built independently of the layout.
+    fn crossings_in_source_order(inp: &LayoutInput) -> usize {
+        let mut order: Vec<Vec<usize>> = vec![Vec::new(); inp.bands.len()];
+        for (i, n) in inp.nodes.iter().enumerate() {
+            order[n.band].push(i);
+        }
+        let mut next = inp.nodes.len();
+        let mut segs = Vec::new();
+        for &(a, b) in &inp.edges {
+            let (ba, bb) = (inp.nodes[a].band, inp.nodes[b].band);
+            if ba == bb {
+                continue;
+            }
+            let (top, bottom) = if ba < bb { (a, b) } else { (b, a) };
+            let (lt, lb) = (ba.min(bb), ba.max(bb));
+            let mut prev = top;
+            for layer in order.iter_mut().take(lb).skip(lt + 1) {
+                layer.push(next);
+                segs.push((prev, next));
+                prev = next;
+                next += 1;
+            }
+            segs.push((prev, bottom));
+        }
+        count_crossings(&order, &segs)
+    }
+}
+
+#[cfg(test)]
+mod tmp_bench {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn bench_print() {
+        for &(n, bands) in &[(1000usize, 4usize), (1000, 8), (10_000, 4), (10_000, 8)] {
+            for mode in 0..2 {
+                let mut s = 12345u64 + n as u64;
+                let mut rnd = move |m: usize| {
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((s >> 33) as usize) % m.max(1)
+                };
+                let nodes: Vec<NodeIn> = (0..n)
+                    .map(|i| NodeIn {
+                        band: rnd(bands),
+                        title: format!("Objective {i} with words"),
+                    })
+                    .collect();
+                let mut edges = Vec::new();
+                for _ in 0..n * 3 / 2 {
+                    let a = rnd(n);
+                    let b = if mode == 0 {
+                        rnd(n)
+                    } else {
+                        // adjacent-ish
+                        let ba = nodes[a].band;
+                        let cands: Vec<usize> = (0..20)
+                            .map(|_| rnd(n))
+                            .filter(|&c| nodes[c].band + 1 == ba)
+                            .collect();
+                        match cands.first() {
+                            Some(&c) => c,
+                            None => continue,
+                        }
+                    };
+                    edges.push((a, b));
+                }
+                let inp = LayoutInput {
+                    bands: (0..bands)
+                        .map(|i| Band {
+                            id: i.to_string(),
+                            title: String::new(),
+                        })
+                        .collect(),
+                    nodes,
+                    edges,
+                };
+                let t = std::time::Instant::now();
+                let lay = layout(&inp);
+                let dt = t.elapsed();
+                println!(
+                    "n={n} bands={bands} mode={mode} edges={} crossings={} time={:?} width={:.0}",
+                    inp.edges.len(),
+                    lay.crossings,
+                    dt,
+                    lay.width
+                );
+            }
+        }
     }
 }

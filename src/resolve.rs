@@ -961,6 +961,36 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        // A stated direction must agree with baseline → first target.
+        if let (Some(dir), false, Some(b), Some(t)) =
+            (own.direction, inferred, own.baseline, own.targets.first())
+        {
+            let wrong = match dir {
+                Direction::Up => t.value < b.value,
+                Direction::Down => t.value > b.value,
+            };
+            if wrong {
+                let (word, side) = match dir {
+                    Direction::Up => ("up", "below"),
+                    Direction::Down => ("down", "above"),
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::Direction,
+                        t.span,
+                        format!(
+                            "`{}` has direction {word}, but its target {} is {side} its baseline {}",
+                            m.id.name,
+                            crate::num::fmt_num(t.value),
+                            crate::num::fmt_num(b.value)
+                        ),
+                    )
+                    .label(format!("{side} the baseline"))
+                    .with_label(b.span, "the baseline")
+                    .help("the target is where the measure should go from its baseline: correct the direction, the baseline or the target"),
+                );
+            }
+        }
         // Time-phased targets: increasing dates.
         let period_end = self
             .model

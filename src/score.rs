@@ -255,6 +255,9 @@ pub fn progress(
         }
     };
     let met = meets(dir, actual, target);
+    // A baseline on the wrong side of the target for the direction (a `direction`
+    // error) cannot measure progress toward it: the rules without a baseline apply.
+    let baseline = baseline.filter(|&b| b == target || meets(dir, target, b));
     match (baseline, threshold) {
         (Some(b), _) if target != b => {
             let v = clamp((actual - b) / (target - b));

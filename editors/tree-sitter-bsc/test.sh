@@ -143,10 +143,10 @@ target = os.path.realpath(sys.argv[1])
 try:
     diags = json.load(sys.stdin).get("diagnostics", [])
 except Exception:
-    print("invalid"); sys.exit()   # no JSON at all: bsc could not read the file
+    print("invalid\tno JSON from bsc"); sys.exit()   # bsc could not read the file
 bad = [d for d in diags if d.get("code") == "syntax"
        and (not d.get("file") or os.path.realpath(d["file"]) == target)]
-print("invalid" if bad else "valid")' "$1"
+print("invalid\t" + bad[0].get("message", "") if bad else "valid\t")' "$1"
 }
 
 # tree-sitter side: exit status, and no ERROR or MISSING node in the tree.
@@ -168,13 +168,19 @@ while IFS= read -r -d '' file; do
     continue
   fi
   ts="$(ts_verdict "$rel")"
-  pe="$(pest_verdict "$rel")"
+  IFS=$'\t' read -r pe message <<<"$(pest_verdict "$rel")"
   if [ "$ts" = "$pe" ]; then
     agree=$((agree + 1))
     pass
   else
     disagree=$((disagree + 1))
-    fail "$rel: tree-sitter says $ts, bsc says $pe"
+    fail "$rel: tree-sitter says $ts, bsc says $pe${message:+ ($message)}"
+    # Errors bsc finds after parsing or before it: list the file if that is the cause.
+    if [ "$ts" = valid ] &&
+      grep -qiE 'escape|not a Unicode character|out of range|NUL byte|UTF-8|zip|XML' <<<"$message"; then
+      echo "   if that is what the file tests, add to expected-disagreements.txt:"
+      printf '   %-40s %s\n' "$rel" "$message"
+    fi
   fi
 done < <(find ./examples ./std ./tests/fixtures -name '*.bsc' -type f -print0 2>/dev/null | sort -z)
 echo "   $agree files agree, $disagree disagree, $skipped skipped (expected-disagreements.txt)"
