@@ -31,5 +31,6 @@ cargo test --locked
 # Editor grammars.
 (cd editors/vscode && npm test --silent)
 editors/vim/test.sh
+editors/tree-sitter-bsc/test.sh
 # The HTML report and `watch --serve` in headless Chromium.
 BSC_BIN="$PWD/target/debug/bsc" node --test tests/browser/

@@ -194,7 +194,7 @@ fn main() {
     });
     std::fs::write(
         out.join("model.json"),
-        serde_json::to_string_pretty(&model).expect("json"),
+        serde_json::to_string(&model).expect("json"),
     )
     .expect("write model.json");
     eprintln!(

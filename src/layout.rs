@@ -61,14 +61,21 @@ const NODE_GAP: f64 = 32.0;
 const DUMMY_W: f64 = 8.0;
 /// Gap between a dummy slot and its neighbours.
 const DUMMY_GAP: f64 = 14.0;
-/// Height of a same-band arc's top above the band's node area.
-const ARC_RISE: f64 = 18.0;
+/// Least height of a same-band arc's top above the band's node area.
+const ARC_MIN_RISE: f64 = 8.0;
+/// Greatest height of a same-band arc's top above the band's node area (it stays in
+/// the band's padding).
+const ARC_MAX_RISE: f64 = BAND_PAD - 4.0;
+/// Extra rise of a same-band arc per pixel of span, so nested arcs separate.
+const ARC_RISE_PER_PX: f64 = 0.02;
 /// Fraction of a box side over which link attachment points are spread.
 const PORT_SPAN: f64 = 0.6;
 /// Bound on barycenter sweeps (each is one pass down or up).
 const MAX_SWEEPS: usize = 24;
 /// Sweeps without improvement after which the search stops.
 const MAX_STALE: usize = 6;
+/// Rounds of (sweeps, then transpositions), each starting from the best order so far.
+const ORDER_ROUNDS: usize = 3;
 /// Bound on adjacent-transposition passes over all bands.
 const MAX_TRANSPOSE_PASSES: usize = 12;
 /// Rounds (down and up) of the coordinate-assignment pass.
@@ -530,38 +537,46 @@ fn order_layers(g: &Graph, order: &mut [Vec<usize>]) -> usize {
     let mut scratch = Vec::new();
     let mut best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
     let mut best = order.to_vec();
-    let mut stale = 0;
-    for sweep in 0..MAX_SWEEPS {
-        if best_c == 0 || order.len() < 2 {
-            break;
-        }
-        if sweep % 2 == 0 {
-            for layer in order.iter_mut().skip(1) {
-                barycenter_layer(layer, &mut pos, &g.up);
-            }
-        } else {
-            for layer in order.iter_mut().rev().skip(1) {
-                barycenter_layer(layer, &mut pos, &g.down);
-            }
-        }
-        let c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
-        if c < best_c {
-            best_c = c;
-            best.clone_from_slice(order);
-            stale = 0;
-        } else {
-            stale += 1;
-            if stale >= MAX_STALE {
+    for _ in 0..ORDER_ROUNDS {
+        let before = best_c;
+        let mut stale = 0;
+        for sweep in 0..MAX_SWEEPS {
+            if best_c == 0 || order.len() < 2 {
                 break;
             }
+            if sweep % 2 == 0 {
+                for layer in order.iter_mut().skip(1) {
+                    barycenter_layer(layer, &mut pos, &g.up);
+                }
+            } else {
+                for layer in order.iter_mut().rev().skip(1) {
+                    barycenter_layer(layer, &mut pos, &g.down);
+                }
+            }
+            let c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
+            if c < best_c {
+                best_c = c;
+                best.clone_from_slice(order);
+                stale = 0;
+            } else {
+                stale += 1;
+                if stale >= MAX_STALE {
+                    break;
+                }
+            }
+        }
+        order.clone_from_slice(&best);
+        set_positions(order, &mut pos);
+        if best_c > 0 {
+            transpose(g, order, &mut pos);
+            best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
+            best.clone_from_slice(order);
+        }
+        if best_c == 0 || best_c == before {
+            break;
         }
     }
-    order.clone_from_slice(&best);
-    set_positions(order, &mut pos);
-    if best_c > 0 {
-        transpose(g, order, &mut pos);
-    }
-    total_crossings(g, order, &pos, &mut fen, &mut scratch)
+    best_c
 }
 
 fn set_positions(order: &[Vec<usize>], pos: &mut [usize]) {
@@ -851,7 +866,7 @@ impl Geometry<'_> {
     }
 
     /// The quadratic curve of a same-band link: from the top of the source to the top
-    /// of the target, its peak [`ARC_RISE`] above the band's node area.
+    /// of the target, its peak above the band's node area, higher for longer spans.
     fn arc(&self, from: usize, to: usize) -> Vec<(f64, f64)> {
         let (a, b) = (&self.nodes[from], &self.nodes[to]);
         let dir = match self.cx[to].total_cmp(&self.cx[from]) {
@@ -860,7 +875,8 @@ impl Geometry<'_> {
         };
         let start = (self.cx[from] + dir * 0.4 * a.w, a.y);
         let end = (self.cx[to] - dir * 0.4 * b.w, b.y);
-        let peak = self.area_top[self.band_of[from]] - ARC_RISE;
+        let rise = (ARC_MIN_RISE + ARC_RISE_PER_PX * (end.0 - start.0).abs()).min(ARC_MAX_RISE);
+        let peak = self.area_top[self.band_of[from]] - rise;
         // A quadratic curve reaches (y0 + 2c + y1) / 4 at its middle.
         let control = (
             (start.0 + end.0) / 2.0,

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""bsc's benchmarks, in one run: `python3 bench/run.py [--quick]`.
+
+Prints a Markdown report (the tables of docs/performance.md): `bsc check` against the
+floor of parsing the same model as JSON with serde_json, scaling from 1k to 10k to 100k
+objectives, the strategy-map layout against Graphviz `dot -Tsvg` (time and crossings),
+`bsc build` (HTML) time, peak memory, and cold start. Needs `dot` (Debian: graphviz).
+Every time is the best of several runs of a release build; --quick skips 100k.
+"""
+import json, os, resource, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REL = os.path.join(ROOT, "target", "release")
+BSC = os.path.join(REL, "bsc")
+QUICK = "--quick" in sys.argv
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def timed(cmd, repeat=3, cwd=None):
+    """Best wall time in ms and the largest peak RSS in bytes over `repeat` runs."""
+    best, rss = float("inf"), 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        best = min(best, (time.perf_counter() - t) * 1000)
+        rss = max(rss, usage.ru_maxrss * 1024)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"{cmd} failed")
+    return best, rss
+
+
+def size(folder):
+    return sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.endswith(".bsc"))
+
+
+def cross(p1, p2, p3, p4):
+    d = lambda a, b, c: (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    d1, d2, d3, d4 = d(p3, p4, p1), d(p3, p4, p2), d(p1, p2, p3), d(p1, p2, p4)
+    e = 1e-9
+    return ((d1 > e and d2 < -e) or (d1 < -e and d2 > e)) and ((d3 > e and d4 < -e) or (d3 < -e and d4 > e))
+
+
+def polyline_crossings(lines):
+    """Pairs of polylines that cross at least once (the metric layout_bench uses)."""
+    boxes = [(min(p[0] for p in l), min(p[1] for p in l), max(p[0] for p in l), max(p[1] for p in l)) for l in lines]
+    order = sorted(range(len(lines)), key=lambda i: boxes[i][0])
+    n = 0
+    for k, i in enumerate(order):
+        for j in order[k + 1:]:
+            if boxes[j][0] > boxes[i][2]:
+                break
+            if boxes[j][1] > boxes[i][3] or boxes[i][1] > boxes[j][3]:
+                continue
+            a, b = lines[i], lines[j]
+            if any(cross(a[s], a[s + 1], b[t], b[t + 1]) for s in range(len(a) - 1) for t in range(len(b) - 1)):
+                n += 1
+    return n
+
+
+def dot_layout(dot_file):
+    """dot's time (ms, best of 3) for -Tsvg and the crossings of its edge splines."""
+    best, _ = timed(["dot", "-Tsvg", dot_file, "-o", os.devnull])
+    plain = run(["dot", "-Tplain", dot_file]).stdout
+    lines = []
+    for line in plain.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "edge":
+            n = int(parts[3])
+            pts = [(float(parts[4 + 2 * i]), float(parts[5 + 2 * i])) for i in range(n)]
+            lines.append(pts)
+    return best, polyline_crossings(lines)
+
+
+def main():
+    run(["cargo", "build", "--release", "--quiet", "--bin", "bsc", "--example", "gen", "--example", "json_floor", "--example", "layout_bench"], cwd=ROOT)
+    work = tempfile.mkdtemp(prefix="bsc-bench-")
+    sizes = [1000, 10000] + ([] if QUICK else [100000])
+    out = []
+    out.append("## `bsc check` against the JSON floor, and scaling\n")
+    out.append("| objectives | .bsc text | `bsc check` | serde_json `Value` of the same model | ratio (target ≤ 2×) | peak RSS | RSS / input (target ≤ 15×) |")
+    out.append("|---|---|---|---|---|---|---|")
+    checks = {}
+    for n in sizes:
+        d = os.path.join(work, f"gen{n}")
+        run([os.path.join(REL, "examples", "gen"), str(n), d])
+        reps = 1 if n >= 100000 else 3
+        t, rss = timed([BSC, "check", "main.bsc", "--format", "json"], reps, cwd=d)
+        floor = float(run([os.path.join(REL, "examples", "json_floor"), os.path.join(d, "model.json")]).stdout)
+        checks[n] = t
+        s = size(d)
+        out.append(f"| {n:,} | {s / 1e6:.1f} MB | {t:.0f} ms | {floor:.0f} ms ({os.path.getsize(os.path.join(d, 'model.json')) / 1e6:.1f} MB) | {t / floor:.1f}× | {rss / 1e6:.0f} MB | {rss / s:.1f}× |")
+    out.append("")
+    out.append("| scaling | ratio (target ≤ 11) |")
+    out.append("|---|---|")
+    for a, b in zip(sizes, sizes[1:]):
+        out.append(f"| {b:,} / {a:,} objectives | {checks[b] / checks[a]:.1f} |")
+    out.append("")
+
+    out.append("## `bsc build` (HTML)\n")
+    out.append("| objectives | time | report size |")
+    out.append("|---|---|---|")
+    for n in [1000, 10000]:
+        d = os.path.join(work, f"gen{n}")
+        t, _ = timed([BSC, "build", "main.bsc", "-o", "out.html"], 3, cwd=d)
+        out.append(f"| {n:,} | {t:.0f} ms | {os.path.getsize(os.path.join(d, 'out.html')) / 1e6:.1f} MB |")
+    out.append("")
+
+    out.append("## Strategy-map layout against Graphviz `dot -Tsvg`\n")
+    out.append("| map | objectives | links | bsc layout | dot -Tsvg | time ratio (target ≤ 0.1×) | crossings bsc | crossings dot |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    maps = [(f"examples/{f}", os.path.join(ROOT, "examples", f)) for f in sorted(os.listdir(os.path.join(ROOT, "examples"))) if f.endswith(".bsc")]
+    for n in [100, 1000]:
+        d = os.path.join(work, f"map{n}")
+        run([os.path.join(REL, "examples", "gen"), str(n), d])
+        maps.append((f"generated {n}", os.path.join(d, "main.bsc")))
+    for name, path in maps:
+        dot_file = os.path.join(work, "map.dot")
+        r = json.loads(run([os.path.join(REL, "examples", "layout_bench"), path, dot_file]).stdout)
+        dt, dc = dot_layout(dot_file)
+        out.append(f"| {name} | {r['objectives']} | {r['links']} | {r['layout_ms']:.2f} ms | {dt:.0f} ms | {r['layout_ms'] / dt:.3f}× | {r['crossings']} | {dc} |")
+    out.append("")
+
+    largest = max((p for _, p in maps[:-2]), key=os.path.getsize)
+    t, _ = timed([BSC, "check", largest], 10)
+    out.append("## Cold start\n")
+    out.append(f"`bsc check {os.path.relpath(largest, ROOT)}` (the largest example): **{t:.1f} ms** (best of 10, a new process each time).\n")
+    print("\n".join(out))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

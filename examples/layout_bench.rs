@@ -1,0 +1,128 @@
+//! Lays out the strategy map of a scorecard and prints, as JSON: the time the layout
+//! took, its crossings (counted as polyline intersections, the same way as for
+//! Graphviz's output), and the same graph in DOT with one rank per perspective, so that
+//! `bench/run.py` can compare bsc's layout with `dot -Tsvg`.
+//!
+//! `cargo run --release --example layout_bench -- FILE.bsc OUT.dot`
+
+use std::path::Path;
+use std::time::Instant;
+
+use bsc::layout::{self, LayoutInput};
+use bsc::lint::LintOptions;
+
+/// Whether segments p1-p2 and p3-p4 cross properly (touching ends do not count).
+fn cross(p1: (f64, f64), p2: (f64, f64), p3: (f64, f64), p4: (f64, f64)) -> bool {
+    let d = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    };
+    let (d1, d2, d3, d4) = (d(p3, p4, p1), d(p3, p4, p2), d(p1, p2, p3), d(p1, p2, p4));
+    ((d1 > 1e-9 && d2 < -1e-9) || (d1 < -1e-9 && d2 > 1e-9))
+        && ((d3 > 1e-9 && d4 < -1e-9) || (d3 < -1e-9 && d4 > 1e-9))
+}
+
+/// Pairs of polylines that cross at least once.
+pub fn polyline_crossings(lines: &[Vec<(f64, f64)>]) -> usize {
+    // Bounding boxes first: most pairs are far apart.
+    let boxes: Vec<(f64, f64, f64, f64)> = lines
+        .iter()
+        .map(|l| {
+            l.iter()
+                .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
+                    (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
+                })
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| boxes[a].0.total_cmp(&boxes[b].0));
+    let mut n = 0;
+    for (k, &i) in order.iter().enumerate() {
+        for &j in &order[k + 1..] {
+            if boxes[j].0 > boxes[i].2 {
+                break;
+            }
+            if boxes[j].1 > boxes[i].3 || boxes[i].1 > boxes[j].3 {
+                continue;
+            }
+            let hit = lines[i]
+                .windows(2)
+                .any(|a| lines[j].windows(2).any(|b| cross(a[0], a[1], b[0], b[1])));
+            n += usize::from(hit);
+        }
+    }
+    n
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let file = args.next().expect("usage: layout_bench FILE.bsc OUT.dot");
+    let dot_out = args.next().expect("usage: layout_bench FILE.bsc OUT.dot");
+    let c =
+        bsc::compile_path(Path::new(&file), &LintOptions::default()).expect("read the scorecard");
+    let m = &c.model;
+    let mut order: Vec<usize> = (0..m.perspectives.len())
+        .filter(|&p| !m.perspectives[p].objectives.is_empty())
+        .collect();
+    order.sort_by_key(|&p| std::cmp::Reverse(m.perspectives[p].level));
+    let mut band_of = vec![0; m.perspectives.len()];
+    for (b, &p) in order.iter().enumerate() {
+        band_of[p] = b;
+    }
+    let input = LayoutInput {
+        bands: order
+            .iter()
+            .map(|&p| layout::Band {
+                id: m.perspectives[p].id.clone(),
+                title: m.perspectives[p].title.clone(),
+            })
+            .collect(),
+        nodes: m
+            .objectives
+            .iter()
+            .map(|o| layout::NodeIn {
+                band: band_of[o.perspective],
+                title: o.title.clone(),
+            })
+            .collect(),
+        edges: m.links.iter().map(|l| (l.from, l.to)).collect(),
+    };
+    // Best of five runs.
+    let mut best = f64::MAX;
+    let mut lay = layout::layout(&input);
+    for _ in 0..5 {
+        let t = Instant::now();
+        lay = layout::layout(&input);
+        best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let lines: Vec<Vec<(f64, f64)>> = lay
+        .edges
+        .iter()
+        .filter(|e| !e.same_band)
+        .map(|e| e.points.clone())
+        .collect();
+    let crossings = polyline_crossings(&lines);
+
+    // The same graph for dot: one rank per perspective, outcomes on top.
+    let mut dot = String::from(
+        "digraph map {\n  rankdir=BT;\n  node [shape=box, width=2.4, height=0.8, fixedsize=true];\n",
+    );
+    for &p in order.iter().rev() {
+        dot.push_str("  { rank=same;");
+        for &o in &m.perspectives[p].objectives {
+            dot.push_str(&format!(" \"{}\";", m.objectives[o].id));
+        }
+        dot.push_str(" }\n");
+    }
+    for l in &m.links {
+        dot.push_str(&format!(
+            "  \"{}\" -> \"{}\";\n",
+            m.objectives[l.from].id, m.objectives[l.to].id
+        ));
+    }
+    dot.push_str("}\n");
+    std::fs::write(&dot_out, dot).expect("write the DOT file");
+    println!(
+        "{}",
+        serde_json::json!({ "objectives": m.objectives.len(), "links": m.links.len(), "layout_ms": best, "crossings": crossings, "layered_crossings": lay.crossings })
+    );
+}
