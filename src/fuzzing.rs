@@ -34,16 +34,10 @@ pub fn check(data: &[u8]) {
     let _ = crate::emit::sarif::render(&report);
 }
 
-/// The model of a text as JSON without source positions.
-fn meaning(text: &str) -> serde_json::Value {
-    let fs = MemFs::default();
-    let c = crate::compile_bytes(
-        &fs,
-        "fuzz.bsc",
-        Path::new("/fuzz/fuzz.bsc"),
-        text.as_bytes(),
-        &LintOptions::default(),
-    );
+/// What a text means: its scored model as JSON without source positions, compiled as
+/// the file at `path` (imports resolve from there, through `fs`).
+pub fn meaning_at(text: &str, path: &Path, fs: &dyn crate::load::FileSystem) -> serde_json::Value {
+    let c = crate::compile_bytes(fs, "f.bsc", path, text.as_bytes(), &LintOptions::default());
     let scores = crate::score::score(&c.model, None);
     let mut v: serde_json::Value =
         serde_json::from_str(&crate::emit::model_json::render(&c, &scores)).unwrap_or_default();
@@ -84,5 +78,10 @@ pub fn fmt(data: &[u8]) {
         Err(d) => panic!("formatted text does not parse: {}\n{once}", d[0].message),
     };
     assert_eq!(once, twice, "fmt is not idempotent");
-    assert_eq!(meaning(text), meaning(&once), "fmt changed the meaning");
+    let (path, fs) = (Path::new("/fuzz/fuzz.bsc"), MemFs::default());
+    assert_eq!(
+        meaning_at(text, path, &fs),
+        meaning_at(&once, path, &fs),
+        "fmt changed the meaning"
+    );
 }

@@ -75,7 +75,7 @@ const MAX_SWEEPS: usize = 24;
 /// Sweeps without improvement after which the search stops.
 const MAX_STALE: usize = 6;
 /// Rounds of (sweeps, then transpositions), each starting from the best order so far.
-const ORDER_ROUNDS: usize = 3;
+const ORDER_ROUNDS: usize = 2;
 /// Bound on adjacent-transposition passes over all bands.
 const MAX_TRANSPOSE_PASSES: usize = 12;
 /// Rounds (down and up) of the coordinate-assignment pass.
@@ -369,10 +369,14 @@ pub fn layout(input: &LayoutInput) -> Layout {
     for item in 0..g.layer.len() {
         order[g.layer[item]].push(item);
     }
+    let t0 = std::time::Instant::now();
     let crossings = order_layers(&g, &mut order);
+    eprintln!("order {:?}", t0.elapsed());
 
     // 3. x coordinates (centres), shifted right of the gutter.
+    let t0 = std::time::Instant::now();
     let mut cx = assign_x(&g, &order);
+    eprintln!("x {:?}", t0.elapsed());
     let left = (0..cx.len())
         .map(|i| cx[i] - g.width(i) / 2.0)
         .fold(f64::INFINITY, f64::min);
@@ -568,7 +572,9 @@ fn order_layers(g: &Graph, order: &mut [Vec<usize>]) -> usize {
         order.clone_from_slice(&best);
         set_positions(order, &mut pos);
         if best_c > 0 {
+            let t0 = std::time::Instant::now();
             transpose(g, order, &mut pos);
+            eprintln!("transpose {:?}", t0.elapsed());
             best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
             best.clone_from_slice(order);
         }

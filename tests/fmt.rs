@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use bsc::fmt::format;
-use bsc::lint::LintOptions;
 use bsc::load::MemFs;
 use proptest::prelude::*;
 
@@ -26,31 +25,7 @@ fn model(text: &str, path: &Path) -> serde_json::Value {
         fallback_to_disk: true,
         ..MemFs::default()
     };
-    let c = bsc::compile_bytes(&fs, "f.bsc", path, text.as_bytes(), &LintOptions::default());
-    let scores = bsc::score::score(&c.model, None);
-    let mut v: serde_json::Value =
-        serde_json::from_str(&bsc::emit::model_json::render(&c, &scores)).unwrap();
-    fn strip(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Object(m) => {
-                for k in [
-                    "location",
-                    "line",
-                    "column",
-                    "end_line",
-                    "end_column",
-                    "labels",
-                ] {
-                    m.remove(k);
-                }
-                m.values_mut().for_each(strip);
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
-    strip(&mut v);
-    v
+    bsc::fuzzing::meaning_at(text, path, &fs)
 }
 
 /// The three promises of the formatter, for one text.
