@@ -369,14 +369,10 @@ pub fn layout(input: &LayoutInput) -> Layout {
     for item in 0..g.layer.len() {
         order[g.layer[item]].push(item);
     }
-    let t0 = std::time::Instant::now();
     let crossings = order_layers(&g, &mut order);
-    eprintln!("order {:?}", t0.elapsed());
 
     // 3. x coordinates (centres), shifted right of the gutter.
-    let t0 = std::time::Instant::now();
     let mut cx = assign_x(&g, &order);
-    eprintln!("x {:?}", t0.elapsed());
     let left = (0..cx.len())
         .map(|i| cx[i] - g.width(i) / 2.0)
         .fold(f64::INFINITY, f64::min);
@@ -572,9 +568,7 @@ fn order_layers(g: &Graph, order: &mut [Vec<usize>]) -> usize {
         order.clone_from_slice(&best);
         set_positions(order, &mut pos);
         if best_c > 0 {
-            let t0 = std::time::Instant::now();
             transpose(g, order, &mut pos);
-            eprintln!("transpose {:?}", t0.elapsed());
             best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
             best.clone_from_slice(order);
         }
@@ -1362,70 +1356,5 @@ mod tests {
             segs.push((prev, bottom));
         }
         count_crossings(&order, &segs)
-    }
-}
-
-#[cfg(test)]
-mod tmp_bench {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn bench_print() {
-        for &(n, bands) in &[(1000usize, 4usize), (1000, 8), (10_000, 4), (10_000, 8)] {
-            for mode in 0..2 {
-                let mut s = 12345u64 + n as u64;
-                let mut rnd = move |m: usize| {
-                    s = s
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((s >> 33) as usize) % m.max(1)
-                };
-                let nodes: Vec<NodeIn> = (0..n)
-                    .map(|i| NodeIn {
-                        band: rnd(bands),
-                        title: format!("Objective {i} with words"),
-                    })
-                    .collect();
-                let mut edges = Vec::new();
-                for _ in 0..n * 3 / 2 {
-                    let a = rnd(n);
-                    let b = if mode == 0 {
-                        rnd(n)
-                    } else {
-                        // adjacent-ish
-                        let ba = nodes[a].band;
-                        let cands: Vec<usize> = (0..20)
-                            .map(|_| rnd(n))
-                            .filter(|&c| nodes[c].band + 1 == ba)
-                            .collect();
-                        match cands.first() {
-                            Some(&c) => c,
-                            None => continue,
-                        }
-                    };
-                    edges.push((a, b));
-                }
-                let inp = LayoutInput {
-                    bands: (0..bands)
-                        .map(|i| Band {
-                            id: i.to_string(),
-                            title: String::new(),
-                        })
-                        .collect(),
-                    nodes,
-                    edges,
-                };
-                let t = std::time::Instant::now();
-                let lay = layout(&inp);
-                let dt = t.elapsed();
-                println!(
-                    "n={n} bands={bands} mode={mode} edges={} crossings={} time={:?} width={:.0}",
-                    inp.edges.len(),
-                    lay.crossings,
-                    dt,
-                    lay.width
-                );
-            }
-        }
     }
 }

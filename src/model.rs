@@ -92,6 +92,8 @@ pub struct Objective {
     pub due: Option<Period>,
     pub weight: f64,
     pub measures: Vec<usize>,
+    /// How many measures its block declares, including any whose id was taken.
+    pub measures_written: usize,
     pub span: Span,
     pub head: Span,
     pub id_span: Span,

@@ -482,6 +482,7 @@ impl<'a> Resolver<'a> {
             due: None,
             weight: 1.0,
             measures: Vec::new(),
+            measures_written: 0,
             span: d.span,
             head: d.head,
             id_span: d.node.id.span,
@@ -507,7 +508,10 @@ impl<'a> Resolver<'a> {
                         o.weight = w.node.value.max(0.0);
                     }
                 }
-                ast::ObjectiveItem::Measure(m) => pending.push(m),
+                ast::ObjectiveItem::Measure(m) => {
+                    o.measures_written += 1;
+                    pending.push(m);
+                }
             }
         }
         self.model.objectives.push(o);

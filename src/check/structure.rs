@@ -12,7 +12,7 @@ pub const MAX_OBJECTIVES: usize = 15;
 
 pub fn check(model: &Model, root: FileId, out: &mut Vec<Diagnostic>) {
     for o in &model.objectives {
-        if o.measures.is_empty() {
+        if o.measures_written == 0 {
             out.push(
                 Diagnostic::new(
                     Code::Unmeasured,

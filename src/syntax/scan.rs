@@ -54,8 +54,10 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                                     .label("this string is not closed before the end of the line")
                                     .help("add the closing `\"`; a string cannot span lines, write `\\n` for a line break"),
                             );
-                            break;
+                            // What follows is out of step with the quotes: one error says it.
+                            return out;
                         }
+                        Some(0) => break,
                         Some(b'\\')
                             if !matches!(b.get(i + 1), None | Some(b'\n') | Some(b'\r')) =>
                         {

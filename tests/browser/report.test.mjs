@@ -85,14 +85,27 @@ for (const ex of examples) {
         assert.ok(!overlap, `${a.id} and ${b.id} overlap`);
       }
     }
-    // Hovering a link shows its rationale.
+    // Hovering a link shows its rationale: the mouse goes to a point of the arrow that
+    // no node covers.
     const withRationale = json.links.findIndex((l) => l.rationale);
     if (withRationale >= 0) {
-      const edges = page.locator("svg g.edge path.link");
       const l = json.links[withRationale];
-      const idx = await page.$$eval("svg g.edge", (gs, want) => gs.findIndex((g) => g.dataset.tip.includes(want)), l.rationale);
-      assert.ok(idx >= 0, "a link carries its rationale");
-      await edges.nth(idx).hover({ force: true });
+      const point = await page.evaluate((want) => {
+        const edges = [...document.querySelectorAll("svg g.edge")].filter((g) => g.dataset.tip.includes(want));
+        for (const g of edges) {
+          const path = g.querySelector("path.link-hit");
+          const len = path.getTotalLength();
+          for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+            const p = path.getPointAtLength(len * t);
+            const m = path.getScreenCTM();
+            const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+            if (document.elementFromPoint(x, y)?.closest("g.edge") === g) return { x, y };
+          }
+        }
+        return null;
+      }, l.rationale);
+      assert.ok(point, "a link with a rationale can be pointed at");
+      await page.mouse.move(point.x, point.y);
       const tip = page.locator("#tip");
       await tip.waitFor({ state: "visible" });
       assert.ok((await tip.textContent()).includes(l.rationale));
@@ -107,6 +120,31 @@ for (const ex of examples) {
     // Map nodes link to their table rows.
     const href = await page.locator("svg a.node").first().getAttribute("href");
     assert.equal(await page.locator(href).count(), 1);
+
+    // Status is never told by colour alone, and its colours meet WCAG AA (4.5:1).
+    const contrasts = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+      const out = [];
+      for (const el of document.querySelectorAll(".badge")) {
+        const cs = getComputedStyle(el);
+        out.push({ what: el.textContent.trim(), ratio: ratio(cs.color, cs.backgroundColor), words: /[a-z]/.test(el.textContent) });
+      }
+      for (const node of document.querySelectorAll("svg a.node")) {
+        const st = node.querySelector(".st"), rect = node.querySelector("rect");
+        out.push({ what: st.textContent, ratio: ratio(getComputedStyle(st).fill, getComputedStyle(rect).fill), words: /(green|amber|red|none)/.test(st.textContent) });
+      }
+      return out;
+    });
+    assert.ok(contrasts.length > 0);
+    for (const c of contrasts) {
+      assert.ok(c.ratio >= 4.5, `contrast ${c.ratio.toFixed(2)} of "${c.what}"`);
+      assert.ok(c.words, `"${c.what}" says its status in words`);
+    }
 
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
     assert.deepEqual(problems.console, [], "no console errors");
