@@ -39,7 +39,17 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
     f.file(&ast);
     let mut out = f.out;
     if body.contains("\r\n") {
-        out = out.replace('\n', "\r\n");
+        // Line ends the formatter wrote become CRLF; those copied inside a comment stay.
+        let mut crlf = String::with_capacity(out.len() + out.len() / 20);
+        let mut prev = '\0';
+        for c in out.chars() {
+            if c == '\n' && prev != '\r' {
+                crlf.push('\r');
+            }
+            crlf.push(c);
+            prev = c;
+        }
+        out = crlf;
     }
     Ok(format!("{bom}{out}"))
 }
