@@ -258,6 +258,12 @@ impl<'a> Resolver<'a> {
                 let index = self.model.kpis.len();
                 if self.declare(&d.node.id, Kind::Kpi, index, is_std) {
                     let props = self.props(&d.node.props, None);
+                    self.check_percents(
+                        "kpi",
+                        &d.node.id.name,
+                        props.unit.as_deref(),
+                        &d.node.props,
+                    );
                     self.model.kpis.push(Kpi {
                         id: d.node.id.name.clone(),
                         title: d.node.title.value.clone(),
@@ -1026,50 +1032,58 @@ impl<'a> Resolver<'a> {
             }
             prev = Some((due, t.span));
         }
-        // `%` only on a measure whose unit is "%".
-        if own.unit.as_deref() != Some("%") {
-            let unit = own
-                .unit
-                .as_ref()
-                .map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
-            for prop in &m.props {
-                let spans: Vec<Span> = match &prop.node {
-                    MeasureProp::Baseline(n, _)
-                    | MeasureProp::Target(n, _)
-                    | MeasureProp::Threshold(n)
-                        if n.percent =>
-                    {
-                        vec![n.span]
-                    }
-                    MeasureProp::ActualsTable(es) => es
-                        .iter()
-                        .filter(|e| e.value.percent)
-                        .map(|e| e.value.span)
-                        .collect(),
-                    _ => vec![],
-                };
-                for s in spans {
-                    let help = if own.unit.is_none() {
-                        "add `unit \"%\"` to the measure, or drop the `%`"
-                    } else {
-                        "drop the `%`, or change the unit to \"%\""
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            Code::UnitMismatch,
-                            s,
-                            format!("a `%` value on measure `{}`, which has {unit}", m.id.name),
-                        )
-                        .label("a percentage")
-                        .help(help),
-                    );
-                }
-            }
-        }
+        self.check_percents("measure", &m.id.name, own.unit.as_deref(), &m.props);
         let measure = &mut self.model.measures[pm.index];
         measure.from = from;
         measure.props = own;
         measure.direction_inferred = inferred;
+    }
+
+    /// `%` values only where the unit (own or inherited) is "%".
+    fn check_percents(
+        &mut self,
+        kind: &str,
+        id: &str,
+        unit: Option<&str>,
+        props: &[Spanned<MeasureProp>],
+    ) {
+        if unit == Some("%") {
+            return;
+        }
+        let has = unit.map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
+        let help = if unit.is_none() {
+            format!("add `unit \"%\"` to the {kind}, or drop the `%`")
+        } else {
+            "drop the `%`, or change the unit to \"%\"".to_string()
+        };
+        for prop in props {
+            let spans: Vec<Span> = match &prop.node {
+                MeasureProp::Baseline(n, _)
+                | MeasureProp::Target(n, _)
+                | MeasureProp::Threshold(n)
+                    if n.percent =>
+                {
+                    vec![n.span]
+                }
+                MeasureProp::ActualsTable(es) => es
+                    .iter()
+                    .filter(|e| e.value.percent)
+                    .map(|e| e.value.span)
+                    .collect(),
+                _ => vec![],
+            };
+            for s in spans {
+                self.push(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        s,
+                        format!("a `%` value on {kind} `{id}`, which has {has}"),
+                    )
+                    .label("a percentage")
+                    .help(help.clone()),
+                );
+            }
+        }
     }
 
     fn unknown_ref(&mut self, id: &ast::Ident, kinds: &[Kind], what: &str) {

@@ -190,3 +190,53 @@ fn as_of_moves_the_numbers() {
     assert_eq!(status, 2);
     assert!(err.contains("month `13` does not exist"), "{err}");
 }
+
+#[test]
+fn a_report_of_a_scorecard_with_errors_shows_what_it_can_and_says_so() {
+    use bsc::lint::LintOptions;
+    use bsc::load::MemFs;
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc"))
+            .unwrap();
+    let broken = format!(
+        "{text}\nmap {{ nowhere -> nobody }}\nkpi broken \"<b>Broken</b>\" {{ unit \"u\" target 5% }}\n"
+    );
+    let fs = MemFs {
+        fallback_to_disk: true,
+        ..MemFs::default()
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc");
+    let c = bsc::compile_bytes(
+        &fs,
+        "examples/bakery.bsc",
+        &path,
+        broken.as_bytes(),
+        &LintOptions::default(),
+    );
+    assert!(c.errors() >= 3, "{:?}", c.diagnostics);
+    let scores = bsc::score::score(&c.model, None);
+    let html = bsc::emit::html::render(&c, &scores, &Default::default()).unwrap();
+    assert!(
+        html.contains("id=\"has-errors\""),
+        "a banner says the scorecard has errors"
+    );
+    assert!(html.contains(&format!("This scorecard has {} errors", c.errors())));
+    // Everything else is still there: every objective in the map and the tables.
+    for o in &c.model.objectives {
+        assert!(
+            html.contains(&format!("id=\"obj-{}\"", o.id)),
+            "{} is in the tables",
+            o.id
+        );
+        assert!(
+            html.contains(&format!("data-id=\"{}\"", o.id)),
+            "{} is on the map",
+            o.id
+        );
+    }
+    assert!(
+        html.contains("unknown objective `nowhere`"),
+        "the diagnostics section lists the errors"
+    );
+    assert!(!html.contains("<b>Broken</b>"), "source text is escaped");
+}
