@@ -41,7 +41,7 @@ enum Command {
     /// Check scorecards and report what is wrong or weak.
     Check(CheckArgs),
     /// Score a scorecard and write the HTML report (or JSON).
-    Build(BuildArgs),
+    Build(OutputArgs),
     /// Rebuild on every save; with --serve, reload the browser too.
     Watch(WatchArgs),
     /// Write a starter scorecard (NAME.bsc, default scorecard.bsc) that checks clean.
@@ -96,12 +96,13 @@ struct LintArgs {
     allow: Vec<String>,
 }
 
+/// What `build` and `watch` read and write.
 #[derive(clap::Args, Debug)]
-struct BuildArgs {
+struct OutputArgs {
     /// The root `.bsc` file.
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// Where to write; `-` for stdout. Default: `STEM.html` (or `STEM.json`) beside FILE.
+    /// Where to write (`build`: `-` for stdout). Default: `STEM.html` (or `STEM.json`) beside FILE.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// What to write.
@@ -116,18 +117,8 @@ struct BuildArgs {
 
 #[derive(clap::Args, Debug)]
 struct WatchArgs {
-    /// The root `.bsc` file.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
-    /// Where to write. Default: `STEM.html` (or `STEM.json`) beside FILE.
-    #[arg(short, long, value_name = "OUT")]
-    output: Option<PathBuf>,
-    /// What to write.
-    #[arg(long, value_enum, default_value_t = OutFormat::Html)]
-    format: OutFormat,
-    /// Score as of this period instead of `as_of` or the latest actual.
-    #[arg(long, value_name = "PERIOD")]
-    as_of: Option<String>,
+    #[command(flatten)]
+    out: OutputArgs,
     /// Serve the report on 127.0.0.1 and reload the page after every build.
     #[arg(long)]
     serve: bool,
@@ -137,8 +128,6 @@ struct WatchArgs {
     /// Open the served page in the default browser.
     #[arg(long, requires = "serve")]
     open: bool,
-    #[command(flatten)]
-    lints: LintArgs,
 }
 
 /// The output of `build`.
@@ -180,7 +169,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => lint_options(&args.lints, sub).and_then(|l| check(&args, &l)),
         Command::Build(args) => lint_options(&args.lints, sub).and_then(|l| build(&args, &l)),
-        Command::Watch(args) => lint_options(&args.lints, sub).and_then(|l| watch(args, l)),
+        Command::Watch(args) => lint_options(&args.out.lints, sub).and_then(|l| watch(args, l)),
         Command::Fmt { check, files } => fmt(&files, check),
         Command::Init { name } => init(name.as_deref()),
         Command::Lsp => crate::lsp::run(),
@@ -308,7 +297,7 @@ pub fn default_output(input: &Path, format: OutFormat) -> PathBuf {
     })
 }
 
-fn build(args: &BuildArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
+fn build(args: &OutputArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
     let as_of = parse_as_of(args.as_of.as_deref())?;
     let c = compile_path(&args.file, lints)?;
     let compilations = [c];
@@ -350,20 +339,21 @@ fn build(args: &BuildArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
 }
 
 fn watch(args: WatchArgs, lints: LintOptions) -> Result<ExitStatus, Error> {
-    if args.output.as_deref().is_some_and(|o| o.as_os_str() == "-") {
+    let out = args.out;
+    if out.output.as_deref().is_some_and(|o| o.as_os_str() == "-") {
         return Err(Error::Usage(
             "`watch` writes a file: give `-o FILE`, not `-o -`".into(),
         ));
     }
-    let output = args
+    let output = out
         .output
         .clone()
-        .unwrap_or_else(|| default_output(&args.file, args.format));
+        .unwrap_or_else(|| default_output(&out.file, out.format));
     crate::watch::watch(crate::watch::WatchOptions {
-        as_of: parse_as_of(args.as_of.as_deref())?,
-        file: args.file,
+        as_of: parse_as_of(out.as_of.as_deref())?,
+        file: out.file,
         output,
-        format: args.format,
+        format: out.format,
         lints,
         serve: args.serve.then_some(args.port),
         open: args.open,

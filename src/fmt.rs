@@ -199,12 +199,7 @@ impl Formatter<'_> {
                 let head = format!("scorecard {}", self.text(d.node.title.span));
                 let (open, close) = braces(self.src, d.head, d.span);
                 self.block(0, &head, open, close, |f| {
-                    for p in &d.node.props {
-                        f.leading(p.span.start as usize, 1);
-                        let s = f.scorecard_prop(&p.node);
-                        f.line(1, &s);
-                        f.end_line(p.span.end as usize);
-                    }
+                    f.props(&d.node.props, Self::scorecard_prop)
                 });
             }
             Item::Perspective(d) => {
@@ -253,12 +248,7 @@ impl Formatter<'_> {
                 );
                 let (open, close) = braces(self.src, d.head, d.span);
                 self.block(0, &head, open, close, |f| {
-                    for p in &d.node.props {
-                        f.leading(p.span.start as usize, 1);
-                        let s = f.initiative_prop(&p.node);
-                        f.line(1, &s);
-                        f.end_line(p.span.end as usize);
-                    }
+                    f.props(&d.node.props, Self::initiative_prop)
                 });
             }
             Item::Map(d) => {
@@ -277,6 +267,16 @@ impl Formatter<'_> {
                     }
                 });
             }
+        }
+    }
+
+    /// The one-line properties of a top-level block, each on its own line.
+    fn props<T>(&mut self, props: &[crate::span::Spanned<T>], print: fn(&Self, &T) -> String) {
+        for p in props {
+            self.leading(p.span.start as usize, 1);
+            let s = print(self, &p.node);
+            self.line(1, &s);
+            self.end_line(p.span.end as usize);
         }
     }
 
