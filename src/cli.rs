@@ -325,9 +325,10 @@ fn build(args: &OutputArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
                 Path::to_path_buf,
             );
             emit::write_atomic(&path, text.as_bytes())?;
-            let score = scores.scorecard.score.map_or("no score".to_string(), |s| {
-                format!("score {:.0}%", s * 100.0)
-            });
+            let score = match scores.scorecard.score {
+                Some(_) => format!("score {}", crate::num::percent(scores.scorecard.score)),
+                None => "no score".to_string(),
+            };
             eprintln!(
                 "wrote {} ({score}, {})",
                 path.display(),

@@ -33,6 +33,14 @@ pub fn fmt_num(v: f64) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
+/// A fraction as a whole percentage for people, rounded down so that a score just
+/// under a band (0.8998 of a 90% green band) never reads as the band (it shows 89%).
+pub fn percent(v: Option<f64>) -> String {
+    v.map_or("–".to_string(), |v| {
+        format!("{}%", (round(v) * 100.0 + 1e-9).floor())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +54,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&Num(0.1 + 0.2)).unwrap(), "0.3");
         assert_eq!(fmt_num(8.5), "8.5");
         assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(percent(Some(0.8998)), "89%");
+        assert_eq!(percent(Some(0.9)), "90%");
+        assert_eq!(percent(Some(0.625)), "62%");
+        assert_eq!(percent(Some(1.0)), "100%");
+        assert_eq!(percent(None), "–");
     }
 }

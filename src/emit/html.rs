@@ -228,7 +228,7 @@ fn symbol(s: Status) -> &'static str {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("–".to_string(), |v| format!("{:.0}%", v * 100.0))
+    crate::num::percent(v)
 }
 
 fn value_with_unit(v: f64, unit: Option<&str>) -> String {

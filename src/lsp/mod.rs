@@ -341,7 +341,7 @@ impl Server {
         let (b, occ) = self.occurrence_at(&p.text_document_position_params)?;
         let m = &b.comp.model;
         let sym = m.symbols.get(&occ.name)?;
-        let pct = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.0}%", v * 100.0));
+        let pct = crate::num::percent;
         let mut md = String::new();
         match sym.kind {
             Kind::Objective => {
