@@ -315,7 +315,7 @@ fn build(args: &OutputArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
     let scores = crate::score::score(&c.model, as_of);
     let text = match args.format {
         OutFormat::Json => emit::model_json::render(c, &scores),
-        OutFormat::Html => emit::html::render(c, &scores, &emit::html::Options::default())?,
+        OutFormat::Html => emit::html::render(c, &scores)?,
     };
     match args.output.as_deref() {
         Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,

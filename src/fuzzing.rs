@@ -27,7 +27,7 @@ pub fn check(data: &[u8]) {
     );
     let scores = crate::score::score(&c.model, None);
     let _ = crate::emit::model_json::render(&c, &scores);
-    let _ = crate::emit::html::render(&c, &scores, &Default::default());
+    let _ = crate::emit::html::render(&c, &scores);
     let all = [c];
     let report = crate::emit::Report::new(&all);
     let _ = crate::emit::human::render(&report, false);

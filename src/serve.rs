@@ -208,6 +208,16 @@ fn state_json(version: u64, error: Option<&str>) -> String {
     serde_json::json!({ "version": version, "error": error }).to_string()
 }
 
+/// The report as served: the file's page with the live-reload script added before
+/// `</body>` (the file on disk never has it).
+pub fn with_live_reload(page: &str, version: u64) -> String {
+    let script = format!("<script>{}</script>\n", live_reload_script(version));
+    match page.rfind("</body>") {
+        Some(i) => format!("{}{script}{}", &page[..i], &page[i..]),
+        None => format!("{page}{script}"),
+    }
+}
+
 /// The script the served page gets (never the file on disk): it listens to `/events`,
 /// reloads when a newer good build exists, and shows the errors of a bad build over
 /// the last good report until the next good one.

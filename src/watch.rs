@@ -239,7 +239,7 @@ fn build_once(
     }
     let text = match opts.format {
         OutFormat::Json => emit::model_json::render(c, &scores),
-        OutFormat::Html => match emit::html::render(c, &scores, &emit::html::Options::default()) {
+        OutFormat::Html => match emit::html::render(c, &scores) {
             Ok(t) => t,
             Err(e) => {
                 return Some(Built {
@@ -258,17 +258,7 @@ fn build_once(
     *version += 1;
     if let Some(s) = server {
         let served = match opts.format {
-            OutFormat::Html => {
-                let live = crate::serve::live_reload_script(*version);
-                emit::html::render(
-                    c,
-                    &scores,
-                    &emit::html::Options {
-                        live_reload: Some(live),
-                    },
-                )
-                .unwrap_or(text)
-            }
+            OutFormat::Html => crate::serve::with_live_reload(&text, *version),
             OutFormat::Json => text,
         };
         s.publish(State::Built {

@@ -215,7 +215,7 @@ fn a_report_of_a_scorecard_with_errors_shows_what_it_can_and_says_so() {
     );
     assert!(c.errors() >= 3, "{:?}", c.diagnostics);
     let scores = bsc::score::score(&c.model, None);
-    let html = bsc::emit::html::render(&c, &scores, &Default::default()).unwrap();
+    let html = bsc::emit::html::render(&c, &scores).unwrap();
     assert!(
         html.contains("id=\"has-errors\""),
         "a banner says the scorecard has errors"

@@ -18,13 +18,6 @@ use crate::syntax::ast::{Direction, InitiativeStatus, Rating};
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 
-/// What to add to the page beyond the report itself.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// A script that `bsc watch --serve` adds to the served page (never to the file).
-    pub live_reload: Option<String>,
-}
-
 #[derive(Serialize)]
 struct Counts {
     green: usize,
@@ -214,7 +207,6 @@ struct View {
     as_of_left: Option<f64>,
     matrix: Vec<MatrixRow>,
     diagnostics: Vec<DiagView>,
-    live_reload: Option<String>,
 }
 
 /// A status symbol, so that status is never told by colour alone.
@@ -367,14 +359,18 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
             }
         })
         .collect();
+    // Links are unique per (driver, outcome); the layout drops self-loops.
+    let link_of: std::collections::BTreeMap<(usize, usize), usize> = model
+        .links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ((l.from, l.to), i))
+        .collect();
     let edge_views = lay
         .edges
         .iter()
         .filter_map(|e| {
-            let link = model
-                .links
-                .iter()
-                .position(|l| l.from == e.from && l.to == e.to)?;
+            let link = *link_of.get(&(e.from, e.to))?;
             let l = &model.links[link];
             let d = path_of(&e.points, e.same_band);
             let mut tip = format!(
@@ -435,7 +431,7 @@ fn days(p: Period) -> i64 {
 }
 
 /// Renders the report page.
-pub fn render(c: &Compilation, scores: &Scores, opts: &Options) -> Result<String, crate::Error> {
+pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> {
     let m = &c.model;
     // Highest level on top; perspectives of equal level in declaration order.
     let mut top_down: Vec<usize> = (0..m.perspectives.len()).collect();
@@ -743,7 +739,6 @@ pub fn render(c: &Compilation, scores: &Scores, opts: &Options) -> Result<String
         as_of_left,
         matrix,
         diagnostics,
-        live_reload: opts.live_reload.clone(),
     };
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);

@@ -124,19 +124,20 @@ impl Server {
                 else {
                     return vec![];
                 };
-                self.docs
-                    .insert(p.text_document.uri.clone(), p.text_document.text);
-                self.rebuild_all()
+                let uri = p.text_document.uri;
+                self.docs.insert(uri.clone(), p.text_document.text);
+                self.rebuild_affected(&uri)
             }
             DidChangeTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
                 else {
                     return vec![];
                 };
+                let uri = p.text_document.uri;
                 if let Some(change) = p.content_changes.into_iter().last() {
-                    self.docs.insert(p.text_document.uri.clone(), change.text);
+                    self.docs.insert(uri.clone(), change.text);
                 }
-                self.rebuild_all()
+                self.rebuild_affected(&uri)
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
@@ -153,16 +154,32 @@ impl Server {
                 {
                     out.push(publish(uri, Vec::new()));
                 }
-                out.extend(self.rebuild_all());
+                out.extend(self.rebuild_affected(&p.text_document.uri));
                 out
             }
             _ => vec![],
         }
     }
 
-    /// Recompiles every open document (an edit in one may change another's imports).
-    fn rebuild_all(&mut self) -> Vec<Notification> {
-        let uris: Vec<Url> = self.docs.keys().cloned().collect();
+    /// Recompiles the document `changed` (if open) and every open document whose last
+    /// compilation read it: an edit in an imported file changes its importers. Others are
+    /// left alone — this runs on every keystroke.
+    fn rebuild_affected(&mut self, changed: &Url) -> Vec<Notification> {
+        let path = std::path::absolute(path_of(changed)).unwrap_or_else(|_| path_of(changed));
+        let uris: Vec<Url> = self
+            .docs
+            .keys()
+            .filter(|u| {
+                *u == changed
+                    || self.builds.get(*u).is_some_and(|b| {
+                        b.comp
+                            .read_paths()
+                            .iter()
+                            .any(|p| std::path::absolute(p).is_ok_and(|p| p == path))
+                    })
+            })
+            .cloned()
+            .collect();
         let mut out = Vec::new();
         for uri in uris {
             out.extend(self.rebuild(&uri));
