@@ -35,8 +35,6 @@ struct Resolver<'a> {
     fs: &'a dyn FileSystem,
     /// Per perspective: every `level` written, with its span.
     levels: Vec<Vec<(Span, f64)>>,
-    /// Ids declared by the bundled library that a user declaration replaced.
-    std_ids_taken: Vec<String>,
     /// Links by `(from, to)`, to keep the same edge once.
     link_index: BTreeMap<(usize, usize), usize>,
     /// CSV files that could not be read (`watch` waits for them).
@@ -56,7 +54,6 @@ pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnost
         diags: Vec::new(),
         fs,
         levels: Vec::new(),
-        std_ids_taken: Vec::new(),
         link_index: BTreeMap::new(),
         missing: Vec::new(),
         unknown_refs: 0,
@@ -135,7 +132,6 @@ impl<'a> Resolver<'a> {
                 let user_owned =
                     prev.span.is_some_and(|s| !self.is_std_span(s)) || prev.span.is_none();
                 if user_owned {
-                    self.std_ids_taken.push(id.name.clone());
                     return false;
                 }
             }

@@ -114,11 +114,6 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.text.len())
     }
-
-    /// Number of lines.
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
 }
 
 /// A resolved position for output: 1-based lines, columns in characters, end exclusive.

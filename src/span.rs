@@ -38,14 +38,6 @@ impl Span {
         }
     }
 
-    /// The empty span at the start of this one.
-    pub fn shrink_to_lo(self) -> Span {
-        Span {
-            end: self.start,
-            ..self
-        }
-    }
-
     /// Whether `other` lies within this span (same file).
     pub fn contains(self, other: Span) -> bool {
         self.file == other.file && self.start <= other.start && other.end <= self.end
