@@ -15,6 +15,20 @@ pub fn parse(data: &[u8]) {
     }
 }
 
+/// Decodes and parses with both parsers: `syntax::parse` and the grammar's own parse
+/// must agree on whether the text parses, on its tree and on every diagnostic. Returns
+/// whether it parsed.
+pub fn agree(data: &[u8]) -> bool {
+    let (text, bad) = crate::syntax::decode(FileId(0), data);
+    if bad.is_some() {
+        return false;
+    }
+    let direct = crate::syntax::parse(FileId(0), &text);
+    let grammar = crate::syntax::parse_with_grammar(FileId(0), &text);
+    assert_eq!(direct, grammar, "the parsers disagree on {text:?}");
+    direct.0.is_some()
+}
+
 /// Runs the whole pipeline on `data` as the root file (no disk access).
 pub fn check(data: &[u8]) {
     let fs = MemFs::default();

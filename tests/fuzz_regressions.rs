@@ -34,6 +34,7 @@ fn regression_inputs_and_seeds_pass_every_target() {
     for p in inputs {
         let data = std::fs::read(&p).unwrap();
         bsc::fuzzing::parse(&data);
+        let _ = bsc::fuzzing::agree(&data);
         bsc::fuzzing::check(&data);
         bsc::fuzzing::fmt(&data);
     }

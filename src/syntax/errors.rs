@@ -7,7 +7,7 @@ use crate::codes::Code;
 use crate::diag::{Diagnostic, did_you_mean, join_or};
 use crate::span::{FileId, Span};
 
-use super::parser::Rule;
+use super::grammar::Rule;
 use super::scan::{open_braces_at, unmatched_close};
 
 use super::keywords::{

@@ -1,5 +1,7 @@
-//! Lowers pest pairs to the AST: resolves string escapes, scales numbers, validates
-//! periods (`invalid-period`) and attaches `///` doc comments.
+//! Builds AST nodes from what a parser matched: resolves string escapes, scales
+//! numbers, validates periods (`invalid-period`) and attaches `///` doc comments. The
+//! literal and declaration builders serve both parsers; the rest lowers the pairs of
+//! the grammar's parse (`syntax::parse_with_grammar`).
 
 use pest::iterators::Pair;
 
@@ -9,7 +11,7 @@ use crate::period::{Frequency, Period};
 use crate::span::{FileId, Span, Spanned};
 
 use super::ast::*;
-use super::parser::Rule;
+use super::grammar::Rule;
 
 /// Lowering state for one file.
 pub struct Lower<'a> {
@@ -20,6 +22,18 @@ pub struct Lower<'a> {
 }
 
 type P<'i> = Pair<'i, Rule>;
+
+impl<'a> Lower<'a> {
+    /// Lowering state for `text` (file `file`) with its comments.
+    pub fn new(file: FileId, text: &'a str, comments: &'a [Comment]) -> Self {
+        Lower {
+            file,
+            text,
+            comments,
+            diags: Vec::new(),
+        }
+    }
+}
 
 fn is_punct(rule: Rule) -> bool {
     matches!(
@@ -161,6 +175,11 @@ impl<'a> Lower<'a> {
 
     fn decl<T>(&mut self, outer: &P<'_>, attrs: Vec<Attribute>, head: Span, node: T) -> Decl<T> {
         let span = self.span(outer);
+        self.decl_at(span, attrs, head, node)
+    }
+
+    /// A declaration spanning `span`, with the doc comment right before it.
+    pub fn decl_at<T>(&self, span: Span, attrs: Vec<Attribute>, head: Span, node: T) -> Decl<T> {
         Decl {
             doc: self.doc_before(span.start as usize),
             attrs,
@@ -459,17 +478,40 @@ impl<'a> Lower<'a> {
     }
 
     fn ident(&mut self, pair: P<'_>) -> Ident {
+        self.ident_at(self.span(&pair))
+    }
+
+    fn string(&mut self, pair: P<'_>) -> Str {
+        self.string_at(self.span(&pair))
+    }
+
+    fn number(&mut self, pair: P<'_>) -> Number {
+        self.number_at(self.span(&pair))
+    }
+
+    fn period(&mut self, pair: P<'_>) -> PeriodLit {
+        self.period_at(self.span(&pair))
+    }
+
+    /// The name written at `span`.
+    pub fn ident_at(&self, span: Span) -> Ident {
         Ident {
-            name: pair.as_str().to_string(),
-            span: self.span(&pair),
+            name: self.text[span.range()].to_string(),
+            span,
         }
     }
 
-    /// A string literal: escapes resolved, bad escapes reported at their place.
-    fn string(&mut self, pair: P<'_>) -> Str {
-        let span = self.span(&pair);
-        let raw = pair.as_str();
+    /// The string literal at `span` (quotes included): escapes resolved, bad escapes
+    /// reported at their place.
+    pub fn string_at(&mut self, span: Span) -> Str {
+        let raw = &self.text[span.range()];
         let body = &raw[1..raw.len() - 1];
+        if !body.contains('\\') {
+            return Str {
+                value: body.to_string(),
+                span,
+            };
+        }
         let base = span.start as usize + 1;
         let mut value = String::with_capacity(body.len());
         let mut chars = body.char_indices();
@@ -535,10 +577,9 @@ impl<'a> Lower<'a> {
         Str { value, span }
     }
 
-    /// A number literal; out-of-range values are reported and read as 0.
-    fn number(&mut self, pair: P<'_>) -> Number {
-        let span = self.span(&pair);
-        let text = pair.as_str();
+    /// The number literal at `span`; out-of-range values are reported and read as 0.
+    pub fn number_at(&mut self, span: Span) -> Number {
+        let text = &self.text[span.range()];
         let percent = text.ends_with('%');
         match number_value(text) {
             Some((value, _)) => Number {
@@ -563,10 +604,9 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// A period literal, validated against the calendar.
-    fn period(&mut self, pair: P<'_>) -> PeriodLit {
-        let span = self.span(&pair);
-        match Period::parse(pair.as_str()) {
+    /// The period literal at `span`, validated against the calendar.
+    pub fn period_at(&mut self, span: Span) -> PeriodLit {
+        match Period::parse(&self.text[span.range()]) {
             Ok(p) => PeriodLit {
                 period: Some(p),
                 span,
@@ -616,8 +656,11 @@ pub fn number_value(text: &str) -> Option<(f64, bool)> {
     if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
         return None;
     }
-    let clean: String = t.chars().filter(|&c| c != '_').collect();
-    let value = clean.parse::<f64>().ok()? * scale;
+    let value = if t.contains('_') {
+        t.replace('_', "").parse::<f64>().ok()?
+    } else {
+        t.parse::<f64>().ok()?
+    } * scale;
     (value.is_finite() && value.abs() <= 1e15).then_some((value, percent))
 }
 

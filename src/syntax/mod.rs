@@ -3,12 +3,13 @@
 
 pub mod ast;
 mod errors;
+mod grammar;
 pub mod keywords;
 mod lower;
-mod parser;
+mod parse;
 pub mod scan;
 
-use pest::Parser;
+use pest::Parser as _;
 
 use crate::codes::Code;
 use crate::diag::Diagnostic;
@@ -20,6 +21,25 @@ pub use lower::number_value;
 /// Parses one file. Returns the AST when the text parses (possibly with diagnostics
 /// such as bad escapes or invalid periods) and every diagnostic found.
 pub fn parse(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
+    parse_by(file, text, Via::Direct)
+}
+
+/// Parses one file with the parser that pest generates from `grammar/bsc.pest`, lowering
+/// its pairs to the AST. Slower than [`parse`]; it is the reference that tests and the
+/// `agree` fuzz target hold [`parse`] to.
+pub fn parse_with_grammar(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
+    parse_by(file, text, Via::Grammar)
+}
+
+#[derive(PartialEq)]
+enum Via {
+    /// `parse.rs`, falling back to the grammar for what it cannot read.
+    Direct,
+    /// The grammar alone.
+    Grammar,
+}
+
+fn parse_by(file: FileId, text: &str, parser: Via) -> (Option<File>, Vec<Diagnostic>) {
     if let Some(d) = foreign_format(file, text) {
         return (None, vec![d]);
     }
@@ -27,18 +47,25 @@ pub fn parse(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
     if !scanned.errors.is_empty() {
         return (None, scanned.errors);
     }
-    match parser::BscParser::parse(parser::Rule::file, text) {
+    if parser == Via::Direct {
+        let mut lower = lower::Lower::new(file, text, &scanned.comments);
+        if let Ok(items) = parse::file(&mut lower) {
+            let diags = lower.diags;
+            let ast = File {
+                items,
+                comments: scanned.comments,
+            };
+            return (Some(ast), diags);
+        }
+        // Not in the language: the grammar says why, in words.
+    }
+    match grammar::BscParser::parse(grammar::Rule::file, text) {
         Err(e) => (
             None,
             vec![errors::syntax_error(file, text, &scanned.braces, &e)],
         ),
         Ok(mut pairs) => {
-            let mut lower = lower::Lower {
-                file,
-                text,
-                comments: &scanned.comments,
-                diags: Vec::new(),
-            };
+            let mut lower = lower::Lower::new(file, text, &scanned.comments);
             let items = pairs.next().map(|p| lower.file(p)).unwrap_or_default();
             let diags = lower.diags;
             let ast = File {

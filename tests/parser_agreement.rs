@@ -1,0 +1,97 @@
+//! `syntax::parse` (the direct parser) against `syntax::parse_with_grammar` (pest,
+//! generated from `grammar/bsc.pest`): on every file of the repository and on thousands
+//! of near-misses made from the smaller ones — a byte deleted, doubled or replaced, the text cut
+//! short — the two agree on whether the text parses, on the tree, spans included, and
+//! on every diagnostic.
+
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "bsc") {
+            out.push(p);
+        }
+    }
+}
+
+/// Bytes that matter to the grammar, used as replacements.
+const PROBES: &[u8] = b" \n{}()\",:.-_%@/*0a9kMBHQWe";
+
+/// Near-misses of `text`: at up to `budget` positions spread over the text, the byte
+/// deleted, doubled, and replaced by each probe; and the text cut at those positions.
+fn mutations(text: &[u8], budget: usize) -> Vec<Vec<u8>> {
+    let step = (text.len() / budget).max(1);
+    let mut out = Vec::new();
+    for i in (0..text.len()).step_by(step) {
+        let mut v = text.to_vec();
+        v.remove(i);
+        out.push(v);
+        let mut v = text.to_vec();
+        v.insert(i, text[i]);
+        out.push(v);
+        out.push(text[..i].to_vec());
+        for &p in PROBES {
+            let mut v = text.to_vec();
+            v[i] = p;
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Checks each file and its near-misses; counts the near-misses that parsed and that
+/// did not.
+fn agree_on(inputs: &[PathBuf]) -> (usize, usize) {
+    let (mut parsed, mut rejected) = (0, 0);
+    for p in inputs {
+        let text = std::fs::read(p).unwrap();
+        bsc::fuzzing::agree(&text);
+        // Large files cost much per mutation and add few new shapes.
+        if text.len() > 6_000 {
+            continue;
+        }
+        for m in mutations(&text, 20) {
+            if bsc::fuzzing::agree(&m) {
+                parsed += 1
+            } else {
+                rejected += 1
+            }
+        }
+    }
+    (parsed, rejected)
+}
+
+#[test]
+fn parsers_agree_on_every_file_and_its_near_misses() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs = Vec::new();
+    for d in [
+        "examples",
+        "std",
+        "tests/fixtures",
+        "fuzz/regressions",
+        "src/templates",
+    ] {
+        files(&root.join(d), &mut inputs);
+    }
+    assert!(inputs.len() > 150, "found only {} files", inputs.len());
+    // Two halves side by side: this is the slowest test.
+    let half = inputs.len() / 2;
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| agree_on(&inputs[..half]));
+        let b = s.spawn(|| agree_on(&inputs[half..]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let (parsed, rejected) = (a.0 + b.0, a.1 + b.1);
+    // The near-misses exercise both sides of the language.
+    assert!(
+        parsed > 10_000 && rejected > 10_000,
+        "{parsed} parsed, {rejected} rejected"
+    );
+}
