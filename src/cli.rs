@@ -258,13 +258,17 @@ fn check(args: &CheckArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
         Format::Sarif => emit::sarif::render(&report),
     };
     write_stdout(&out)?;
-    Ok(if failed {
+    let status = if failed {
         ExitStatus::Failure
     } else if report.errors() > 0 {
         ExitStatus::Errors
     } else {
         ExitStatus::Ok
-    })
+    };
+    drop(report);
+    // The process ends next: freeing a large model piece by piece only costs time.
+    std::mem::forget(compilations);
+    Ok(status)
 }
 
 /// Writes to stdout; a closed pipe is not an error worth a panic.

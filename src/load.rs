@@ -16,7 +16,7 @@ use crate::syntax::{self, ast};
 pub const STD: &[(&str, &str)] = &[("std/kpis.bsc", include_str!("../std/kpis.bsc"))];
 
 /// Where files come from: the disk, or the disk with an editor's unsaved buffers on top.
-pub trait FileSystem {
+pub trait FileSystem: Sync {
     /// Reads a file's bytes.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
 }
@@ -115,6 +115,16 @@ enum Target {
     File(PathBuf),
 }
 
+impl Target {
+    /// What tells two files apart: the library's name, or the canonical path.
+    fn key(&self) -> String {
+        match self {
+            Target::Std(i) => STD[*i].0.to_string(),
+            Target::File(p) => key_of(p),
+        }
+    }
+}
+
 struct Frame {
     file: FileId,
     key: String,
@@ -127,16 +137,18 @@ struct Frame {
 pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: &[u8]) -> Loaded {
     let mut out = Loaded::default();
     let mut seen: BTreeMap<String, FileId> = BTreeMap::new();
+    let mut ahead: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
     let root_key = key_of(root_path);
-    let root = add_file(
-        &mut out,
+    let root = parse_file(
+        out.sources.next_id(),
         root_name.to_string(),
         Some(root_path.to_path_buf()),
         root_bytes,
-        false,
     );
+    let root = add_file(&mut out, root, false);
     seen.insert(root_key.clone(), root);
     let mut stack = vec![frame(&out, root, root_key)];
+    read_ahead(fs, &out, &stack[0], &seen, &mut ahead);
 
     while let Some(top) = stack.last_mut() {
         let Some(use_path) = top.uses.get(top.next).cloned() else {
@@ -144,59 +156,14 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
             continue;
         };
         top.next += 1;
-        let importer = top.file;
-        let importer_name = out.sources.get(importer).name.clone();
-        let importer_is_std = out.files.iter().any(|f| f.id == importer && f.is_std);
-        let rel = if use_path.value.ends_with(".bsc") {
-            use_path.value.clone()
-        } else {
-            format!("{}.bsc", use_path.value)
-        };
-        let (target, name) = if rel.starts_with("std/") {
-            match STD.iter().position(|(n, _)| *n == rel) {
-                Some(i) => (Target::Std(i), rel.clone()),
-                None => {
-                    let known: Vec<String> = STD
-                        .iter()
-                        .map(|(n, _)| format!("`{}`", n.trim_end_matches(".bsc")))
-                        .collect();
-                    out.diags.push(
-                        Diagnostic::new(
-                            Code::Import,
-                            use_path.span,
-                            format!("the bundled library has no `{}`", use_path.value),
-                        )
-                        .label("no such module")
-                        .help(format!("the bundled library has {}", known.join(", "))),
-                    );
-                    continue;
-                }
+        let (target, name) = match locate(&out, top.file, &use_path) {
+            Ok(found) => found,
+            Err(d) => {
+                out.diags.extend(d.map(|d| *d));
+                continue;
             }
-        } else if importer_is_std {
-            // The library only imports itself.
-            let joined = join_display(display_dir(&importer_name), &rel);
-            match STD.iter().position(|(n, _)| *n == joined) {
-                Some(i) => (Target::Std(i), joined),
-                None => continue,
-            }
-        } else {
-            let base = out
-                .sources
-                .get(importer)
-                .path
-                .as_deref()
-                .and_then(Path::parent)
-                .unwrap_or(Path::new(""));
-            let path = normalize(&base.join(&rel));
-            (
-                Target::File(path),
-                join_display(display_dir(&importer_name), &rel),
-            )
         };
-        let key = match &target {
-            Target::Std(i) => STD[*i].0.to_string(),
-            Target::File(p) => key_of(p),
-        };
+        let key = target.key();
         if let Some(pos) = stack.iter().position(|f| f.key == key) {
             let mut chain: Vec<String> = stack[pos..]
                 .iter()
@@ -213,27 +180,170 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
         if seen.contains_key(&key) {
             continue;
         }
-        let id = match target {
-            Target::Std(i) => add_file(&mut out, name, None, STD[i].1.as_bytes(), true),
-            Target::File(path) => match fs.read(&path) {
-                Ok(bytes) => add_file(&mut out, name, Some(path), &bytes, false),
-                Err(e) => {
-                    out.missing.push(path.clone());
-                    let why = io_reason(&e);
-                    out.diags.push(
-                        Diagnostic::new(Code::Import, use_path.span, format!("cannot read `{name}`: {why}"))
-                            .label("imported here")
-                            .help("the path is relative to the folder of the importing file; `.bsc` may be left out"),
-                    );
-                    continue;
-                }
+        let next = out.sources.next_id();
+        let parsed = match target {
+            Target::Std(i) => parse_file(next, name, None, STD[i].1.as_bytes()),
+            Target::File(path) => match ahead.remove(&path) {
+                // Parsed ahead under the id it gets now.
+                Some(p) if p.id == next => p,
+                _ => match fs.read(&path) {
+                    Ok(bytes) => parse_file(next, name, Some(path), &bytes),
+                    Err(e) => {
+                        out.missing.push(path.clone());
+                        let why = io_reason(&e);
+                        out.diags.push(
+                            Diagnostic::new(Code::Import, use_path.span, format!("cannot read `{name}`: {why}"))
+                                .label("imported here")
+                                .help("the path is relative to the folder of the importing file; `.bsc` may be left out"),
+                        );
+                        continue;
+                    }
+                },
             },
         };
+        let is_std = parsed.file.path.is_none();
+        let id = add_file(&mut out, parsed, is_std);
         seen.insert(key.clone(), id);
         let f = frame(&out, id, key);
+        read_ahead(fs, &out, &f, &seen, &mut ahead);
         stack.push(f);
     }
     out
+}
+
+/// Where the `use` of `path` in file `importer` points, and the display name of that
+/// file; or why it points nowhere (nothing to say when the library imports a module
+/// it does not have).
+fn locate(
+    out: &Loaded,
+    importer: FileId,
+    use_path: &ast::Str,
+) -> Result<(Target, String), Option<Box<Diagnostic>>> {
+    let importer_name = &out.sources.get(importer).name;
+    let importer_is_std = out.files.iter().any(|f| f.id == importer && f.is_std);
+    let rel = if use_path.value.ends_with(".bsc") {
+        use_path.value.clone()
+    } else {
+        format!("{}.bsc", use_path.value)
+    };
+    if rel.starts_with("std/") {
+        return match STD.iter().position(|(n, _)| *n == rel) {
+            Some(i) => Ok((Target::Std(i), rel)),
+            None => {
+                let known: Vec<String> = STD
+                    .iter()
+                    .map(|(n, _)| format!("`{}`", n.trim_end_matches(".bsc")))
+                    .collect();
+                Err(Some(Box::new(
+                    Diagnostic::new(
+                        Code::Import,
+                        use_path.span,
+                        format!("the bundled library has no `{}`", use_path.value),
+                    )
+                    .label("no such module")
+                    .help(format!("the bundled library has {}", known.join(", "))),
+                )))
+            }
+        };
+    }
+    let joined = join_display(display_dir(importer_name), &rel);
+    if importer_is_std {
+        // The library only imports itself.
+        return match STD.iter().position(|(n, _)| *n == joined) {
+            Some(i) => Ok((Target::Std(i), joined)),
+            None => Err(None),
+        };
+    }
+    let base = out
+        .sources
+        .get(importer)
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new(""));
+    Ok((Target::File(normalize(&base.join(&rel))), joined))
+}
+
+/// A file decoded and parsed as file `id`.
+struct Parsed {
+    id: FileId,
+    file: SourceFile,
+    ast: Option<ast::File>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Decodes and parses `bytes` as file `id`.
+fn parse_file(id: FileId, name: String, path: Option<PathBuf>, bytes: &[u8]) -> Parsed {
+    let (text, bad) = syntax::decode(id, bytes);
+    let file = SourceFile::new(name, path, text);
+    let (ast, diags) = match bad {
+        Some(d) => (None, vec![d]),
+        None => syntax::parse(id, &file.text),
+    };
+    Parsed {
+        id,
+        file,
+        ast,
+        diags,
+    }
+}
+
+/// Reads and parses the files that `frame`'s file imports, side by side on every core,
+/// before the depth-first walk reaches them. Each is parsed under the id it will get if
+/// the files before it import nothing new; the walk parses again any whose id turns out
+/// different, so the result never depends on the guess.
+fn read_ahead(
+    fs: &dyn FileSystem,
+    out: &Loaded,
+    frame: &Frame,
+    seen: &BTreeMap<String, FileId>,
+    ahead: &mut BTreeMap<PathBuf, Parsed>,
+) {
+    let mut todo: Vec<(FileId, String, PathBuf)> = Vec::new();
+    let mut keys = std::collections::BTreeSet::new();
+    let mut id = out.sources.next_id().0;
+    for u in &frame.uses {
+        let Ok((target, name)) = locate(out, frame.file, u) else {
+            continue;
+        };
+        let key = target.key();
+        if seen.contains_key(&key) || !keys.insert(key) {
+            continue;
+        }
+        if let Target::File(path) = target {
+            todo.push((FileId(id), name, path));
+        }
+        id += 1;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if todo.len() < 2 || threads < 2 {
+        return;
+    }
+    let chunk = todo.len().div_ceil(threads);
+    let done: Vec<Vec<Parsed>> = std::thread::scope(|s| {
+        let workers: Vec<_> = todo
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter_map(|(id, name, path)| {
+                            let bytes = fs.read(path).ok()?;
+                            Some(parse_file(*id, name.clone(), Some(path.clone()), &bytes))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    for p in done.into_iter().flatten() {
+        if let Some(path) = p.file.path.clone() {
+            ahead.insert(path, p);
+        }
+    }
 }
 
 /// A short reason for an I/O error, without the OS error number.
@@ -254,28 +364,15 @@ fn key_of(path: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-fn add_file(
-    out: &mut Loaded,
-    name: String,
-    path: Option<PathBuf>,
-    bytes: &[u8],
-    is_std: bool,
-) -> FileId {
-    let id = out.sources.next_id();
-    let (text, bad) = syntax::decode(id, bytes);
-    let id = out.sources.add(SourceFile::new(name, path, text));
-    let ast = match bad {
-        Some(d) => {
-            out.diags.push(d);
-            None
-        }
-        None => {
-            let (ast, diags) = syntax::parse(id, &out.sources.get(id).text);
-            out.diags.extend(diags);
-            ast
-        }
-    };
-    out.files.push(LoadedFile { id, ast, is_std });
+fn add_file(out: &mut Loaded, parsed: Parsed, is_std: bool) -> FileId {
+    let id = out.sources.add(parsed.file);
+    debug_assert_eq!(id, parsed.id);
+    out.diags.extend(parsed.diags);
+    out.files.push(LoadedFile {
+        id,
+        ast: parsed.ast,
+        is_std,
+    });
     id
 }
 

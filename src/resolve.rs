@@ -24,6 +24,31 @@ pub const PREDECLARED: [(&str, &str, i64); 4] = [
 ];
 
 /// A measure whose `from`, actuals and inheritance are resolved in the second pass.
+/// The properties of one block given so far, for `duplicate-property`: a block has at
+/// most 13 kinds of property, so a list on the stack beats a map.
+#[derive(Default)]
+struct Seen {
+    keys: [(&'static str, Span); 16],
+    len: usize,
+}
+
+impl Seen {
+    fn get(&self, key: &str) -> Option<&Span> {
+        self.keys[..self.len]
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| s)
+    }
+
+    fn insert(&mut self, key: &'static str, span: Span) {
+        // Keys are distinct (`once` inserts only new ones) and fewer than 16.
+        if let Some(slot) = self.keys.get_mut(self.len) {
+            *slot = (key, span);
+            self.len += 1;
+        }
+    }
+}
+
 struct PendingMeasure<'a> {
     index: usize,
     ast: &'a ast::Measure,
@@ -211,12 +236,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Reports a second occurrence of a property that may be given once.
-    fn once(
-        &mut self,
-        seen: &mut BTreeMap<&'static str, Span>,
-        key: &'static str,
-        span: Span,
-    ) -> bool {
+    fn once(&mut self, seen: &mut Seen, key: &'static str, span: Span) -> bool {
         if let Some(first) = seen.get(key) {
             self.push(
                 Diagnostic::new(
@@ -323,7 +343,7 @@ impl<'a> Resolver<'a> {
             span: Some(d.head),
             ..Scorecard::default()
         };
-        let mut seen = BTreeMap::new();
+        let mut seen = Seen::default();
         for p in &d.node.props {
             use ast::ScorecardProp as S;
             let key = match &p.node {
@@ -361,7 +381,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 S::Bands(bands) => {
-                    let mut seen_band = BTreeMap::new();
+                    let mut seen_band = Seen::default();
                     for b in bands {
                         let key = if b.name.name == "green" {
                             "green"
@@ -447,7 +467,7 @@ impl<'a> Resolver<'a> {
                 p.doc = d.doc.clone();
             }
         }
-        let mut seen = BTreeMap::new();
+        let mut seen = Seen::default();
         for item in &d.node.items {
             match item {
                 ast::PerspectiveItem::Level(n) => self.levels[index].push((n.span, n.node.value)),
@@ -489,7 +509,7 @@ impl<'a> Resolver<'a> {
             head: d.head,
             id_span: d.node.id.span,
         };
-        let mut seen = BTreeMap::new();
+        let mut seen = Seen::default();
         let mut pending = Vec::new();
         for item in &d.node.items {
             match item {
@@ -621,7 +641,7 @@ impl<'a> Resolver<'a> {
         csv: Option<(&mut crate::source::Sources, &str, Option<&Path>, Span)>,
     ) -> Props {
         let mut p = Props::default();
-        let mut seen = BTreeMap::new();
+        let mut seen = Seen::default();
         let mut csv = csv;
         for prop in written {
             let key = prop.node.key();
@@ -862,22 +882,26 @@ impl<'a> Resolver<'a> {
 
     fn resolve_measure(&mut self, pm: PendingMeasure<'a>, sources: &mut crate::source::Sources) {
         let m = pm.ast;
-        let file = m.id.span.file;
-        let (dir, real) = {
-            let f = sources.get(file);
+        let reads_csv = m
+            .props
+            .iter()
+            .any(|p| matches!(p.node, MeasureProp::ActualsFile(_)));
+        let mut own = if reads_csv {
+            // A CSV path is relative to the file that names it.
+            let f = sources.get(m.id.span.file);
             let dir = f
                 .name
                 .rfind('/')
                 .map_or(String::new(), |i| f.name[..i].to_string());
-            (
-                dir,
-                f.path
-                    .as_ref()
-                    .and_then(|p| p.parent())
-                    .map(Path::to_path_buf),
-            )
+            let real = f
+                .path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .map(Path::to_path_buf);
+            self.props(&m.props, Some((sources, &dir, real.as_deref(), m.id.span)))
+        } else {
+            self.props(&m.props, None)
         };
-        let mut own = self.props(&m.props, Some((sources, &dir, real.as_deref(), m.id.span)));
         let mut from = None;
         if let Some(k) = &m.from {
             match self.model.symbols.get(&k.name).copied() {
@@ -1110,7 +1134,7 @@ impl<'a> Resolver<'a> {
 
     fn resolve_initiative(&mut self, index: usize, ast: &ast::Initiative) {
         use ast::InitiativeProp as I;
-        let mut seen = BTreeMap::new();
+        let mut seen = Seen::default();
         let mut start_span = None;
         let mut end_span = None;
         for p in &ast.props {

@@ -1,0 +1,105 @@
+//! The loader reads imported files ahead, on several threads, under the file id each
+//! is expected to get. These projects make that guess wrong in every way — an import
+//! that imports more files, the library, a repeated and a missing import — and check
+//! that every file keeps its own id: each diagnostic points into the file and at the
+//! text it names.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use bsc::lint::LintOptions;
+use bsc::load::MemFs;
+
+/// A file declaring objective `name` that links to `missing_NAME`, which does not exist.
+fn part(name: &str, uses: &[&str]) -> String {
+    let mut s: String = uses.iter().map(|u| format!("use \"{u}\"\n")).collect();
+    s.push_str(&format!(
+        "perspective p_{name} {{\n  objective {name} \"Objective {name}\" {{ owner \"o\" }}\n}}\nmap {{ {name} -> missing_{name} }}\n"
+    ));
+    s
+}
+
+#[test]
+fn files_read_ahead_keep_their_own_ids() {
+    let files: BTreeMap<&str, String> = BTreeMap::from([
+        (
+            "main",
+            part("root", &["a", "std/kpis", "b", "a", "nowhere", "c"]),
+        ),
+        ("a", part("a", &["a1", "a2"])),
+        ("a1", part("a1", &[])),
+        ("a2", part("a2", &["b"])),
+        ("b", part("b", &[])),
+        ("c", part("c", &["d", "e", "f"])),
+        ("d", part("d", &[])),
+        ("e", part("e", &[])),
+        ("f", part("f", &[])),
+    ]);
+    let mut fs = MemFs::default();
+    for (name, text) in &files {
+        fs.files.insert(
+            PathBuf::from(format!("/p/{name}.bsc")),
+            text.clone().into_bytes(),
+        );
+    }
+    let root = fs.files[Path::new("/p/main.bsc")].clone();
+    let c = bsc::compile_bytes(
+        &fs,
+        "main.bsc",
+        Path::new("/p/main.bsc"),
+        &root,
+        &LintOptions::default(),
+    );
+
+    let mut unknown = BTreeMap::new();
+    for d in &c.diagnostics {
+        let f = c.sources.get(d.span.file);
+        let text = &f.text[d.span.range()];
+        if let Some(name) = text.strip_prefix("missing_") {
+            unknown.insert(f.name.clone(), name.to_string());
+        }
+    }
+    let expected: BTreeMap<String, String> = files
+        .keys()
+        .map(|n| {
+            (
+                format!("{n}.bsc"),
+                if *n == "main" {
+                    "root".into()
+                } else {
+                    n.to_string()
+                },
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown, expected,
+        "every file's unknown link, found in that file"
+    );
+    // Depth-first load order, the library where `main` names it, each file once.
+    let order: Vec<&str> = c
+        .files
+        .iter()
+        .map(|f| c.sources.get(f.id).name.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "main.bsc",
+            "a.bsc",
+            "a1.bsc",
+            "a2.bsc",
+            "b.bsc",
+            "std/kpis.bsc",
+            "c.bsc",
+            "d.bsc",
+            "e.bsc",
+            "f.bsc"
+        ]
+    );
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("cannot read `nowhere.bsc`"))
+    );
+}
