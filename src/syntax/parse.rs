@@ -33,6 +33,8 @@ pub fn file(lower: &mut Lower<'_>) -> R<Vec<Item>> {
         pos: 0,
         end: 0,
         lower,
+        props: Vec::new(),
+        actuals: Vec::new(),
     };
     // file = { SOI ~ top_item* ~ EOI }
     let mut items = Vec::new();
@@ -53,6 +55,10 @@ struct Parser<'t, 'l> {
     /// The end of the last token read: where a node that ends with it ends.
     end: usize,
     lower: &'l mut Lower<'t>,
+    /// Scratch stacks for the two most numerous lists, so that each list is allocated
+    /// once, at its final length, instead of growing.
+    props: Vec<Spanned<MeasureProp>>,
+    actuals: Vec<ActualEntry>,
 }
 
 impl<'t> Parser<'t, '_> {
@@ -484,7 +490,14 @@ impl<'t> Parser<'t, '_> {
         } else {
             None
         };
-        let props = self.block(Self::measure_prop)?;
+        self.punct(b"{")?;
+        let mark = self.props.len();
+        while self.peek() != b'}' {
+            let prop = self.measure_prop()?;
+            self.props.push(prop);
+        }
+        self.take(1);
+        let props = self.props.drain(mark..).collect();
         Ok(Measure {
             id,
             title,
@@ -533,25 +546,36 @@ impl<'t> Parser<'t, '_> {
             "actuals" => match self.peek() {
                 b'"' => MeasureProp::ActualsFile(self.string()?),
                 // actuals_table = { lbrace ~ (actual ~ ","?)* ~ rbrace }
-                _ => MeasureProp::ActualsTable(self.block(|p| {
-                    let start = p.pos;
-                    let period = p.period()?;
-                    p.punct(b":")?;
-                    let value = p.number()?;
-                    let span = p.span(start);
-                    if p.peek() == b',' {
-                        p.take(1);
+                _ => {
+                    self.punct(b"{")?;
+                    let mark = self.actuals.len();
+                    while self.peek() != b'}' {
+                        let entry = self.actual()?;
+                        self.actuals.push(entry);
+                        if self.peek() == b',' {
+                            self.take(1);
+                        }
                     }
-                    Ok(ActualEntry {
-                        period,
-                        value,
-                        span,
-                    })
-                })?),
+                    self.take(1);
+                    MeasureProp::ActualsTable(self.actuals.drain(mark..).collect())
+                }
             },
             _ => return Err(Fail),
         };
         Ok(Spanned::new(node, self.span(start)))
+    }
+
+    /// `actual = { period ~ colon ~ number }`
+    fn actual(&mut self) -> R<ActualEntry> {
+        let start = self.pos;
+        let period = self.period()?;
+        self.punct(b":")?;
+        let value = self.number()?;
+        Ok(ActualEntry {
+            period,
+            value,
+            span: self.span(start),
+        })
     }
 
     /// `(kw ~ period)?`
