@@ -9,7 +9,7 @@ use crate::span::FileId;
 
 /// Decodes and parses.
 pub fn parse(data: &[u8]) {
-    let (text, bad) = crate::syntax::decode(FileId(0), data);
+    let (text, bad) = crate::syntax::decode(FileId(0), data.to_vec());
     if bad.is_none() {
         let _ = crate::syntax::parse(FileId(0), &text);
     }
@@ -19,7 +19,7 @@ pub fn parse(data: &[u8]) {
 /// must agree on whether the text parses, on its tree and on every diagnostic. Returns
 /// whether it parsed.
 pub fn agree(data: &[u8]) -> bool {
-    let (text, bad) = crate::syntax::decode(FileId(0), data);
+    let (text, bad) = crate::syntax::decode(FileId(0), data.to_vec());
     if bad.is_some() {
         return false;
     }

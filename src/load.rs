@@ -143,7 +143,7 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
         out.sources.next_id(),
         root_name.to_string(),
         Some(root_path.to_path_buf()),
-        root_bytes,
+        root_bytes.to_vec(),
     );
     let root = add_file(&mut out, root, false);
     seen.insert(root_key.clone(), root);
@@ -182,12 +182,12 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
         }
         let next = out.sources.next_id();
         let parsed = match target {
-            Target::Std(i) => parse_file(next, name, None, STD[i].1.as_bytes()),
+            Target::Std(i) => parse_file(next, name, None, STD[i].1.as_bytes().to_vec()),
             Target::File(path) => match ahead.remove(&path) {
                 // Parsed ahead under the id it gets now.
                 Some(p) if p.id == next => p,
                 _ => match fs.read(&path) {
-                    Ok(bytes) => parse_file(next, name, Some(path), &bytes),
+                    Ok(bytes) => parse_file(next, name, Some(path), bytes),
                     Err(e) => {
                         out.missing.push(path.clone());
                         let why = io_reason(&e);
@@ -273,7 +273,7 @@ struct Parsed {
 }
 
 /// Decodes and parses `bytes` as file `id`.
-fn parse_file(id: FileId, name: String, path: Option<PathBuf>, bytes: &[u8]) -> Parsed {
+fn parse_file(id: FileId, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> Parsed {
     let (text, bad) = syntax::decode(id, bytes);
     let file = SourceFile::new(name, path, text);
     let (ast, diags) = match bad {
@@ -328,7 +328,7 @@ fn read_ahead(
                     part.iter()
                         .filter_map(|(id, name, path)| {
                             let bytes = fs.read(path).ok()?;
-                            Some(parse_file(*id, name.clone(), Some(path.clone()), &bytes))
+                            Some(parse_file(*id, name.clone(), Some(path.clone()), bytes))
                         })
                         .collect()
                 })

@@ -100,10 +100,8 @@ impl<'a> Lower<'a> {
         let bytes = self.text.as_bytes();
         let mut end = s.end();
         loop {
-            while end > s.start() && bytes[end - 1].is_ascii_whitespace() {
-                end -= 1;
-            }
-            // A comment ending here is trailing trivia too.
+            // A comment ending here is trailing trivia; look for one before trimming
+            // whitespace, which may be the end of the comment itself (`// note `).
             let i = self
                 .comments
                 .partition_point(|c| (c.span.end as usize) < end);
@@ -111,6 +109,7 @@ impl<'a> Lower<'a> {
                 Some(c) if c.span.end as usize == end && c.span.start as usize >= s.start() => {
                     end = c.span.start as usize
                 }
+                _ if end > s.start() && bytes[end - 1].is_ascii_whitespace() => end -= 1,
                 _ => break,
             }
         }

@@ -93,18 +93,21 @@ fn foreign_format(file: FileId, text: &str) -> Option<Diagnostic> {
     )
 }
 
-/// Decodes file bytes: skips a UTF-8 byte-order mark; text that is not UTF-8 becomes a
+/// Decodes file bytes (without copying them): skips a UTF-8 byte-order mark; text that is not UTF-8 becomes a
 /// `syntax` diagnostic at the first bad byte (the text is then kept up to that byte, so
 /// that the diagnostic can be shown in context).
-pub fn decode(file: FileId, bytes: &[u8]) -> (String, Option<Diagnostic>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+pub fn decode(file: FileId, mut bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         return ("PK\u{3}\u{4}".to_string(), None);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), None),
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
         Err(e) => {
-            let at = e.valid_up_to();
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
             let d = Diagnostic::new(
                 Code::Syntax,
