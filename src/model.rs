@@ -2,7 +2,7 @@
 //! templates inherited, actuals read. Scoring, the report and the language server read
 //! this; they never look at pest or the AST.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::codes::{Code, Level};
 use crate::period::{Frequency, Period};
@@ -238,7 +238,10 @@ pub struct Model {
     pub kpis: Vec<Kpi>,
     pub initiatives: Vec<Initiative>,
     pub links: Vec<Link>,
-    pub symbols: BTreeMap<String, Symbol>,
+    /// Every id. Looked up, never walked in its own order: code that lists ids sorts
+    /// them (a hash map, because a compilation of 100k objectives looks ids up a million
+    /// times).
+    pub symbols: HashMap<String, Symbol>,
     /// Attributes of declarations other than the scorecard, outermost first.
     pub scopes: Vec<LintScope>,
     /// The scorecard's attributes: they apply to the whole compilation.
@@ -258,7 +261,8 @@ impl Model {
         self.perspectives[self.objectives[objective].perspective].level
     }
 
-    /// The ids of a kind, for did-you-mean.
+    /// The ids of a kind, in no particular order, for did-you-mean (which breaks ties by
+    /// name).
     pub fn ids_of(&self, kinds: &[Kind]) -> impl Iterator<Item = &str> {
         self.symbols
             .iter()

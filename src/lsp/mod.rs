@@ -613,7 +613,8 @@ impl Server {
         let head = line[..word_start].trim_end();
         let m = &b.comp.model;
         let ids = |kinds: &[Kind]| -> Vec<lsp::CompletionItem> {
-            m.symbols
+            let mut items: Vec<lsp::CompletionItem> = m
+                .symbols
                 .iter()
                 .filter(|(_, s)| kinds.contains(&s.kind))
                 .map(|(name, s)| {
@@ -641,7 +642,9 @@ impl Server {
                         ..Default::default()
                     }
                 })
-                .collect()
+                .collect();
+            items.sort_by(|a, b| a.label.cmp(&b.label));
+            items
         };
         if head.ends_with("from") {
             return ids(&[Kind::Kpi]);
