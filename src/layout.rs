@@ -7,12 +7,24 @@
 //!    in each band it crosses; a backward link (from an upper band to a lower one) is
 //!    treated as reversed while ordering. Links inside one band take no part in the
 //!    ordering.
-//! 2. Ordering: bands start in source order (dummies after the real nodes); barycenter
-//!    sweeps down and up (bounded) keep the best order seen, then adjacent
-//!    transpositions are accepted only when they strictly reduce crossings. Ties keep
-//!    the current order, so source order survives wherever it costs nothing.
-//!    Crossings between two layers are counted in O(E log V) (sort plus a Fenwick-tree
-//!    inversion count).
+//! 2. Ordering, a deterministic search that keeps the best order seen; source order
+//!    (dummies after the real nodes) stays when it has no crossing.
+//!    * Two starts, as Graphviz's dot starts: breadth-first orders upwards from the
+//!      items without links below and downwards from those without links above,
+//!      taken in source order. Each gets median iterations: weighted-median sweeps,
+//!      alternately down and up, each followed by adjacent transpositions; every
+//!      other pair of iterations lets the sweep reverse ties, and the others let the
+//!      transpositions swap pairs that keep the crossings, so the order moves along
+//!      plateaus.
+//!    * Sifting: each item in turn moves to the slot of its layer with the fewest
+//!      crossings, until no item moves.
+//!    * Iterated local search: a random layer (fixed-seed generator) is reordered by
+//!      the medians of a neighbour layer and its surroundings sifted again; the result
+//!      stays if it has fewer crossings.
+//!
+//!    Sifting work is bounded (growing like `size^1.5`), so large maps take bounded
+//!    time. Crossings between two layers are counted in O(E log V) (sort plus a
+//!    Fenwick-tree inversion count).
 //! 3. x coordinates: nodes are packed in order with a minimum gap, then pulled towards
 //!    the weighted mean of their neighbours (dummy chains pull harder, so long links
 //!    stay straight). Each band is solved exactly under its ordering and gap
@@ -70,14 +82,22 @@ const ARC_MAX_RISE: f64 = BAND_PAD - 4.0;
 const ARC_RISE_PER_PX: f64 = 0.02;
 /// Fraction of a box side over which link attachment points are spread.
 const PORT_SPAN: f64 = 0.6;
-/// Bound on barycenter sweeps (each is one pass down or up).
-const MAX_SWEEPS: usize = 24;
-/// Sweeps without improvement after which the search stops.
-const MAX_STALE: usize = 6;
-/// Rounds of (sweeps, then transpositions), each starting from the best order so far.
-const ORDER_ROUNDS: usize = 2;
-/// Bound on adjacent-transposition passes over all bands.
-const MAX_TRANSPOSE_PASSES: usize = 12;
+/// Median iterations (each a sweep down or up, then transpositions) from each start.
+const START_ITERATIONS: usize = 8;
+/// Bound on the passes of one round of adjacent transpositions.
+const MAX_TRANSPOSE_PASSES: usize = 20;
+/// Sifting work allowed per `size^1.5`, `size` being the number of items plus layer
+/// segments (work counts the items, links and slots visited). A sifting pass costs
+/// about `size^2 / layers`, so small maps get many passes and large ones a few.
+const SIFT_WORK: f64 = 20.0;
+/// Least sifting work, so that small maps still get a search.
+const MIN_SIFT_WORK: usize = 100_000;
+/// Most sifting work, so that large maps take bounded time.
+const MAX_SIFT_WORK: usize = 50_000_000;
+/// Perturbations in a row without improvement after which the search stops.
+const MAX_FAILED_KICKS: usize = 100;
+/// Seed of the perturbations' pseudo-random generator (the layout is deterministic).
+const SEED: u64 = 0x2545_f491;
 /// Rounds (down and up) of the coordinate-assignment pass.
 const X_ROUNDS: usize = 10;
 
@@ -324,45 +344,7 @@ pub fn layout(input: &LayoutInput) -> Layout {
     let heights: Vec<f64> = lines.iter().map(|l| node_height(l.len())).collect();
 
     // 1. The layered graph.
-    let mut g = Graph {
-        real: n,
-        layer: band_of.clone(),
-        up: vec![Vec::new(); n],
-        down: vec![Vec::new(); n],
-        segs: vec![Vec::new(); layers],
-    };
-    let mut links = Vec::new();
-    for &(from, to) in &input.edges {
-        if from >= n || to >= n || from == to {
-            continue;
-        }
-        let (bf, bt) = (band_of[from], band_of[to]);
-        let mut chain = Vec::new();
-        if bf != bt {
-            let (top, bottom) = if bf > bt { (to, from) } else { (from, to) };
-            let (lt, lb) = (bf.min(bt), bf.max(bt));
-            let mut downward = vec![top];
-            let mut prev = top;
-            for l in lt + 1..lb {
-                let d = g.add_dummy(l);
-                g.join(prev, d);
-                downward.push(d);
-                prev = d;
-            }
-            g.join(prev, bottom);
-            downward.push(bottom);
-            if bf > bt {
-                downward.reverse();
-            }
-            chain = downward;
-        }
-        links.push(Link {
-            from,
-            to,
-            backward: bf < bt,
-            chain,
-        });
-    }
+    let (g, links) = layered_graph(&band_of, layers, &input.edges);
 
     // 2. Ordering.
     let mut order: Vec<Vec<usize>> = vec![Vec::new(); layers];
@@ -451,6 +433,52 @@ pub fn layout(input: &LayoutInput) -> Layout {
     }
 }
 
+/// The layered graph of nodes in bands `band_of` (each below `layers`) and the valid
+/// links among `edges`, each with its chain of items.
+fn layered_graph(band_of: &[usize], layers: usize, edges: &[(usize, usize)]) -> (Graph, Vec<Link>) {
+    let n = band_of.len();
+    let mut g = Graph {
+        real: n,
+        layer: band_of.to_vec(),
+        up: vec![Vec::new(); n],
+        down: vec![Vec::new(); n],
+        segs: vec![Vec::new(); layers],
+    };
+    let mut links = Vec::new();
+    for &(from, to) in edges {
+        if from >= n || to >= n || from == to {
+            continue;
+        }
+        let (bf, bt) = (band_of[from], band_of[to]);
+        let mut chain = Vec::new();
+        if bf != bt {
+            let (top, bottom) = if bf > bt { (to, from) } else { (from, to) };
+            let (lt, lb) = (bf.min(bt), bf.max(bt));
+            let mut downward = vec![top];
+            let mut prev = top;
+            for l in lt + 1..lb {
+                let d = g.add_dummy(l);
+                g.join(prev, d);
+                downward.push(d);
+                prev = d;
+            }
+            g.join(prev, bottom);
+            downward.push(bottom);
+            if bf > bt {
+                downward.reverse();
+            }
+            chain = downward;
+        }
+        links.push(Link {
+            from,
+            to,
+            backward: bf < bt,
+            chain,
+        });
+    }
+    (g, links)
+}
+
 /// The layout of an input without nodes: its bands at minimal height.
 fn empty_layout(layers: usize) -> Layout {
     let band_h = 2.0 * BAND_PAD + EMPTY_AREA;
@@ -531,54 +559,480 @@ fn wrap(title: &str) -> Vec<String> {
 
 /// Orders every layer (see the module documentation); returns the final crossings.
 fn order_layers(g: &Graph, order: &mut [Vec<usize>]) -> usize {
-    let mut pos = vec![0usize; g.layer.len()];
-    set_positions(order, &mut pos);
-    let mut fen = Fenwick::default();
-    let mut scratch = Vec::new();
-    let mut best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
-    let mut best = order.to_vec();
-    for _ in 0..ORDER_ROUNDS {
-        let before = best_c;
-        let mut stale = 0;
-        for sweep in 0..MAX_SWEEPS {
-            if best_c == 0 || order.len() < 2 {
-                break;
-            }
-            if sweep % 2 == 0 {
-                for layer in order.iter_mut().skip(1) {
-                    barycenter_layer(layer, &mut pos, &g.up);
-                }
-            } else {
-                for layer in order.iter_mut().rev().skip(1) {
-                    barycenter_layer(layer, &mut pos, &g.down);
-                }
-            }
-            let c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
-            if c < best_c {
-                best_c = c;
-                best.clone_from_slice(order);
-                stale = 0;
-            } else {
-                stale += 1;
-                if stale >= MAX_STALE {
-                    break;
-                }
-            }
-        }
-        order.clone_from_slice(&best);
-        set_positions(order, &mut pos);
-        if best_c > 0 {
-            transpose(g, order, &mut pos);
-            best_c = total_crossings(g, order, &pos, &mut fen, &mut scratch);
-            best.clone_from_slice(order);
-        }
-        if best_c == 0 || best_c == before {
-            break;
-        }
+    let mut s = Search::new(g, order);
+    if s.best_c > 0 && order.len() > 1 {
+        s.starts(order);
+        s.restore(order);
+        s.sift(order, &mut vec![true; order.len()]);
+        s.keep_if_better(order);
+        s.perturb(order);
+        s.restore(order);
     }
-    best_c
+    s.best_c
 }
 
+/// Neighbour lists in one flat array: the neighbours of item `i` are
+/// `items[off[i]..off[i + 1]]`.
+struct Adjacency {
+    off: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Adjacency {
+    fn new(nbrs: &[Vec<usize>]) -> Self {
+        let mut off = Vec::with_capacity(nbrs.len() + 1);
+        off.push(0);
+        let mut items = Vec::new();
+        for ns in nbrs {
+            items.extend_from_slice(ns);
+            off.push(items.len());
+        }
+        Adjacency { off, items }
+    }
+
+    fn of(&self, item: usize) -> &[usize] {
+        &self.items[self.off[item]..self.off[item + 1]]
+    }
+}
+
+/// The search for a layer order with few crossings: the current order (positions and
+/// crossings), the best order seen, the work left, and scratch space.
+struct Search<'a> {
+    g: &'a Graph,
+    /// Every item's neighbours above and below.
+    up: Adjacency,
+    down: Adjacency,
+    /// Position of every item in its layer.
+    pos: Vec<usize>,
+    /// Crossings of the current order.
+    cur_c: usize,
+    /// The best order seen, and its crossings.
+    best: Vec<Vec<usize>>,
+    best_c: usize,
+    /// Sifting work left (items, links and slots visited); sifting stops when it runs
+    /// out, so the search takes bounded time.
+    work: usize,
+    /// Per item: the value of `clock` when it or one of its neighbours last moved
+    /// during transpositions.
+    stamp: Vec<usize>,
+    /// Counts the layer scans of transpositions.
+    clock: usize,
+    /// State of the pseudo-random generator of the perturbations (fixed seed).
+    rng: u64,
+    /// Per position in the layer above and below the sifted item: see [`fill_gain`].
+    gain_up: Vec<isize>,
+    gain_down: Vec<isize>,
+    /// Sorted positions of the sifted item's neighbours.
+    keys: Vec<usize>,
+    /// Scratch space of median sweeps.
+    medians: MedianScratch,
+    /// Scratch space of crossing counts.
+    fen: Fenwick,
+    pairs: Vec<(usize, usize)>,
+}
+
+impl<'a> Search<'a> {
+    fn new(g: &'a Graph, order: &[Vec<usize>]) -> Self {
+        let items = g.layer.len();
+        let size = items + g.segs.iter().map(Vec::len).sum::<usize>();
+        let work = (SIFT_WORK * (size as f64).powf(1.5)) as usize;
+        let mut s = Search {
+            g,
+            up: Adjacency::new(&g.up),
+            down: Adjacency::new(&g.down),
+            pos: vec![0; items],
+            cur_c: 0,
+            best: order.to_vec(),
+            best_c: 0,
+            work: work.clamp(MIN_SIFT_WORK, MAX_SIFT_WORK),
+            stamp: vec![0; items],
+            clock: 0,
+            rng: SEED,
+            gain_up: Vec::new(),
+            gain_down: Vec::new(),
+            keys: Vec::new(),
+            medians: MedianScratch::default(),
+            fen: Fenwick::default(),
+            pairs: Vec::new(),
+        };
+        s.load(order);
+        s.best_c = s.cur_c;
+        s
+    }
+
+    /// Takes `order` as the current order: positions and crossings.
+    fn load(&mut self, order: &[Vec<usize>]) {
+        set_positions(order, &mut self.pos);
+        self.cur_c = self.crossings(order);
+    }
+
+    /// Crossings of the current order.
+    fn crossings(&mut self, order: &[Vec<usize>]) -> usize {
+        (0..order.len().saturating_sub(1))
+            .map(|l| self.crossings_below(order, l))
+            .sum()
+    }
+
+    /// Crossings between layers `l` and `l + 1`.
+    fn crossings_below(&mut self, order: &[Vec<usize>], l: usize) -> usize {
+        self.pairs.clear();
+        let pos = &self.pos;
+        self.pairs
+            .extend(self.g.segs[l].iter().map(|&(u, v)| (pos[u], pos[v])));
+        bilayer_crossings(&mut self.pairs, order[l + 1].len(), &mut self.fen)
+    }
+
+    /// Crossings between layer `l` and its neighbour layers.
+    fn crossings_around(&mut self, order: &[Vec<usize>], l: usize) -> usize {
+        let above = if l > 0 {
+            self.crossings_below(order, l - 1)
+        } else {
+            0
+        };
+        let below = if l + 1 < order.len() {
+            self.crossings_below(order, l)
+        } else {
+            0
+        };
+        above + below
+    }
+
+    /// Makes the current order the best one if it has fewer crossings.
+    fn keep_if_better(&mut self, order: &[Vec<usize>]) -> bool {
+        if self.cur_c < self.best_c {
+            self.best_c = self.cur_c;
+            self.best.clone_from_slice(order);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Returns to the best order.
+    fn restore(&mut self, order: &mut [Vec<usize>]) {
+        order.clone_from_slice(&self.best);
+        set_positions(order, &mut self.pos);
+        self.cur_c = self.best_c;
+    }
+
+    /// Two starting orders, breadth-first upwards and downwards from the given one,
+    /// each improved by median iterations.
+    fn starts(&mut self, order: &mut [Vec<usize>]) {
+        let given = order.to_vec();
+        for upward in [true, false] {
+            if self.best_c == 0 {
+                return;
+            }
+            breadth_first(self.g, &given, order, upward);
+            self.load(order);
+            self.transpose(order, false);
+            self.keep_if_better(order);
+            self.iterate(order);
+        }
+    }
+
+    /// Median iterations: a median sweep (alternately down and up) and transpositions.
+    /// Every other pair of iterations the sweep reverses ties, and the others the
+    /// transpositions make swaps that keep the crossings, so that the order moves
+    /// along plateaus. The best order is kept, ties included.
+    fn iterate(&mut self, order: &mut [Vec<usize>]) {
+        for iter in 0..START_ITERATIONS {
+            if self.cur_c == 0 {
+                return;
+            }
+            let reverse = iter % 4 < 2;
+            self.median_sweep(order, iter % 2 == 0, reverse);
+            self.transpose(order, !reverse);
+            if self.cur_c <= self.best_c {
+                self.best_c = self.cur_c;
+                self.best.clone_from_slice(order);
+            }
+        }
+    }
+
+    /// Reorders every layer after the first of the sweep by the medians of its
+    /// neighbours in the previous one.
+    fn median_sweep(&mut self, order: &mut [Vec<usize>], down: bool, reverse: bool) {
+        let n = order.len();
+        for k in 1..n {
+            let (l, nbrs) = if down {
+                (k, &self.up)
+            } else {
+                (n - 1 - k, &self.down)
+            };
+            median_layer(
+                &mut order[l],
+                &mut self.pos,
+                nbrs,
+                reverse,
+                &mut self.medians,
+            );
+        }
+        self.cur_c = self.crossings(order);
+    }
+
+    /// Swaps the items at `i` and `i + 1` of a layer.
+    fn swap(&mut self, layer: &mut [usize], i: usize) {
+        layer.swap(i, i + 1);
+        self.pos[layer[i]] = i;
+        self.pos[layer[i + 1]] = i + 1;
+    }
+
+    /// Crossings among the links of `u` and `v`, two items of one layer: (with `u`
+    /// left of `v`, with `v` left of `u`).
+    fn pair_crossings(&self, u: usize, v: usize) -> (usize, usize) {
+        let (a1, b1) = side_crossings(self.up.of(u), self.up.of(v), &self.pos);
+        let (a2, b2) = side_crossings(self.down.of(u), self.down.of(v), &self.pos);
+        (a1 + a2, b1 + b2)
+    }
+
+    /// Adjacent transpositions, layer by layer, until a pass gains nothing (at most
+    /// [`MAX_TRANSPOSE_PASSES`]); with `equal`, swaps that keep the crossings are made
+    /// too. A pair is examined again only if it, or a neighbour of its items, moved
+    /// since its layer's last scan.
+    fn transpose(&mut self, order: &mut [Vec<usize>], equal: bool) {
+        let n = order.len();
+        let mut last_scan = vec![0; n];
+        let mut candidate = vec![true; n];
+        for _ in 0..MAX_TRANSPOSE_PASSES {
+            let mut gained = 0;
+            for l in 0..n {
+                if !candidate[l] {
+                    continue;
+                }
+                candidate[l] = false;
+                self.clock += 1;
+                let (now, since) = (self.clock, last_scan[l]);
+                last_scan[l] = now;
+                let mut changed = false;
+                for i in 0..order[l].len().saturating_sub(1) {
+                    let (u, v) = (order[l][i], order[l][i + 1]);
+                    if since > 0 && self.stamp[u] < since && self.stamp[v] < since {
+                        continue;
+                    }
+                    let (keep, swap) = self.pair_crossings(u, v);
+                    if swap < keep || (equal && keep > 0 && swap == keep) {
+                        self.swap(&mut order[l], i);
+                        for x in [u, v] {
+                            self.stamp[x] = now;
+                            for &w in self.up.of(x).iter().chain(self.down.of(x)) {
+                                self.stamp[w] = now;
+                            }
+                        }
+                        gained += keep - swap;
+                        changed = true;
+                    }
+                }
+                if changed {
+                    for c in candidate.iter_mut().take(l + 2).skip(l.saturating_sub(1)) {
+                        *c = true;
+                    }
+                }
+            }
+            self.cur_c -= gained;
+            if gained == 0 {
+                break;
+            }
+        }
+    }
+
+    /// A pseudo-random number below `m` (a linear congruential generator).
+    fn rand(&mut self, m: usize) -> usize {
+        self.rng = self
+            .rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.rng >> 33) as usize) % m.max(1)
+    }
+
+    /// Iterated local search from the best order: reorders a random layer by the
+    /// medians of one neighbour layer, sifts around it and keeps the result if it has
+    /// fewer crossings; until the work runs out or [`MAX_FAILED_KICKS`] tries in a row
+    /// fail.
+    fn perturb(&mut self, order: &mut [Vec<usize>]) {
+        let layers: Vec<usize> = (0..order.len()).filter(|&l| order[l].len() > 1).collect();
+        let mut failed = 0;
+        while self.work > 0 && self.best_c > 0 && !layers.is_empty() && failed < MAX_FAILED_KICKS {
+            let l = layers[self.rand(layers.len())];
+            let before = self.crossings_around(order, l);
+            let nbrs = if self.rand(2) == 0 {
+                &self.up
+            } else {
+                &self.down
+            };
+            median_layer(&mut order[l], &mut self.pos, nbrs, false, &mut self.medians);
+            self.cur_c = self.cur_c + self.crossings_around(order, l) - before;
+            let mut dirty = vec![false; order.len()];
+            for d in dirty.iter_mut().take(l + 2).skip(l.saturating_sub(1)) {
+                *d = true;
+            }
+            self.sift(order, &mut dirty);
+            if self.keep_if_better(order) {
+                failed = 0;
+            } else {
+                self.restore(order);
+                failed += 1;
+            }
+        }
+    }
+
+    /// Sifts dirty layers, alternately down and up, until none changes or the work
+    /// runs out; a layer in which an item moved makes itself and its neighbours dirty.
+    fn sift(&mut self, order: &mut [Vec<usize>], dirty: &mut [bool]) {
+        let n = order.len();
+        let mut down = true;
+        let mut items = Vec::new();
+        while self.work > 0 && dirty.iter().any(|&d| d) {
+            for k in 0..n {
+                let l = if down { k } else { n - 1 - k };
+                if dirty[l] {
+                    dirty[l] = false;
+                    if self.sift_layer(order, l, &mut items) {
+                        for d in dirty.iter_mut().take(l + 2).skip(l.saturating_sub(1)) {
+                            *d = true;
+                        }
+                    }
+                }
+            }
+            down = !down;
+        }
+    }
+
+    /// Sifts every item of layer `l`, most linked first; returns whether any moved.
+    fn sift_layer(&mut self, order: &mut [Vec<usize>], l: usize, items: &mut Vec<usize>) -> bool {
+        let g = self.g;
+        let above = if l > 0 { order[l - 1].len() } else { 0 };
+        let below = order.get(l + 1).map_or(0, Vec::len);
+        self.gain_up.resize(above, 0);
+        self.gain_down.resize(below, 0);
+        let links = if l > 0 { g.segs[l - 1].len() } else { 0 } + g.segs[l].len();
+        let cost = order[l].len() + links + above + below;
+        items.clear();
+        items.extend_from_slice(&order[l]);
+        items.sort_by_key(|&v| std::cmp::Reverse(g.up[v].len() + g.down[v].len()));
+        let mut moved = false;
+        for &v in items.iter() {
+            if self.work < cost {
+                self.work = 0;
+                break;
+            }
+            self.work -= cost;
+            moved |= self.sift_item(&mut order[l], v);
+        }
+        moved
+    }
+
+    /// Moves item `v` to the slot of its layer with the fewest crossings (the current
+    /// one on ties); returns whether it moved.
+    fn sift_item(&mut self, layer: &mut [usize], v: usize) -> bool {
+        for (nbrs, gain) in [
+            (&self.up, &mut self.gain_up),
+            (&self.down, &mut self.gain_down),
+        ] {
+            self.keys.clear();
+            self.keys.extend(nbrs.of(v).iter().map(|&x| self.pos[x]));
+            self.keys.sort_unstable();
+            fill_gain(gain, &self.keys);
+        }
+        // Crossings of `v`'s links when `v` sits after the first `k` other items,
+        // relative to `k = 0`.
+        let (mut cost, mut cur) = (0isize, 0isize);
+        let (mut best, mut best_at, mut k) = (0isize, 0usize, 0usize);
+        for &w in layer.iter() {
+            if w == v {
+                cur = cost;
+                continue;
+            }
+            let up: isize = self
+                .up
+                .of(w)
+                .iter()
+                .map(|&x| self.gain_up[self.pos[x]])
+                .sum();
+            let down: isize = self
+                .down
+                .of(w)
+                .iter()
+                .map(|&x| self.gain_down[self.pos[x]])
+                .sum();
+            cost += up + down;
+            k += 1;
+            if cost < best {
+                best = cost;
+                best_at = k;
+            }
+        }
+        if best >= cur {
+            return false;
+        }
+        let from = self.pos[v];
+        if best_at > from {
+            for i in from..best_at {
+                self.swap(layer, i);
+            }
+        } else {
+            for i in (best_at..from).rev() {
+                self.swap(layer, i);
+            }
+        }
+        self.cur_c -= (cur - best) as usize;
+        true
+    }
+}
+
+/// Fills `order` with a breadth-first order of the items, as Graphviz's dot starts:
+/// from every item without links below (`upward`) or above, taken in the `given`
+/// order, following links up (or down); each item goes to the end of its layer when
+/// reached.
+fn breadth_first(g: &Graph, given: &[Vec<usize>], order: &mut [Vec<usize>], upward: bool) {
+    let (back, forth) = if upward {
+        (&g.down, &g.up)
+    } else {
+        (&g.up, &g.down)
+    };
+    for layer in order.iter_mut() {
+        layer.clear();
+    }
+    let mut seen = vec![false; g.layer.len()];
+    let mut queue = std::collections::VecDeque::new();
+    for &root in given.iter().flatten() {
+        if !back[root].is_empty() || seen[root] {
+            continue;
+        }
+        seen[root] = true;
+        queue.push_back(root);
+        while let Some(x) = queue.pop_front() {
+            order[g.layer[x]].push(x);
+            for &y in &forth[x] {
+                if !seen[y] {
+                    seen[y] = true;
+                    queue.push_back(y);
+                }
+            }
+        }
+    }
+}
+
+/// For every position `x` of a neighbour layer: the change in crossings when an item
+/// whose neighbours there sit at the sorted positions `keys` moves from the left to the
+/// right of an item with a link to `x` (its links left of `x` start crossing that one,
+/// those right of it stop).
+fn fill_gain(gain: &mut [isize], keys: &[usize]) {
+    let n = keys.len() as isize;
+    let (mut lt, mut le) = (0, 0);
+    for (x, g) in gain.iter_mut().enumerate() {
+        while lt < keys.len() && keys[lt] < x {
+            lt += 1;
+        }
+        le = le.max(lt);
+        while le < keys.len() && keys[le] == x {
+            le += 1;
+        }
+        *g = lt as isize - (n - le as isize);
+    }
+}
+
+/// Records every item's position in its layer.
 fn set_positions(order: &[Vec<usize>], pos: &mut [usize]) {
     for layer in order {
         for (i, &item) in layer.iter().enumerate() {
@@ -587,37 +1041,77 @@ fn set_positions(order: &[Vec<usize>], pos: &mut [usize]) {
     }
 }
 
-fn total_crossings(
-    g: &Graph,
-    order: &[Vec<usize>],
-    pos: &[usize],
-    fen: &mut Fenwick,
-    scratch: &mut Vec<(usize, usize)>,
-) -> usize {
-    let mut total = 0;
-    for l in 0..order.len().saturating_sub(1) {
-        scratch.clear();
-        scratch.extend(g.segs[l].iter().map(|&(u, v)| (pos[u], pos[v])));
-        total += bilayer_crossings(scratch, order[l + 1].len(), fen);
+/// Crossings between the links of two items to their neighbours `a` and `b` on one
+/// side: (first item left, first item right), i.e. the pairs of `x` in `a` and `y` in
+/// `b` with `x` right of `y`, and those with `x` left of `y`. Quadratic for the usual
+/// few links, by sorting for many.
+fn side_crossings(a: &[usize], b: &[usize], pos: &[usize]) -> (usize, usize) {
+    if a.len() * b.len() <= 64 {
+        let (mut left, mut right) = (0, 0);
+        for &x in a {
+            for &y in b {
+                left += usize::from(pos[x] > pos[y]);
+                right += usize::from(pos[x] < pos[y]);
+            }
+        }
+        return (left, right);
     }
-    total
+    let sorted = |ns: &[usize]| {
+        let mut ps: Vec<usize> = ns.iter().map(|&v| pos[v]).collect();
+        ps.sort_unstable();
+        ps
+    };
+    let (pa, pb) = (sorted(a), sorted(b));
+    let (mut lt, mut le, mut left, mut right) = (0, 0, 0, 0);
+    for &x in &pa {
+        while lt < pb.len() && pb[lt] < x {
+            lt += 1;
+        }
+        le = le.max(lt);
+        while le < pb.len() && pb[le] == x {
+            le += 1;
+        }
+        left += lt;
+        right += pb.len() - le;
+    }
+    (left, right)
 }
 
-/// Reorders one layer by the barycenter of each item's neighbours in the fixed layer
-/// (`nbrs`). Items without neighbours keep their slots; ties keep the current order.
-fn barycenter_layer(layer: &mut [usize], pos: &mut [usize], nbrs: &[Vec<usize>]) {
-    let mut slots = Vec::new();
-    let mut movable: Vec<(f64, usize)> = Vec::new();
+/// Scratch space of [`median_layer`].
+#[derive(Default)]
+struct MedianScratch {
+    ps: Vec<usize>,
+    slots: Vec<usize>,
+    movable: Vec<(f64, usize, usize)>,
+}
+
+/// Reorders one layer by the weighted median of each item's neighbours in the fixed
+/// layer (`nbrs`). Items without neighbours keep their slots; ties keep the current
+/// order, or reverse it with `reverse`.
+fn median_layer(
+    layer: &mut [usize],
+    pos: &mut [usize],
+    nbrs: &Adjacency,
+    reverse: bool,
+    m: &mut MedianScratch,
+) {
+    m.slots.clear();
+    m.movable.clear();
     for (i, &item) in layer.iter().enumerate() {
-        let ns = &nbrs[item];
-        if !ns.is_empty() {
-            let sum: usize = ns.iter().map(|&v| pos[v]).sum();
-            movable.push((sum as f64 / ns.len() as f64, item));
-            slots.push(i);
+        let ns = nbrs.of(item);
+        if ns.is_empty() {
+            continue;
         }
+        m.ps.clear();
+        m.ps.extend(ns.iter().map(|&v| pos[v]));
+        m.ps.sort_unstable();
+        m.slots.push(i);
+        let tie = if reverse { usize::MAX - i } else { i };
+        m.movable.push((median(&m.ps), tie, item));
     }
-    movable.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for (&slot, &(_, item)) in slots.iter().zip(&movable) {
+    m.movable
+        .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (&slot, &(_, _, item)) in m.slots.iter().zip(&m.movable) {
         layer[slot] = item;
     }
     for (i, &item) in layer.iter().enumerate() {
@@ -625,52 +1119,23 @@ fn barycenter_layer(layer: &mut [usize], pos: &mut [usize], nbrs: &[Vec<usize>])
     }
 }
 
-/// Crossings among the segments of two adjacent items `u` (left) and `v` (right) on one
-/// side, given the sorted positions of their neighbours there: pairs `a > b`.
-fn pair_crossings(a: &[usize], b: &[usize]) -> usize {
-    let mut j = 0;
-    let mut c = 0;
-    for &x in a {
-        while j < b.len() && b[j] < x {
-            j += 1;
-        }
-        c += j;
-    }
-    c
-}
-
-/// Adjacent-transposition passes: a swap is kept only if it strictly reduces
-/// crossings. Each pass is linear in the number of segments.
-fn transpose(g: &Graph, order: &mut [Vec<usize>], pos: &mut [usize]) {
-    let mut up_pos: Vec<Vec<usize>> = vec![Vec::new(); g.layer.len()];
-    let mut down_pos: Vec<Vec<usize>> = vec![Vec::new(); g.layer.len()];
-    for _ in 0..MAX_TRANSPOSE_PASSES {
-        let mut improved = false;
-        for layer in order.iter_mut() {
-            for &item in layer.iter() {
-                let mut u: Vec<usize> = g.up[item].iter().map(|&v| pos[v]).collect();
-                u.sort_unstable();
-                up_pos[item] = u;
-                let mut d: Vec<usize> = g.down[item].iter().map(|&v| pos[v]).collect();
-                d.sort_unstable();
-                down_pos[item] = d;
+/// The weighted median of sorted positions: for an even count, between the two middle
+/// positions, nearer to the side whose positions lie closer together.
+fn median(ps: &[usize]) -> f64 {
+    let at = |i: usize| ps[i] as f64;
+    let j = ps.len();
+    match j {
+        1 => at(0),
+        2 => (at(0) + at(1)) / 2.0,
+        _ if j % 2 == 1 => at(j / 2),
+        _ => {
+            let (lm, rm) = (j / 2 - 1, j / 2);
+            let (lspan, rspan) = (at(lm) - at(0), at(j - 1) - at(rm));
+            if lspan + rspan == 0.0 {
+                (at(lm) + at(rm)) / 2.0
+            } else {
+                (at(lm) * rspan + at(rm) * lspan) / (lspan + rspan)
             }
-            for i in 0..layer.len().saturating_sub(1) {
-                let (u, v) = (layer[i], layer[i + 1]);
-                let keep = pair_crossings(&up_pos[u], &up_pos[v])
-                    + pair_crossings(&down_pos[u], &down_pos[v]);
-                let swap = pair_crossings(&up_pos[v], &up_pos[u])
-                    + pair_crossings(&down_pos[v], &down_pos[u]);
-                if swap < keep {
-                    layer.swap(i, i + 1);
-                    pos[u] = i + 1;
-                    pos[v] = i;
-                    improved = true;
-                }
-            }
-        }
-        if !improved {
-            break;
         }
     }
 }
@@ -1328,6 +1793,104 @@ mod tests {
             let plain = crossings_in_source_order(&inp);
             assert!(lay.crossings <= plain, "{} > {plain}", lay.crossings);
             assert!(lay.crossings < plain || plain == 0);
+        }
+    }
+
+    #[test]
+    fn ordering_reports_the_crossings_of_its_order() {
+        // The search updates its crossing count through swaps, sifting and
+        // perturbations; the final order must be a permutation of every layer and its
+        // count must match a fresh one.
+        for seed in 0..8 {
+            let inp = generated(150, 5, seed);
+            let band_of: Vec<usize> = inp.nodes.iter().map(|v| v.band).collect();
+            let (g, _) = layered_graph(&band_of, 5, &inp.edges);
+            let mut order = vec![Vec::new(); 5];
+            for item in 0..g.layer.len() {
+                order[g.layer[item]].push(item);
+            }
+            let crossings = order_layers(&g, &mut order);
+            let mut seen = vec![false; g.layer.len()];
+            for (l, layer) in order.iter().enumerate() {
+                for &item in layer {
+                    assert_eq!(g.layer[item], l);
+                    assert!(!seen[item]);
+                    seen[item] = true;
+                }
+            }
+            assert!(seen.iter().all(|&s| s));
+            let segs: Vec<_> = g.segs.iter().flatten().copied().collect();
+            assert_eq!(crossings, count_crossings(&order, &segs), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn scrambled_tree_reaches_zero() {
+        // A binary tree of drivers under one outcome, four bands deep, each band
+        // declared in an order that crosses everywhere.
+        let mut nodes = vec![0];
+        let mut edges = Vec::new();
+        let mut prev = vec![0];
+        for band in 1..4 {
+            let mut next = Vec::new();
+            for &parent in &prev {
+                for _ in 0..2 {
+                    next.push(nodes.len());
+                    edges.push((nodes.len(), parent));
+                    nodes.push(band);
+                }
+            }
+            prev = next;
+        }
+        // Renumber so that each band lists its nodes in reverse, with the odd ones
+        // first.
+        let mut ids: Vec<usize> = (0..nodes.len()).collect();
+        ids.sort_by_key(|&i| (nodes[i], i % 2 == 0, std::cmp::Reverse(i)));
+        let mut new_id = vec![0; ids.len()];
+        for (k, &i) in ids.iter().enumerate() {
+            new_id[i] = k;
+        }
+        let bands: Vec<usize> = ids.iter().map(|&i| nodes[i]).collect();
+        let edges: Vec<_> = edges.iter().map(|&(a, b)| (new_id[a], new_id[b])).collect();
+        let inp = input(4, &bands, &edges);
+        assert!(crossings_in_source_order(&inp) > 0);
+        let lay = layout(&inp);
+        assert_eq!(lay.crossings, 0);
+        check_geometry(&inp, &lay);
+    }
+
+    #[test]
+    fn weighted_median() {
+        assert_eq!(median(&[4]), 4.0);
+        assert_eq!(median(&[1, 3]), 2.0);
+        assert_eq!(median(&[1, 5, 9]), 5.0);
+        // Equal spans: the midpoint of the middle two.
+        assert_eq!(median(&[2, 3, 5, 6]), 4.0);
+        // The left side is packed tighter (span 1 against 8): nearer to its middle.
+        assert!((median(&[0, 1, 2, 10]) - 10.0 / 9.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn side_crossings_agree_for_many_links() {
+        let mut seed = 5u64;
+        let mut rnd = |m: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % m
+        };
+        for _ in 0..50 {
+            let pos: Vec<usize> = (0..40).map(|_| rnd(20)).collect();
+            let a: Vec<usize> = (0..1 + rnd(15)).map(|_| rnd(40)).collect();
+            let b: Vec<usize> = (0..1 + rnd(15)).map(|_| rnd(40)).collect();
+            let (mut left, mut right) = (0, 0);
+            for &x in &a {
+                for &y in &b {
+                    left += usize::from(pos[x] > pos[y]);
+                    right += usize::from(pos[x] < pos[y]);
+                }
+            }
+            assert_eq!(side_crossings(&a, &b, &pos), (left, right));
         }
     }
 
