@@ -15,18 +15,35 @@ pub fn parse(data: &[u8]) {
     }
 }
 
-/// Decodes and parses with both parsers: `syntax::parse` and the grammar's own parse
-/// must agree on whether the text parses, on its tree and on every diagnostic. Returns
-/// whether it parsed.
+/// Decodes and parses with both parsers: the direct parser on its own and the grammar's
+/// parse must agree on whether the text parses, on its tree and on every diagnostic.
+/// Returns whether it parsed.
 pub fn agree(data: &[u8]) -> bool {
     let (text, bad) = crate::syntax::decode(FileId(0), data.to_vec());
     if bad.is_some() {
         return false;
     }
-    let direct = crate::syntax::parse(FileId(0), &text);
+    let direct = crate::syntax::parse_direct(FileId(0), &text);
     let grammar = crate::syntax::parse_with_grammar(FileId(0), &text);
-    assert_eq!(direct, grammar, "the parsers disagree on {text:?}");
-    direct.0.is_some()
+    match (direct, grammar) {
+        (Some((ast, diags)), (Some(g_ast), g_diags)) => {
+            assert_eq!(
+                (ast, diags),
+                (g_ast, g_diags),
+                "the parsers disagree on {text:?}"
+            );
+            true
+        }
+        (None, (None, _)) => false,
+        (direct, _) => panic!(
+            "only the {} parser reads {text:?}",
+            if direct.is_some() {
+                "direct"
+            } else {
+                "grammar's"
+            }
+        ),
+    }
 }
 
 /// Runs the whole pipeline on `data` as the root file (no disk access).

@@ -21,7 +21,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Bytes that matter to the grammar, used as replacements.
-const PROBES: &[u8] = b" \n{}()\",:.-_%@/*0a9kMBHQWe";
+const PROBES: &[u8] = b" \n\r\t\0{}()\",:.-_%@/*0a9kMBHQWe";
 
 /// Near-misses of `text`: at up to `budget` positions spread over the text, the byte
 /// deleted, doubled, and replaced by each probe; and the text cut at those positions.
@@ -65,6 +65,31 @@ fn agree_on(inputs: &[PathBuf]) -> (usize, usize) {
         }
     }
     (parsed, rejected)
+}
+
+/// Trivia at the edges of what the pre-pass allows, which near-misses rarely reach.
+#[test]
+fn parsers_agree_on_trivia_at_the_limits() {
+    let deep = |n: usize| format!("{}{}", "/*".repeat(n), "*/".repeat(n));
+    let cases = [
+        "/* a \0 b */ kpi k \"K\" {}".to_string(),
+        "// a \0 b\nkpi k \"K\" {}".to_string(),
+        "kpi k \"K\0\" {}".to_string(),
+        "kpi k \"K\\\0\" {}".to_string(),
+        format!("{} kpi k \"K\" {{}}", deep(64)),
+        format!("{} kpi k \"K\" {{}}", deep(65)),
+        "/// doc\r\n//// four\r\n// line\r\nkpi k \"K\" { unit \"%\" // tail\r\n}".to_string(),
+        "/* unclosed /* */ kpi k \"K\" {}".to_string(),
+        "kpi k \"K\" { unit \"x\" } //".to_string(),
+        "initiative i \"I\" { supports a, /* c */ b, // d\n }".to_string(),
+        "initiative i \"I\" { supports a, /* c */ b // d\n }".to_string(),
+        "\r\n\t kpi k \"K\" {/**/}/**/".to_string(),
+    ];
+    for c in &cases {
+        bsc::fuzzing::agree(c.as_bytes());
+    }
+    assert!(bsc::fuzzing::agree(cases[4].as_bytes()));
+    assert!(!bsc::fuzzing::agree(cases[5].as_bytes()));
 }
 
 #[test]

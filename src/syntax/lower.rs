@@ -17,7 +17,8 @@ use super::grammar::Rule;
 pub struct Lower<'a> {
     pub file: FileId,
     pub text: &'a str,
-    pub comments: &'a [Comment],
+    /// Every comment of the file so far, in source order.
+    pub comments: Vec<Comment>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -25,7 +26,7 @@ type P<'i> = Pair<'i, Rule>;
 
 impl<'a> Lower<'a> {
     /// Lowering state for `text` (file `file`) with its comments.
-    pub fn new(file: FileId, text: &'a str, comments: &'a [Comment]) -> Self {
+    pub fn new(file: FileId, text: &'a str, comments: Vec<Comment>) -> Self {
         Lower {
             file,
             text,

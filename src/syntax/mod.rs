@@ -31,6 +31,22 @@ pub fn parse_with_grammar(file: FileId, text: &str) -> (Option<File>, Vec<Diagno
     parse_by(file, text, Via::Grammar)
 }
 
+/// The direct parser alone: the tree and diagnostics if it reads the file, `None` if it
+/// does not (where [`parse`] would ask the grammar). For the agreement test and fuzz
+/// target, which must see the direct parser's own verdict.
+pub fn parse_direct(file: FileId, text: &str) -> Option<(File, Vec<Diagnostic>)> {
+    if foreign_format(file, text).is_some() {
+        return None;
+    }
+    let mut lower = lower::Lower::new(file, text, Vec::new());
+    let items = parse::file(&mut lower).ok()?;
+    let ast = File {
+        items,
+        comments: lower.comments,
+    };
+    Some((ast, lower.diags))
+}
+
 #[derive(PartialEq)]
 enum Via {
     /// `parse.rs`, falling back to the grammar for what it cannot read.
@@ -43,21 +59,17 @@ fn parse_by(file: FileId, text: &str, parser: Via) -> (Option<File>, Vec<Diagnos
     if let Some(d) = foreign_format(file, text) {
         return (None, vec![d]);
     }
+    if parser == Via::Direct {
+        // The direct parser collects the comments itself and rejects everything the
+        // pre-pass would, so a file it reads needs no pre-pass.
+        if let Some((ast, diags)) = parse_direct(file, text) {
+            return (Some(ast), diags);
+        }
+        // Not in the language: the pre-pass or the grammar says why, in words.
+    }
     let scanned = scan::scan(file, text);
     if !scanned.errors.is_empty() {
         return (None, scanned.errors);
-    }
-    if parser == Via::Direct {
-        let mut lower = lower::Lower::new(file, text, &scanned.comments);
-        if let Ok(items) = parse::file(&mut lower) {
-            let diags = lower.diags;
-            let ast = File {
-                items,
-                comments: scanned.comments,
-            };
-            return (Some(ast), diags);
-        }
-        // Not in the language: the grammar says why, in words.
     }
     match grammar::BscParser::parse(grammar::Rule::file, text) {
         Err(e) => (
@@ -65,14 +77,13 @@ fn parse_by(file: FileId, text: &str, parser: Via) -> (Option<File>, Vec<Diagnos
             vec![errors::syntax_error(file, text, &scanned.braces, &e)],
         ),
         Ok(mut pairs) => {
-            let mut lower = lower::Lower::new(file, text, &scanned.comments);
+            let mut lower = lower::Lower::new(file, text, scanned.comments);
             let items = pairs.next().map(|p| lower.file(p)).unwrap_or_default();
-            let diags = lower.diags;
             let ast = File {
                 items,
-                comments: scanned.comments,
+                comments: lower.comments,
             };
-            (Some(ast), diags)
+            (Some(ast), lower.diags)
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::span::{Span, Spanned};
 
 use super::ast::*;
 use super::lower::Lower;
+use super::scan::MAX_COMMENT_DEPTH;
 
 /// The input is not in the language; the grammar's parse says why.
 pub struct Fail;
@@ -78,33 +79,60 @@ impl<'t> Parser<'t, '_> {
         Span::new(self.lower.file, start, self.pos)
     }
 
-    /// Skips whitespace and comments (`WHITESPACE` and `COMMENT`).
+    /// Skips whitespace and comments (`WHITESPACE` and `COMMENT`), recording the
+    /// comments. Reading goes back over skipped trivia only on the way to a failure
+    /// (`supports a,` before `}`), so a file that parses records each comment once.
     fn skip(&mut self) {
         loop {
-            match (self.at(self.pos), self.at(self.pos + 1)) {
-                (b' ' | b'\t' | b'\r' | b'\n', _) => self.pos += 1,
-                (b'/', b'/') => {
-                    while self.pos < self.b.len() && self.b[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
+            let start = self.pos;
+            let (kind, end) = match (self.at(start), self.at(start + 1)) {
+                (b' ' | b'\t' | b'\r' | b'\n', _) => {
+                    self.pos += 1;
+                    continue;
                 }
-                (b'/', b'*') => match self.block_comment_end(self.pos) {
-                    Some(end) => self.pos = end,
+                (b'/', b'/') => {
+                    let kind = if self.at(start + 2) == b'/' && self.at(start + 3) != b'/' {
+                        CommentKind::Doc
+                    } else {
+                        CommentKind::Line
+                    };
+                    let mut i = start + 2;
+                    while i < self.b.len() && !matches!(self.b[i], b'\n' | 0) {
+                        i += 1;
+                    }
+                    (kind, i)
+                }
+                (b'/', b'*') => match self.block_comment_end(start) {
+                    Some(end) => (CommentKind::Block, end),
                     None => return,
                 },
                 _ => return,
-            }
+            };
+            self.pos = end;
+            // A line comment's span leaves out the `\r` of a CRLF line end.
+            let end = if kind != CommentKind::Block && self.b[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            self.lower.comments.push(Comment {
+                kind,
+                span: Span::new(self.lower.file, start, end),
+            });
         }
     }
 
-    /// The end of the (nested) block comment starting at `i`, if it is closed. The
-    /// pre-pass has bounded the nesting.
+    /// The end of the (nested) block comment starting at `i`, if it is closed and nested
+    /// at most `MAX_COMMENT_DEPTH` deep (the pre-pass's limit).
     fn block_comment_end(&self, mut i: usize) -> Option<usize> {
         let mut depth = 0usize;
         while i < self.b.len() {
             match (self.b[i], self.at(i + 1)) {
                 (b'/', b'*') => {
                     depth += 1;
+                    if depth > MAX_COMMENT_DEPTH {
+                        return None;
+                    }
                     i += 2;
                 }
                 (b'*', b'/') => {
@@ -187,8 +215,7 @@ impl<'t> Parser<'t, '_> {
             match self.at(i) {
                 b'"' => break,
                 b'\\' if !matches!(self.at(i + 1), b'\n' | b'\r') && i + 1 < self.b.len() => i += 2,
-                b'\\' | b'\n' | b'\r' => return Err(Fail),
-                _ if i >= self.b.len() => return Err(Fail),
+                b'\\' | b'\n' | b'\r' | 0 => return Err(Fail),
                 _ => i += 1,
             }
         }
