@@ -595,6 +595,22 @@ impl Adjacency {
     }
 }
 
+/// A linear congruential generator: pseudo-random numbers that are the same on every
+/// run.
+#[derive(Clone, Copy)]
+struct Lcg(u64);
+
+impl Lcg {
+    /// A pseudo-random number below `m` (0 if `m` is 0).
+    fn below(&mut self, m: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % m.max(1)
+    }
+}
+
 /// The search for a layer order with few crossings: the current order (positions and
 /// crossings), the best order seen, the work left, and scratch space.
 struct Search<'a> {
@@ -617,8 +633,8 @@ struct Search<'a> {
     stamp: Vec<usize>,
     /// Counts the layer scans of transpositions.
     clock: usize,
-    /// State of the pseudo-random generator of the perturbations (fixed seed).
-    rng: u64,
+    /// The pseudo-random generator of the perturbations (fixed seed).
+    rng: Lcg,
     /// Per position in the layer above and below the sifted item: see [`fill_gain`].
     gain_up: Vec<isize>,
     gain_down: Vec<isize>,
@@ -647,7 +663,7 @@ impl<'a> Search<'a> {
             work: work.clamp(MIN_SIFT_WORK, MAX_SIFT_WORK),
             stamp: vec![0; items],
             clock: 0,
-            rng: SEED,
+            rng: Lcg(SEED),
             gain_up: Vec::new(),
             gain_down: Vec::new(),
             keys: Vec::new(),
@@ -836,15 +852,6 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// A pseudo-random number below `m` (a linear congruential generator).
-    fn rand(&mut self, m: usize) -> usize {
-        self.rng = self
-            .rng
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.rng >> 33) as usize) % m.max(1)
-    }
-
     /// Iterated local search from the best order: reorders a random layer by the
     /// medians of one neighbour layer, sifts around it and keeps the result if it has
     /// fewer crossings; until the work runs out or [`MAX_FAILED_KICKS`] tries in a row
@@ -853,9 +860,9 @@ impl<'a> Search<'a> {
         let layers: Vec<usize> = (0..order.len()).filter(|&l| order[l].len() > 1).collect();
         let mut failed = 0;
         while self.work > 0 && self.best_c > 0 && !layers.is_empty() && failed < MAX_FAILED_KICKS {
-            let l = layers[self.rand(layers.len())];
+            let l = layers[self.rng.below(layers.len())];
             let before = self.crossings_around(order, l);
-            let nbrs = if self.rand(2) == 0 {
+            let nbrs = if self.rng.below(2) == 0 {
                 &self.up
             } else {
                 &self.down
@@ -1531,13 +1538,8 @@ mod tests {
 
     #[test]
     fn count_crossings_matches_brute_force() {
-        let mut seed = 7u64;
-        let mut rnd = |m: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % m
-        };
+        let mut lcg = Lcg(7);
+        let mut rnd = |m: usize| lcg.below(m);
         for _ in 0..50 {
             let (a, b) = (1 + rnd(7), 1 + rnd(7));
             let order = vec![(0..a).collect::<Vec<_>>(), (a..a + b).collect()];
@@ -1736,13 +1738,8 @@ mod tests {
     /// A deterministic pseudo-random scorecard-like graph: mostly upward links between
     /// adjacent bands, some long, backward and same-band ones.
     fn generated(n: usize, bands: usize, seed: u64) -> LayoutInput {
-        let mut s = seed;
-        let mut rnd = move |m: usize| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 33) as usize) % m.max(1)
-        };
+        let mut lcg = Lcg(seed);
+        let mut rnd = move |m: usize| lcg.below(m);
         let nodes: Vec<usize> = (0..n).map(|_| rnd(bands)).collect();
         let mut per_band: Vec<Vec<usize>> = vec![Vec::new(); bands];
         for (i, &b) in nodes.iter().enumerate() {
@@ -1872,13 +1869,8 @@ mod tests {
 
     #[test]
     fn side_crossings_agree_for_many_links() {
-        let mut seed = 5u64;
-        let mut rnd = |m: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % m
-        };
+        let mut lcg = Lcg(5);
+        let mut rnd = |m: usize| lcg.below(m);
         for _ in 0..50 {
             let pos: Vec<usize> = (0..40).map(|_| rnd(20)).collect();
             let a: Vec<usize> = (0..1 + rnd(15)).map(|_| rnd(40)).collect();

@@ -1,24 +1,12 @@
-//! `syntax::parse` (the direct parser) against `syntax::parse_with_grammar` (pest,
-//! generated from `grammar/bsc.pest`): on every file of the repository and on thousands
-//! of near-misses made from the smaller ones — a byte deleted, doubled or replaced, the text cut
-//! short — the two agree on whether the text parses, on the tree, spans included, and
-//! on every diagnostic.
+//! The direct parser (`syntax::parse_direct`) against the grammar's parse
+//! (`syntax::parse_with_grammar`, pest, generated from `grammar/bsc.pest`): on every file
+//! of the repository and on thousands of near-misses made from the smaller ones — a byte
+//! deleted, doubled or replaced, the text cut short — the two agree on whether the text
+//! parses, on the tree, spans and comments included, and on every diagnostic.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "bsc") {
-            out.push(p);
-        }
-    }
-}
+use std::path::PathBuf;
 
 /// Bytes that matter to the grammar, used as replacements.
 const PROBES: &[u8] = b" \n\r\t\0{}()\",:.-_%@/*0a9kMBHQWe";
@@ -94,17 +82,13 @@ fn parsers_agree_on_trivia_at_the_limits() {
 
 #[test]
 fn parsers_agree_on_every_file_and_its_near_misses() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut inputs = Vec::new();
-    for d in [
+    let inputs = common::inputs(&[
         "examples",
         "std",
         "tests/fixtures",
         "fuzz/regressions",
         "src/templates",
-    ] {
-        files(&root.join(d), &mut inputs);
-    }
+    ]);
     assert!(inputs.len() > 150, "found only {} files", inputs.len());
     // Two halves side by side: this is the slowest test.
     let half = inputs.len() / 2;
