@@ -4,7 +4,7 @@
 //! each one's final level, and `emit/` draws them (terminal, JSON, GitHub, SARIF, LSP).
 
 use crate::codes::{Code, Level};
-use crate::span::Span;
+use crate::span::{FileId, Span};
 
 /// A secondary place in the source, with what to say about it.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +41,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Moves the spans that point into file `from` to file `to`: a file read ahead
+    /// under one id and taken under another keeps its diagnostics.
+    pub fn move_file(&mut self, from: FileId, to: FileId) {
+        let spans = [&mut self.span, &mut self.scope]
+            .into_iter()
+            .chain(self.labels.iter_mut().map(|l| &mut l.span))
+            .chain(self.fix.iter_mut().map(|f| &mut f.span));
+        for s in spans.filter(|s| s.file == from) {
+            s.file = to;
+        }
+    }
+
     /// A diagnostic of `code` at `span`, at the code's default level.
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

@@ -17,11 +17,12 @@ pub fn parse(data: &[u8]) {
 
 /// Decodes and parses with both parsers: the direct parser on its own and the grammar's
 /// parse must agree on whether the text parses, on its tree and on every diagnostic.
-/// Returns whether it parsed.
-pub fn agree(data: &[u8]) -> bool {
+/// Returns whether it parsed; `None` when the bytes are not text (neither parser sees
+/// them).
+pub fn agree(data: &[u8]) -> Option<bool> {
     let (text, bad) = crate::syntax::decode(FileId(0), data.to_vec());
     if bad.is_some() {
-        return false;
+        return None;
     }
     let direct = crate::syntax::parse_direct(FileId(0), &text);
     let grammar = crate::syntax::parse_with_grammar(FileId(0), &text);
@@ -32,9 +33,9 @@ pub fn agree(data: &[u8]) -> bool {
                 (g_ast, g_diags),
                 "the parsers disagree on {text:?}"
             );
-            true
+            Some(true)
         }
-        (None, (None, _)) => false,
+        (None, (None, _)) => Some(false),
         (direct, _) => panic!(
             "only the {} parser reads {text:?}",
             if direct.is_some() {

@@ -184,9 +184,8 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
         let parsed = match target {
             Target::Std(i) => parse_file(next, name, None, STD[i].1.as_bytes().to_vec()),
             Target::File(path) => match ahead.remove(&path) {
-                // Parsed ahead under the id it gets now.
-                Some(p) if p.id == next => p,
-                _ => match fs.read(&path) {
+                Some(p) => p.taken_as(next, name),
+                None => match fs.read(&path) {
                     Ok(bytes) => parse_file(next, name, Some(path), bytes),
                     Err(e) => {
                         out.missing.push(path.clone());
@@ -272,6 +271,25 @@ struct Parsed {
     diags: Vec<Diagnostic>,
 }
 
+impl Parsed {
+    /// The file read ahead, as file `id` named `name`: the guess of its id may have
+    /// been wrong (files before it imported more), and another importer may name it
+    /// differently.
+    fn taken_as(mut self, id: FileId, name: String) -> Parsed {
+        if self.id != id {
+            if let Some(ast) = &mut self.ast {
+                ast.move_to(id);
+            }
+            for d in &mut self.diags {
+                d.move_file(self.id, id);
+            }
+            self.id = id;
+        }
+        self.file.name = name;
+        self
+    }
+}
+
 /// Decodes and parses `bytes` as file `id`.
 fn parse_file(id: FileId, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> Parsed {
     let (text, bad) = syntax::decode(id, bytes);
@@ -290,8 +308,8 @@ fn parse_file(id: FileId, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -
 
 /// Reads and parses the files that `frame`'s file imports, side by side on every core,
 /// before the depth-first walk reaches them. Each is parsed under the id it will get if
-/// the files before it import nothing new; the walk parses again any whose id turns out
-/// different, so the result never depends on the guess.
+/// the files before it import nothing new; when the walk takes it under another id
+/// its spans move there (`Parsed::taken_as`), so the result never depends on the guess.
 fn read_ahead(
     fs: &dyn FileSystem,
     out: &Loaded,

@@ -23,7 +23,6 @@ pub const PREDECLARED: [(&str, &str, i64); 4] = [
     ("financial", "Financial", 4),
 ];
 
-/// A measure whose `from`, actuals and inheritance are resolved in the second pass.
 /// The properties of one block given so far, for `duplicate-property`: a block has at
 /// most 13 kinds of property, so a list on the stack beats a map.
 #[derive(Default)]
@@ -42,6 +41,10 @@ impl Seen {
 
     fn insert(&mut self, key: &'static str, span: Span) {
         // Keys are distinct (`once` inserts only new ones) and fewer than 16.
+        debug_assert!(
+            self.len < self.keys.len(),
+            "more kinds of property than slots"
+        );
         if let Some(slot) = self.keys.get_mut(self.len) {
             *slot = (key, span);
             self.len += 1;
@@ -49,6 +52,7 @@ impl Seen {
     }
 }
 
+/// A measure whose `from`, actuals and inheritance are resolved in the second pass.
 struct PendingMeasure<'a> {
     index: usize,
     ast: &'a ast::Measure,

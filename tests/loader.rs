@@ -2,7 +2,7 @@
 //! is expected to get. These projects make that guess wrong in every way — an import
 //! that imports more files, the library, a repeated and a missing import — and check
 //! that every file keeps its own id: each diagnostic points into the file and at the
-//! text it names.
+//! text it names, whether the guess was right or the file's spans were moved.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ fn files_read_ahead_keep_their_own_ids() {
     let files: BTreeMap<&str, String> = BTreeMap::from([
         (
             "main",
-            part("root", &["a", "std/kpis", "b", "a", "nowhere", "c"]),
+            part("root", &["a", "std/kpis", "b", "a", "nowhere", "c", "h"]),
         ),
         ("a", part("a", &["a1", "a2"])),
         ("a1", part("a1", &[])),
@@ -34,6 +34,8 @@ fn files_read_ahead_keep_their_own_ids() {
         ("d", part("d", &[])),
         ("e", part("e", &[])),
         ("f", part("f", &[])),
+        // The parser reports its impossible month: that diagnostic must point into it too.
+        ("h", part("h", &[]).replace("owner \"o\"", "due 2026-13")),
     ]);
     let mut fs = MemFs::default();
     for (name, text) in &files {
@@ -94,9 +96,20 @@ fn files_read_ahead_keep_their_own_ids() {
             "c.bsc",
             "d.bsc",
             "e.bsc",
-            "f.bsc"
+            "f.bsc",
+            "h.bsc"
         ]
     );
+    let parser: Vec<(&str, &str)> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.name() == "invalid-period")
+        .map(|d| {
+            let f = c.sources.get(d.span.file);
+            (f.name.as_str(), &f.text[d.span.range()])
+        })
+        .collect();
+    assert_eq!(parser, [("h.bsc", "13")]);
     assert!(
         c.diagnostics
             .iter()

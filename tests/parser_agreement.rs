@@ -34,7 +34,7 @@ fn mutations(text: &[u8], budget: usize) -> Vec<Vec<u8>> {
 }
 
 /// Checks each file and its near-misses; counts the near-misses that parsed and that
-/// did not.
+/// did not (not those that are not text).
 fn agree_on(inputs: &[PathBuf]) -> (usize, usize) {
     let (mut parsed, mut rejected) = (0, 0);
     for p in inputs {
@@ -45,10 +45,10 @@ fn agree_on(inputs: &[PathBuf]) -> (usize, usize) {
             continue;
         }
         for m in mutations(&text, 20) {
-            if bsc::fuzzing::agree(&m) {
-                parsed += 1
-            } else {
-                rejected += 1
+            match bsc::fuzzing::agree(&m) {
+                Some(true) => parsed += 1,
+                Some(false) => rejected += 1,
+                None => {}
             }
         }
     }
@@ -73,11 +73,19 @@ fn parsers_agree_on_trivia_at_the_limits() {
         "initiative i \"I\" { supports a, /* c */ b // d\n }".to_string(),
         "\r\n\t kpi k \"K\" {/**/}/**/".to_string(),
     ];
-    for c in &cases {
-        bsc::fuzzing::agree(c.as_bytes());
-    }
-    assert!(bsc::fuzzing::agree(cases[4].as_bytes()));
-    assert!(!bsc::fuzzing::agree(cases[5].as_bytes()));
+    let verdicts: Vec<bool> = cases
+        .iter()
+        .map(|c| bsc::fuzzing::agree(c.as_bytes()) == Some(true))
+        .collect();
+    // Both parsers read NUL in a block comment but not in a line comment or a string
+    // (escaped, it is a bad escape in a file that parses), 64 nested comments but not
+    // 65, and reject an unclosed comment and a dangling `,`.
+    assert_eq!(
+        verdicts,
+        [
+            true, false, false, true, true, false, true, false, true, false, true, true
+        ]
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::codes::Level;
 use crate::period::{Frequency, Period};
-use crate::span::{Span, Spanned};
+use crate::span::{FileId, Span, Spanned};
 
 /// One parsed file.
 #[derive(Clone, Debug, PartialEq)]
@@ -300,4 +300,227 @@ pub struct Chain {
     pub nodes: Vec<Ident>,
     pub rationale: Option<Str>,
     pub span: Span,
+}
+
+impl File {
+    /// Moves every span of the tree to file `id`: a file read ahead under one id and
+    /// taken under another keeps its tree.
+    pub fn move_to(&mut self, id: FileId) {
+        let mut f = |s: &mut Span| s.file = id;
+        for c in &mut self.comments {
+            f(&mut c.span);
+        }
+        for item in &mut self.items {
+            match item {
+                Item::Use(d) => {
+                    decl(d, &mut f);
+                    f(&mut d.node.path.span);
+                }
+                Item::Scorecard(d) => {
+                    decl(d, &mut f);
+                    let s = &mut d.node;
+                    f(&mut s.title.span);
+                    for p in &mut s.props {
+                        f(&mut p.span);
+                        match &mut p.node {
+                            ScorecardProp::Vision(x)
+                            | ScorecardProp::Mission(x)
+                            | ScorecardProp::Owner(x) => f(&mut x.span),
+                            ScorecardProp::Period(a, b) => {
+                                f(&mut a.span);
+                                f(&mut b.span);
+                            }
+                            ScorecardProp::AsOf(a) => f(&mut a.span),
+                            ScorecardProp::Bands(bands) => {
+                                for b in bands {
+                                    f(&mut b.name.span);
+                                    f(&mut b.value.span);
+                                }
+                            }
+                        }
+                    }
+                }
+                Item::Perspective(d) => {
+                    decl(d, &mut f);
+                    let p = &mut d.node;
+                    f(&mut p.id.span);
+                    if let Some(t) = &mut p.title {
+                        f(&mut t.span);
+                    }
+                    for it in &mut p.items {
+                        match it {
+                            PerspectiveItem::Objective(o) => objective(o, &mut f),
+                            PerspectiveItem::Level(n) => {
+                                f(&mut n.span);
+                                f(&mut n.node.span);
+                            }
+                            PerspectiveItem::Question(q) => {
+                                f(&mut q.span);
+                                f(&mut q.node.span);
+                            }
+                        }
+                    }
+                }
+                Item::Kpi(d) => measure(d, &mut f),
+                Item::Initiative(d) => {
+                    decl(d, &mut f);
+                    let i = &mut d.node;
+                    f(&mut i.id.span);
+                    f(&mut i.title.span);
+                    for p in &mut i.props {
+                        f(&mut p.span);
+                        match &mut p.node {
+                            InitiativeProp::Owner(s) => f(&mut s.span),
+                            InitiativeProp::Budget(n) | InitiativeProp::Progress(n) => {
+                                f(&mut n.span)
+                            }
+                            InitiativeProp::Start(x) | InitiativeProp::End(x) => f(&mut x.span),
+                            InitiativeProp::Impact(r) | InitiativeProp::Feasibility(r) => {
+                                f(&mut r.span)
+                            }
+                            InitiativeProp::Status(s) => f(&mut s.span),
+                            InitiativeProp::Supports(ids) => {
+                                ids.iter_mut().for_each(|i| f(&mut i.span))
+                            }
+                        }
+                    }
+                }
+                Item::Map(d) => {
+                    decl(d, &mut f);
+                    for c in &mut d.node.chains {
+                        f(&mut c.span);
+                        c.nodes.iter_mut().for_each(|i| f(&mut i.span));
+                        if let Some(r) = &mut c.rationale {
+                            f(&mut r.span);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A declaration's own spans and its attributes'.
+fn decl<T>(d: &mut Decl<T>, f: &mut impl FnMut(&mut Span)) {
+    f(&mut d.span);
+    f(&mut d.head);
+    for a in &mut d.attrs {
+        f(&mut a.span);
+        a.codes.iter_mut().for_each(|c| f(&mut c.span));
+    }
+}
+
+fn objective(d: &mut Decl<Objective>, f: &mut impl FnMut(&mut Span)) {
+    decl(d, f);
+    let o = &mut d.node;
+    f(&mut o.id.span);
+    f(&mut o.title.span);
+    for it in &mut o.items {
+        match it {
+            ObjectiveItem::Measure(m) => measure(m, f),
+            ObjectiveItem::Owner(s) => {
+                f(&mut s.span);
+                f(&mut s.node.span);
+            }
+            ObjectiveItem::Due(p) => {
+                f(&mut p.span);
+                f(&mut p.node.span);
+            }
+            ObjectiveItem::Weight(n) => {
+                f(&mut n.span);
+                f(&mut n.node.span);
+            }
+        }
+    }
+}
+
+fn measure(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
+    decl(d, f);
+    let m = &mut d.node;
+    f(&mut m.id.span);
+    f(&mut m.title.span);
+    if let Some(k) = &mut m.from {
+        f(&mut k.span);
+    }
+    for p in &mut m.props {
+        f(&mut p.span);
+        match &mut p.node {
+            MeasureProp::Unit(s)
+            | MeasureProp::Owner(s)
+            | MeasureProp::Source(s)
+            | MeasureProp::Formula(s)
+            | MeasureProp::ActualsFile(s) => f(&mut s.span),
+            MeasureProp::Direction(x) => f(&mut x.span),
+            MeasureProp::Baseline(n, at) | MeasureProp::Target(n, at) => {
+                f(&mut n.span);
+                if let Some(at) = at {
+                    f(&mut at.span);
+                }
+            }
+            MeasureProp::Threshold(n) | MeasureProp::Weight(n) => f(&mut n.span),
+            MeasureProp::Frequency(x) => f(&mut x.span),
+            MeasureProp::Indicator(x) => f(&mut x.span),
+            MeasureProp::ActualsTable(rows) => {
+                for r in rows {
+                    f(&mut r.span);
+                    f(&mut r.period.span);
+                    f(&mut r.value.span);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::span::FileId;
+    use crate::syntax::parse;
+
+    /// Every `.bsc` file under `dir`, recursively.
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "bsc") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn a_moved_tree_equals_the_tree_parsed_under_the_new_id() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["examples", "std", "tests/fixtures"] {
+            walk(&root.join(dir), &mut files);
+        }
+        let mut moved = 0;
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let (Some(mut a), diags_a) = parse(FileId(3), &text) else {
+                continue;
+            };
+            let (b, diags_b) = parse(FileId(9), &text);
+            a.move_to(FileId(9));
+            assert_eq!(Some(a), b, "{}", path.display());
+            let diags_a: Vec<_> = diags_a
+                .into_iter()
+                .map(|mut d| {
+                    d.move_file(FileId(3), FileId(9));
+                    d
+                })
+                .collect();
+            assert_eq!(diags_a, diags_b, "{}", path.display());
+            moved += 1;
+        }
+        assert!(moved > 50, "only {moved} files parsed");
+    }
 }

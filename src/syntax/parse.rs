@@ -14,7 +14,7 @@ use crate::span::{Span, Spanned};
 
 use super::ast::*;
 use super::lower::Lower;
-use super::scan::MAX_COMMENT_DEPTH;
+use super::scan::{BlockEnd, block_comment, line_comment};
 
 /// The input is not in the language; the grammar's parse says why.
 pub struct Fail;
@@ -90,62 +90,19 @@ impl<'t> Parser<'t, '_> {
                     self.pos += 1;
                     continue;
                 }
-                (b'/', b'/') => {
-                    let kind = if self.at(start + 2) == b'/' && self.at(start + 3) != b'/' {
-                        CommentKind::Doc
-                    } else {
-                        CommentKind::Line
-                    };
-                    let mut i = start + 2;
-                    while i < self.b.len() && !matches!(self.b[i], b'\n' | 0) {
-                        i += 1;
-                    }
-                    (kind, i)
-                }
-                (b'/', b'*') => match self.block_comment_end(start) {
-                    Some(end) => (CommentKind::Block, end),
-                    None => return,
+                (b'/', b'/') => line_comment(self.b, start),
+                (b'/', b'*') => match block_comment(self.b, start) {
+                    BlockEnd::Closed(end) => (CommentKind::Block, end),
+                    BlockEnd::Unclosed | BlockEnd::TooDeep(_) => return,
                 },
                 _ => return,
             };
             self.pos = end;
-            // A line comment's span leaves out the `\r` of a CRLF line end.
-            let end = if kind != CommentKind::Block && self.b[end - 1] == b'\r' {
-                end - 1
-            } else {
-                end
-            };
             self.lower.comments.push(Comment {
                 kind,
                 span: Span::new(self.lower.file, start, end),
             });
         }
-    }
-
-    /// The end of the (nested) block comment starting at `i`, if it is closed and nested
-    /// at most `MAX_COMMENT_DEPTH` deep (the pre-pass's limit).
-    fn block_comment_end(&self, mut i: usize) -> Option<usize> {
-        let mut depth = 0usize;
-        while i < self.b.len() {
-            match (self.b[i], self.at(i + 1)) {
-                (b'/', b'*') => {
-                    depth += 1;
-                    if depth > MAX_COMMENT_DEPTH {
-                        return None;
-                    }
-                    i += 2;
-                }
-                (b'*', b'/') => {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => i += 1,
-            }
-        }
-        None
     }
 
     /// Skips trivia and returns the byte there (0 at the end).

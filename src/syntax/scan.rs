@@ -25,6 +25,61 @@ pub struct Scan {
     pub errors: Vec<Diagnostic>,
 }
 
+/// The line comment (`//` or `///`) at `start`: its kind and where its span ends — at
+/// the line break, a NUL or the end of the text, leaving out the `\r` of a CRLF.
+pub fn line_comment(b: &[u8], start: usize) -> (CommentKind, usize) {
+    let kind = if b.get(start + 2) == Some(&b'/') && b.get(start + 3) != Some(&b'/') {
+        CommentKind::Doc
+    } else {
+        CommentKind::Line
+    };
+    let mut i = start + 2;
+    while i < b.len() && !matches!(b[i], b'\n' | 0) {
+        i += 1;
+    }
+    if b[i - 1] == b'\r' {
+        i -= 1;
+    }
+    (kind, i)
+}
+
+/// How the block comment at `start` ends.
+pub enum BlockEnd {
+    /// Closed; its end.
+    Closed(usize),
+    /// Not closed before the end of the text.
+    Unclosed,
+    /// More than `MAX_COMMENT_DEPTH` comments open at this `/*`.
+    TooDeep(usize),
+}
+
+/// Follows the (nested) block comment at `start` in one loop, never deeper than
+/// `MAX_COMMENT_DEPTH`.
+pub fn block_comment(b: &[u8], start: usize) -> BlockEnd {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                if depth > MAX_COMMENT_DEPTH {
+                    return BlockEnd::TooDeep(i);
+                }
+                i += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return BlockEnd::Closed(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    BlockEnd::Unclosed
+}
+
 /// Scans `text` (file `file`).
 pub fn scan(file: FileId, text: &str) -> Scan {
     let b = text.as_bytes();
@@ -73,33 +128,19 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                let start = i;
-                let kind = if b.get(i + 2) == Some(&b'/') && b.get(i + 3) != Some(&b'/') {
-                    CommentKind::Doc
-                } else {
-                    CommentKind::Line
-                };
-                while i < b.len() && b[i] != b'\n' {
-                    if b[i] == 0 {
-                        break;
-                    }
-                    i += 1;
-                }
-                let mut end = i;
-                if end > start && b[end - 1] == b'\r' {
-                    end -= 1;
-                }
+                let (kind, end) = line_comment(b, i);
                 out.comments.push(Comment {
                     kind,
-                    span: sp(start, end),
+                    span: sp(i, end),
                 });
+                i = end;
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 let start = i;
-                let mut nest = 0usize;
-                loop {
-                    if i >= b.len() {
+                match block_comment(b, start) {
+                    BlockEnd::Closed(end) => i = end,
+                    BlockEnd::Unclosed => {
                         out.errors.push(
                             Diagnostic::new(Code::Syntax, sp(start, start + 2), "unclosed block comment")
                                 .label("this comment is never closed")
@@ -107,29 +148,17 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         );
                         return out;
                     }
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        nest += 1;
-                        if nest > MAX_COMMENT_DEPTH {
-                            out.errors.push(
-                                Diagnostic::new(
-                                    Code::Syntax,
-                                    sp(i, i + 2),
-                                    "block comments nested too deep",
-                                )
-                                .label(format!("more than {MAX_COMMENT_DEPTH} comments open here"))
-                                .help("close the inner comments, or use `//` line comments"),
-                            );
-                            return out;
-                        }
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        nest -= 1;
-                        i += 2;
-                        if nest == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
+                    BlockEnd::TooDeep(at) => {
+                        out.errors.push(
+                            Diagnostic::new(
+                                Code::Syntax,
+                                sp(at, at + 2),
+                                "block comments nested too deep",
+                            )
+                            .label(format!("more than {MAX_COMMENT_DEPTH} comments open here"))
+                            .help("close the inner comments, or use `//` line comments"),
+                        );
+                        return out;
                     }
                 }
                 out.comments.push(Comment {
