@@ -744,6 +744,14 @@ impl<'a> Resolver<'a> {
             .strip_prefix(b"\xEF\xBB\xBF")
             .unwrap_or(&bytes)
             .to_vec();
+        if bytes.len() > crate::syntax::MAX_FILE_BYTES {
+            self.push(
+                Diagnostic::new(Code::Data, file.span, format!("`{name}` is too large"))
+                    .label("actuals file named here")
+                    .help("bsc reads files up to 4 GiB"),
+            );
+            return Vec::new();
+        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {

@@ -104,12 +104,21 @@ fn foreign_format(file: FileId, text: &str) -> Option<Diagnostic> {
     )
 }
 
+/// The largest file bsc reads: spans count bytes in a `u32`.
+pub const MAX_FILE_BYTES: usize = u32::MAX as usize;
+
 /// Decodes file bytes (without copying them): skips a UTF-8 byte-order mark; text that is not UTF-8 becomes a
 /// `syntax` diagnostic at the first bad byte (the text is then kept up to that byte, so
 /// that the diagnostic can be shown in context).
 pub fn decode(file: FileId, mut bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        let d = Diagnostic::new(Code::Syntax, Span::new(file, 0, 0), "file too large")
+            .label(format!("{} bytes", bytes.len()))
+            .help("bsc reads files up to 4 GiB; split the scorecard into files joined with `use`");
+        return (String::new(), Some(d));
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return ("PK\u{3}\u{4}".to_string(), None);
