@@ -2,7 +2,9 @@
 //! changes what a file means — on every fixture, every example and on generated
 //! scorecards — and the commands behave as documented.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use bsc::fmt::format;
@@ -47,26 +49,9 @@ fn assert_formats_faithfully(text: &str, path: &Path) {
     );
 }
 
-fn bsc_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            bsc_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "bsc") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn every_fixture_and_example_formats_faithfully() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for d in ["tests/fixtures", "examples", "std"] {
-        if root.join(d).exists() {
-            bsc_files(&root.join(d), &mut files);
-        }
-    }
+    let files = common::inputs(&["tests/fixtures", "examples", "std"]);
     assert!(files.len() >= 6);
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {

@@ -4,11 +4,15 @@
 //! that every file keeps its own id: each diagnostic points into the file and at the
 //! text it names, whether the guess was right or the file's spans were moved.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bsc::lint::LintOptions;
 use bsc::load::MemFs;
+use bsc::span::FileId;
+use bsc::syntax::parse;
 
 /// A file declaring objective `name` that links to `missing_NAME`, which does not exist.
 fn part(name: &str, uses: &[&str]) -> String {
@@ -115,4 +119,32 @@ fn files_read_ahead_keep_their_own_ids() {
             .iter()
             .any(|d| d.message.contains("cannot read `nowhere.bsc`"))
     );
+}
+
+/// What the loader does to a file whose id was guessed wrong: every span of its tree and
+/// diagnostics moves, so the result equals a parse under the right id.
+#[test]
+fn a_moved_tree_equals_the_tree_parsed_under_the_new_id() {
+    let mut moved = 0;
+    for path in common::inputs(&["examples", "std", "tests/fixtures"]) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let (Some(mut a), diags_a) = parse(FileId(3), &text) else {
+            continue;
+        };
+        let (b, diags_b) = parse(FileId(9), &text);
+        a.move_to(FileId(9));
+        assert_eq!(Some(a), b, "{}", path.display());
+        let diags_a: Vec<_> = diags_a
+            .into_iter()
+            .map(|mut d| {
+                d.move_file(FileId(3), FileId(9));
+                d
+            })
+            .collect();
+        assert_eq!(diags_a, diags_b, "{}", path.display());
+        moved += 1;
+    }
+    assert!(moved > 50, "only {moved} files parsed");
 }
