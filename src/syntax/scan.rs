@@ -1,7 +1,8 @@
 //! A linear pre-pass over the text, before pest runs: it collects comments (for doc
 //! attachment and the formatter) and braces (for "unclosed `{`" messages), and rejects
 //! what would make a recursive parser slow or deep — unclosed comments and strings,
-//! comments or blocks nested beyond any real scorecard, NUL bytes.
+//! comments or blocks nested beyond any real scorecard, NUL bytes. How a comment ends
+//! ([`line_comment`], [`block_comment`]) is shared with the direct parser.
 
 use crate::codes::Code;
 use crate::diag::Diagnostic;
