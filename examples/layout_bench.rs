@@ -11,48 +11,6 @@ use std::time::Instant;
 use bsc::layout::{self, LayoutInput};
 use bsc::lint::LintOptions;
 
-/// Whether segments p1-p2 and p3-p4 cross properly (touching ends do not count).
-fn cross(p1: (f64, f64), p2: (f64, f64), p3: (f64, f64), p4: (f64, f64)) -> bool {
-    let d = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
-        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
-    };
-    let (d1, d2, d3, d4) = (d(p3, p4, p1), d(p3, p4, p2), d(p1, p2, p3), d(p1, p2, p4));
-    ((d1 > 1e-9 && d2 < -1e-9) || (d1 < -1e-9 && d2 > 1e-9))
-        && ((d3 > 1e-9 && d4 < -1e-9) || (d3 < -1e-9 && d4 > 1e-9))
-}
-
-/// Pairs of polylines that cross at least once.
-pub fn polyline_crossings(lines: &[Vec<(f64, f64)>]) -> usize {
-    // Bounding boxes first: most pairs are far apart.
-    let boxes: Vec<(f64, f64, f64, f64)> = lines
-        .iter()
-        .map(|l| {
-            l.iter()
-                .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
-                    (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
-                })
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|&a, &b| boxes[a].0.total_cmp(&boxes[b].0));
-    let mut n = 0;
-    for (k, &i) in order.iter().enumerate() {
-        for &j in &order[k + 1..] {
-            if boxes[j].0 > boxes[i].2 {
-                break;
-            }
-            if boxes[j].1 > boxes[i].3 || boxes[i].1 > boxes[j].3 {
-                continue;
-            }
-            let hit = lines[i]
-                .windows(2)
-                .any(|a| lines[j].windows(2).any(|b| cross(a[0], a[1], b[0], b[1])));
-            n += usize::from(hit);
-        }
-    }
-    n
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let file = args.next().expect("usage: layout_bench FILE.bsc OUT.dot");
@@ -94,13 +52,7 @@ fn main() {
         lay = layout::layout(&input);
         best = best.min(t.elapsed().as_secs_f64() * 1000.0);
     }
-    let lines: Vec<Vec<(f64, f64)>> = lay
-        .edges
-        .iter()
-        .filter(|e| !e.same_band)
-        .map(|e| e.points.clone())
-        .collect();
-    let crossings = polyline_crossings(&lines);
+    let crossings = lay.drawn_crossings();
 
     // The same graph for dot: one rank per perspective, outcomes on top.
     let mut dot = String::from(
