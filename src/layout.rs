@@ -1081,9 +1081,23 @@ fn breadth_first(g: &Graph, given: &[Vec<usize>], order: &mut [Vec<usize>], upwa
 /// right of an item with a link to `x` (its links left of `x` start crossing that one,
 /// those right of it stop).
 fn fill_gain(gain: &mut [isize], keys: &[usize]) {
-    let n = keys.len() as isize;
+    let mut slots = gain.iter_mut();
+    rank_counts(keys, 0..slots.len(), |below, above| {
+        if let Some(g) = slots.next() {
+            *g = below as isize - above as isize;
+        }
+    });
+}
+
+/// For each `x` of the non-decreasing `xs`, in one pass: how many of the sorted `keys`
+/// are below `x` and how many above.
+fn rank_counts(
+    keys: &[usize],
+    xs: impl Iterator<Item = usize>,
+    mut each: impl FnMut(usize, usize),
+) {
     let (mut lt, mut le) = (0, 0);
-    for (x, g) in gain.iter_mut().enumerate() {
+    for x in xs {
         while lt < keys.len() && keys[lt] < x {
             lt += 1;
         }
@@ -1091,7 +1105,7 @@ fn fill_gain(gain: &mut [isize], keys: &[usize]) {
         while le < keys.len() && keys[le] == x {
             le += 1;
         }
-        *g = lt as isize - (n - le as isize);
+        each(lt, keys.len() - le);
     }
 }
 
@@ -1125,18 +1139,11 @@ fn side_crossings(a: &[usize], b: &[usize], pos: &[usize]) -> (usize, usize) {
         ps
     };
     let (pa, pb) = (sorted(a), sorted(b));
-    let (mut lt, mut le, mut left, mut right) = (0, 0, 0, 0);
-    for &x in &pa {
-        while lt < pb.len() && pb[lt] < x {
-            lt += 1;
-        }
-        le = le.max(lt);
-        while le < pb.len() && pb[le] == x {
-            le += 1;
-        }
-        left += lt;
-        right += pb.len() - le;
-    }
+    let (mut left, mut right) = (0, 0);
+    rank_counts(&pb, pa.iter().copied(), |below, above| {
+        left += below;
+        right += above;
+    });
     (left, right)
 }
 
