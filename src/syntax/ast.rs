@@ -313,11 +313,11 @@ impl File {
         for item in &mut self.items {
             match item {
                 Item::Use(d) => {
-                    decl(d, &mut f);
+                    decl_spans(d, &mut f);
                     f(&mut d.node.path.span);
                 }
                 Item::Scorecard(d) => {
-                    decl(d, &mut f);
+                    decl_spans(d, &mut f);
                     let s = &mut d.node;
                     f(&mut s.title.span);
                     for p in &mut s.props {
@@ -341,7 +341,7 @@ impl File {
                     }
                 }
                 Item::Perspective(d) => {
-                    decl(d, &mut f);
+                    decl_spans(d, &mut f);
                     let p = &mut d.node;
                     f(&mut p.id.span);
                     if let Some(t) = &mut p.title {
@@ -349,7 +349,7 @@ impl File {
                     }
                     for it in &mut p.items {
                         match it {
-                            PerspectiveItem::Objective(o) => objective(o, &mut f),
+                            PerspectiveItem::Objective(o) => objective_spans(o, &mut f),
                             PerspectiveItem::Level(n) => {
                                 f(&mut n.span);
                                 f(&mut n.node.span);
@@ -361,9 +361,9 @@ impl File {
                         }
                     }
                 }
-                Item::Kpi(d) => measure(d, &mut f),
+                Item::Kpi(d) => measure_spans(d, &mut f),
                 Item::Initiative(d) => {
-                    decl(d, &mut f);
+                    decl_spans(d, &mut f);
                     let i = &mut d.node;
                     f(&mut i.id.span);
                     f(&mut i.title.span);
@@ -386,7 +386,7 @@ impl File {
                     }
                 }
                 Item::Map(d) => {
-                    decl(d, &mut f);
+                    decl_spans(d, &mut f);
                     for c in &mut d.node.chains {
                         f(&mut c.span);
                         c.nodes.iter_mut().for_each(|i| f(&mut i.span));
@@ -401,7 +401,7 @@ impl File {
 }
 
 /// A declaration's own spans and its attributes'.
-fn decl<T>(d: &mut Decl<T>, f: &mut impl FnMut(&mut Span)) {
+fn decl_spans<T>(d: &mut Decl<T>, f: &mut impl FnMut(&mut Span)) {
     f(&mut d.span);
     f(&mut d.head);
     for a in &mut d.attrs {
@@ -410,14 +410,15 @@ fn decl<T>(d: &mut Decl<T>, f: &mut impl FnMut(&mut Span)) {
     }
 }
 
-fn objective(d: &mut Decl<Objective>, f: &mut impl FnMut(&mut Span)) {
-    decl(d, f);
+/// An objective's spans, its measures' included.
+fn objective_spans(d: &mut Decl<Objective>, f: &mut impl FnMut(&mut Span)) {
+    decl_spans(d, f);
     let o = &mut d.node;
     f(&mut o.id.span);
     f(&mut o.title.span);
     for it in &mut o.items {
         match it {
-            ObjectiveItem::Measure(m) => measure(m, f),
+            ObjectiveItem::Measure(m) => measure_spans(m, f),
             ObjectiveItem::Owner(s) => {
                 f(&mut s.span);
                 f(&mut s.node.span);
@@ -434,8 +435,9 @@ fn objective(d: &mut Decl<Objective>, f: &mut impl FnMut(&mut Span)) {
     }
 }
 
-fn measure(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
-    decl(d, f);
+/// A measure's (or kpi template's) spans.
+fn measure_spans(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
+    decl_spans(d, f);
     let m = &mut d.node;
     f(&mut m.id.span);
     f(&mut m.title.span);
