@@ -9,14 +9,17 @@ use std::path::Path;
 use std::time::Instant;
 
 use bsc::layout::{self, LayoutInput};
-use bsc::lint::LintOptions;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let file = args.next().expect("usage: layout_bench FILE.bsc OUT.dot");
     let dot_out = args.next().expect("usage: layout_bench FILE.bsc OUT.dot");
-    let c =
-        bsc::compile_path(Path::new(&file), &LintOptions::default()).expect("read the scorecard");
+    let c = bsc::compile(
+        &bsc::files::Disk,
+        Path::new(&file),
+        &bsc::Options::default(),
+    )
+    .expect("read the scorecard");
     let m = &c.model;
     let mut order: Vec<usize> = (0..m.perspectives.len())
         .filter(|&p| !m.perspectives[p].objectives.is_empty())

@@ -6,19 +6,24 @@
 use std::path::Path;
 use std::time::Instant;
 
+use bsc::files::{Disk, Files};
 use bsc::lint::LintOptions;
-use bsc::load::{self, Disk};
+use bsc::load;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: phases FILE.bsc");
     let start = Instant::now();
     let bytes = std::fs::read(&path).expect("read the file");
-    let mut loaded = load::load(&Disk, &path, Path::new(&path), &bytes);
+    let files = Files {
+        fs: &Disk,
+        root: None,
+    };
+    let mut loaded = load::load(files, &path, Path::new(&path), &bytes);
     let parsed = start.elapsed();
     let root = loaded.files[0].id;
-    let (model, resolve_diags) = bsc::resolve::resolve(&mut loaded, &Disk);
+    let (model, resolve_diags) = bsc::resolve::resolve(&mut loaded, files);
     let resolved = start.elapsed();
-    let check_diags = bsc::check::check(&model, root);
+    let check_diags = bsc::check::check(&model, root, model.as_of(None));
     let checked = start.elapsed();
     let mut diags = std::mem::take(&mut loaded.diags);
     diags.extend(resolve_diags);

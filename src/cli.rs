@@ -8,21 +8,11 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, Value
 
 use crate::codes::{Code, Level};
 use crate::diag::did_you_mean;
-use crate::emit::{self, Report};
+use crate::emit::{self, OutFormat, Report};
+use crate::files::Disk;
 use crate::lint::LintOptions;
 use crate::period::Period;
-use crate::{Compilation, Error, compile_path};
-
-/// How `bsc` ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Success (warnings allowed).
-    Ok = 0,
-    /// A diagnostic at error level.
-    Errors = 1,
-    /// Bad usage, or an input/output failure.
-    Failure = 2,
-}
+use crate::{Compilation, Error, ExitStatus, Options};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -41,7 +31,7 @@ enum Command {
     /// Check scorecards and report what is wrong or weak.
     Check(CheckArgs),
     /// Score a scorecard and write the HTML report (or JSON).
-    Build(OutputArgs),
+    Build(BuildArgs),
     /// Rebuild on every save; with --serve, reload the browser too.
     Watch(WatchArgs),
     /// Write a starter scorecard (NAME.bsc, default scorecard.bsc) that checks clean.
@@ -76,6 +66,20 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     #[command(flatten)]
+    compile: CompileArgs,
+}
+
+/// What every command that compiles takes: the as-of period, the project root, levels.
+#[derive(clap::Args, Debug)]
+struct CompileArgs {
+    /// Judge and score as of this period (e.g. 2025-06) instead of `as_of` or the latest actual.
+    #[arg(long, value_name = "PERIOD")]
+    as_of: Option<String>,
+    /// The project root: no file outside it is read. Default: the git work tree of the
+    /// entry file, else its folder.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(flatten)]
     lints: LintArgs,
 }
 
@@ -98,27 +102,24 @@ struct LintArgs {
 
 /// What `build` and `watch` read and write.
 #[derive(clap::Args, Debug)]
-struct OutputArgs {
-    /// The root `.bsc` file.
+struct BuildArgs {
+    /// The entry `.bsc` file.
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Where to write (`build`: `-` for stdout). Default: `STEM.html` (or `STEM.json`) beside FILE.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// What to write.
-    #[arg(long, value_enum, default_value_t = OutFormat::Html)]
-    format: OutFormat,
-    /// Score as of this period (e.g. 2025-06) instead of `as_of` or the latest actual.
-    #[arg(long, value_name = "PERIOD")]
-    as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutArg::Html)]
+    format: OutArg,
     #[command(flatten)]
-    lints: LintArgs,
+    compile: CompileArgs,
 }
 
 #[derive(clap::Args, Debug)]
 struct WatchArgs {
     #[command(flatten)]
-    out: OutputArgs,
+    out: BuildArgs,
     /// Serve the report on 127.0.0.1 and reload the page after every build.
     #[arg(long)]
     serve: bool,
@@ -130,11 +131,20 @@ struct WatchArgs {
     open: bool,
 }
 
-/// The output of `build`.
+/// The output of `build` and `watch`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutFormat {
+enum OutArg {
     Html,
     Json,
+}
+
+impl From<OutArg> for OutFormat {
+    fn from(a: OutArg) -> OutFormat {
+        match a {
+            OutArg::Html => OutFormat::Html,
+            OutArg::Json => OutFormat::Json,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -167,9 +177,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
     };
     let sub = matches.subcommand().map(|(_, m)| m);
     let result = match cli.command {
-        Command::Check(args) => lint_options(&args.lints, sub).and_then(|l| check(&args, &l)),
-        Command::Build(args) => lint_options(&args.lints, sub).and_then(|l| build(&args, &l)),
-        Command::Watch(args) => lint_options(&args.out.lints, sub).and_then(|l| watch(args, l)),
+        Command::Check(args) => options(&args.compile, sub).and_then(|o| check(&args, &o)),
+        Command::Build(args) => options(&args.compile, sub).and_then(|o| build(&args, &o)),
+        Command::Watch(args) => options(&args.out.compile, sub).and_then(|o| watch(args, o)),
         Command::Fmt { check, files } => fmt(&files, check),
         Command::Init { name } => init(name.as_deref()),
         Command::Lsp => crate::lsp::run(),
@@ -182,6 +192,15 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
             ExitStatus::Failure
         }
     }
+}
+
+/// The options of a compilation: `--as-of`, `--root` and the lint flags.
+fn options(args: &CompileArgs, matches: Option<&ArgMatches>) -> Result<Options, Error> {
+    Ok(Options {
+        lints: lint_options(&args.lints, matches)?,
+        as_of: parse_as_of(args.as_of.as_deref())?,
+        root: args.root.clone(),
+    })
 }
 
 /// The lint flags in command-line order: a later flag beats an earlier one.
@@ -235,11 +254,11 @@ fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn check(args: &CheckArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
+fn check(args: &CheckArgs, opts: &Options) -> Result<ExitStatus, Error> {
     let mut compilations: Vec<Compilation> = Vec::new();
     let mut failed = false;
     for file in &args.files {
-        match compile_path(file, lints) {
+        match crate::compile(&Disk, file, opts) {
             Ok(c) => compilations.push(c),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -293,19 +312,10 @@ fn parse_as_of(text: Option<&str>) -> Result<Option<Period>, Error> {
     .transpose()
 }
 
-/// The default output path: `STEM.html` or `STEM.json` beside the input.
-pub fn default_output(input: &Path, format: OutFormat) -> PathBuf {
-    input.with_extension(match format {
-        OutFormat::Html => "html",
-        OutFormat::Json => "json",
-    })
-}
-
-fn build(args: &OutputArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
-    let as_of = parse_as_of(args.as_of.as_deref())?;
-    let c = compile_path(&args.file, lints)?;
-    let compilations = [c];
-    let report = Report::new(&compilations);
+fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
+    let format = OutFormat::from(args.format);
+    let built = crate::build(&Disk, &args.file, opts)?;
+    let report = Report::new([&built.compilation]);
     if !report.items.is_empty() {
         eprint!("{}", emit::human::render(&report, use_color()));
     }
@@ -315,17 +325,13 @@ fn build(args: &OutputArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
         );
         return Ok(ExitStatus::Errors);
     }
-    let c = &compilations[0];
-    let scores = crate::score::score(&c.model, as_of);
-    let text = match args.format {
-        OutFormat::Json => emit::model_json::render(c, &scores),
-        OutFormat::Html => emit::html::render(c, &scores)?,
-    };
+    let text = emit::render(&built, format)?;
+    let scores = &built.scores;
     match args.output.as_deref() {
         Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
         out => {
             let path = out.map_or_else(
-                || default_output(&args.file, args.format),
+                || emit::default_output(&args.file, format),
                 Path::to_path_buf,
             );
             emit::write_atomic(&path, text.as_bytes())?;
@@ -343,23 +349,23 @@ fn build(args: &OutputArgs, lints: &LintOptions) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Ok)
 }
 
-fn watch(args: WatchArgs, lints: LintOptions) -> Result<ExitStatus, Error> {
+fn watch(args: WatchArgs, opts: Options) -> Result<ExitStatus, Error> {
     let out = args.out;
     if out.output.as_deref().is_some_and(|o| o.as_os_str() == "-") {
         return Err(Error::Usage(
             "`watch` writes a file: give `-o FILE`, not `-o -`".into(),
         ));
     }
+    let format = OutFormat::from(out.format);
     let output = out
         .output
         .clone()
-        .unwrap_or_else(|| default_output(&out.file, out.format));
+        .unwrap_or_else(|| emit::default_output(&out.file, format));
     crate::watch::watch(crate::watch::WatchOptions {
-        as_of: parse_as_of(out.as_of.as_deref())?,
         file: out.file,
         output,
-        format: out.format,
-        lints,
+        format,
+        options: opts,
         serve: args.serve.then_some(args.port),
         open: args.open,
         color: use_color(),
@@ -394,11 +400,11 @@ fn init(name: Option<&str>) -> Result<ExitStatus, Error> {
         .open(&path)
         .map_err(|e| Error::Write {
             path: path.display().to_string(),
-            reason: crate::load::io_reason(&e),
+            reason: crate::files::io_reason(&e),
         })?;
     f.write_all(text.as_bytes()).map_err(|e| Error::Write {
         path: path.display().to_string(),
-        reason: crate::load::io_reason(&e),
+        reason: crate::files::io_reason(&e),
     })?;
     eprintln!(
         "wrote {}: fill it in, then `bsc check {}`",
@@ -422,9 +428,10 @@ fn report_unformattable(name: &str, text: &str, diags: Vec<crate::diag::Diagnost
         model: Default::default(),
         diagnostics: diags,
         missing: Vec::new(),
+        as_of: None,
+        root: PathBuf::new(),
     };
-    let all = [c];
-    eprint!("{}", emit::human::render(&Report::new(&all), use_color()));
+    eprint!("{}", emit::human::render(&Report::new([&c]), use_color()));
 }
 
 fn fmt(files: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
@@ -438,7 +445,7 @@ fn fmt(files: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
             })?;
             ("<stdin>".to_string(), b)
         } else {
-            (file.display().to_string(), crate::read_input(file)?)
+            (file.display().to_string(), crate::read_entry(&Disk, file)?)
         };
         let Ok(text) = String::from_utf8(bytes) else {
             eprintln!("error: `{name}` is not UTF-8 text; left as it is");

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use crate::lint::LintOptions;
-use crate::load::MemFs;
+use crate::files::{FileSystem, MemFs};
 use crate::span::FileId;
+use crate::{Build, Options};
 
 /// Decodes and parses.
 pub fn parse(data: &[u8]) {
@@ -49,30 +49,32 @@ pub fn agree(data: &[u8]) -> Option<bool> {
 
 /// Runs the whole pipeline on `data` as the root file (no disk access).
 pub fn check(data: &[u8]) {
-    let fs = MemFs::default();
+    let fs = MemFs::new();
     let c = crate::compile_bytes(
         &fs,
         "fuzz.bsc",
         Path::new("/fuzz/fuzz.bsc"),
         data,
-        &LintOptions::default(),
+        &Options::default(),
     );
-    let scores = crate::score::score(&c.model, None);
-    let _ = crate::emit::model_json::render(&c, &scores);
-    let _ = crate::emit::html::render(&c, &scores);
-    let all = [c];
-    let report = crate::emit::Report::new(&all);
+    let built = Build::new(c);
+    let _ = crate::emit::render(&built, crate::emit::OutFormat::Json);
+    let _ = crate::emit::render(&built, crate::emit::OutFormat::Html);
+    let report = crate::emit::Report::new([&built.compilation]);
     let _ = crate::emit::human::render(&report, false);
     let _ = crate::emit::sarif::render(&report);
 }
 
 /// What a text means: its scored model as JSON without source positions, compiled as
 /// the file at `path` (imports resolve from there, through `fs`).
-pub fn meaning_at(text: &str, path: &Path, fs: &dyn crate::load::FileSystem) -> serde_json::Value {
-    let c = crate::compile_bytes(fs, "f.bsc", path, text.as_bytes(), &LintOptions::default());
-    let scores = crate::score::score(&c.model, None);
-    let mut v: serde_json::Value =
-        serde_json::from_str(&crate::emit::model_json::render(&c, &scores)).unwrap_or_default();
+pub fn meaning_at(text: &str, path: &Path, fs: &dyn FileSystem) -> serde_json::Value {
+    let c = crate::compile_bytes(fs, "f.bsc", path, text.as_bytes(), &Options::default());
+    let built = Build::new(c);
+    let mut v: serde_json::Value = serde_json::from_str(&crate::emit::model_json::render(
+        &built.compilation,
+        &built.scores,
+    ))
+    .unwrap_or_default();
     fn strip(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(m) => {
@@ -110,7 +112,7 @@ pub fn fmt(data: &[u8]) {
         Err(d) => panic!("formatted text does not parse: {}\n{once}", d[0].message),
     };
     assert_eq!(once, twice, "fmt is not idempotent");
-    let (path, fs) = (Path::new("/fuzz/fuzz.bsc"), MemFs::default());
+    let (path, fs) = (Path::new("/fuzz/fuzz.bsc"), MemFs::new());
     assert_eq!(
         meaning_at(text, path, &fs),
         meaning_at(&once, path, &fs),

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod codes;
 pub mod diag;
 pub mod emit;
+pub mod files;
 pub mod fmt;
 pub mod fuzzing;
 pub mod graph;
@@ -33,10 +34,24 @@ use std::path::{Path, PathBuf};
 
 use crate::codes::Level;
 use crate::diag::Diagnostic;
+use crate::files::{FileSystem, Files};
 use crate::lint::LintOptions;
-use crate::load::{Disk, FileSystem, LoadedFile};
+use crate::load::LoadedFile;
 use crate::model::Model;
+use crate::period::Period;
+use crate::score::Scores;
 use crate::source::Sources;
+
+/// How `bsc` ended: the process's exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Success (warnings allowed).
+    Ok = 0,
+    /// A diagnostic at error level.
+    Errors = 1,
+    /// Bad usage, or an input/output failure.
+    Failure = 2,
+}
 
 /// A failure of bsc itself (not a problem in the user's files): exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -49,16 +64,34 @@ pub enum Error {
     Usage(String),
 }
 
-/// One compilation: every file read, the model, and the diagnostics at their final
-/// levels, sorted.
+/// What a compilation is asked to do beyond reading its files.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Levels from the command line.
+    pub lints: LintOptions,
+    /// `--as-of`: beats the scorecard's `as_of` and the latest actual.
+    pub as_of: Option<Period>,
+    /// `--root`: the project root; else the git work tree of the entry file, else its
+    /// folder.
+    pub root: Option<PathBuf>,
+}
+
+/// One compilation: every file read, the model, the as-of period, and the diagnostics
+/// at their final levels, sorted.
 #[derive(Debug)]
 pub struct Compilation {
     pub sources: Sources,
     pub files: Vec<LoadedFile>,
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
-    /// Imports that could not be read.
+    /// Imports and data files that could not be read (`watch` waits for them).
     pub missing: Vec<PathBuf>,
+    /// The as-of period, decided once (LANGUAGE.md §5, §9.1): `--as-of`, else the
+    /// scorecard's `as_of`, else the latest period with an actual. Every check and the
+    /// scores read this.
+    pub as_of: Option<Period>,
+    /// The canonical project root every read lay inside.
+    pub root: PathBuf,
 }
 
 impl Compilation {
@@ -78,8 +111,8 @@ impl Compilation {
             .count()
     }
 
-    /// The paths of every file read from disk (`.bsc` and CSV) and of every import
-    /// that could not be read, for `watch`.
+    /// The paths of every file read from disk (`.bsc` and data files) and of every
+    /// file that could not be read, for `watch`.
     pub fn read_paths(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = self
             .sources
@@ -91,51 +124,85 @@ impl Compilation {
     }
 }
 
-/// Compiles the file at `path` (shown as given).
-pub fn compile_path(path: &Path, lints: &LintOptions) -> Result<Compilation, Error> {
-    let bytes = read_input(path)?;
+/// A compilation and its scores: what `build`, `watch`, `diff` and `review` work from.
+#[derive(Debug)]
+pub struct Build {
+    pub compilation: Compilation,
+    pub scores: Scores,
+}
+
+impl Build {
+    /// Scores a compilation at its as-of period.
+    pub fn new(compilation: Compilation) -> Build {
+        let scores = score::score(&compilation.model, compilation.as_of);
+        Build {
+            compilation,
+            scores,
+        }
+    }
+}
+
+/// Compiles and scores the entry file at `entry` (shown as given), reading through `fs`.
+pub fn build(fs: &dyn FileSystem, entry: &Path, opts: &Options) -> Result<Build, Error> {
+    compile(fs, entry, opts).map(Build::new)
+}
+
+/// Compiles the entry file at `entry` (shown as given), reading through `fs`.
+pub fn compile(fs: &dyn FileSystem, entry: &Path, opts: &Options) -> Result<Compilation, Error> {
+    let bytes = read_entry(fs, entry)?;
     Ok(compile_bytes(
-        &Disk,
-        &path.to_string_lossy(),
-        path,
+        fs,
+        &entry.to_string_lossy(),
+        entry,
         &bytes,
-        lints,
+        opts,
     ))
 }
 
-/// Reads an input file named on the command line.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::Read {
-        path: path.display().to_string(),
-        reason: load::io_reason(&e),
-    })
+/// Reads an entry file named on the command line: a regular file, within the size a
+/// span can count.
+pub fn read_entry(fs: &dyn FileSystem, path: &Path) -> Result<Vec<u8>, Error> {
+    fs.read(path, files::MAX_SOURCE_BYTES)
+        .map_err(|e| Error::Read {
+            path: path.display().to_string(),
+            reason: e.reason(),
+        })
 }
 
-/// Compiles `bytes` as the root file `name` at `path`, reading imports through `fs`.
+/// Compiles `bytes` as the entry file `name` at `path`, reading imports and data files
+/// through `fs`, inside the project root.
 pub fn compile_bytes(
     fs: &dyn FileSystem,
     name: &str,
     path: &Path,
     bytes: &[u8],
-    lints: &LintOptions,
+    opts: &Options,
 ) -> Compilation {
     let name = name.replace('\\', "/");
-    let mut loaded = load::load(fs, &name, path, bytes);
-    let root = loaded.files[0].id;
-    let (model, resolve_diags) = resolve::resolve(&mut loaded, fs);
+    let root = files::project_root(fs, path, opts.root.as_deref());
+    let files = Files {
+        fs,
+        root: Some(&root),
+    };
+    let mut loaded = load::load(files, &name, path, bytes);
+    let entry = loaded.files[0].id;
+    let (model, resolve_diags) = resolve::resolve(&mut loaded, files);
+    let as_of = model.as_of(opts.as_of);
     let mut diags = std::mem::take(&mut loaded.diags);
     // A file that does not parse is missing from the model: what resolution and the
     // checks would say about the rest is noise until the syntax is fixed.
     if !diags.iter().any(|d| d.code == codes::Code::Syntax) {
         diags.extend(resolve_diags);
-        diags.extend(check::check(&model, root));
+        diags.extend(check::check(&model, entry, as_of));
     }
-    let diagnostics = lint::apply_levels(diags, &model, lints, &loaded.sources);
+    let diagnostics = lint::apply_levels(diags, &model, &opts.lints, &loaded.sources);
     Compilation {
         sources: loaded.sources,
         files: loaded.files,
         model,
         diagnostics,
         missing: loaded.missing,
+        as_of,
+        root,
     }
 }

@@ -3,50 +3,17 @@
 //! unreadable imports as `import` diagnostics on the `use`.
 
 use std::collections::BTreeMap;
-use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::codes::Code;
 use crate::diag::Diagnostic;
+use crate::files::{Files, MAX_SOURCE_BYTES, ReadError, normalize};
 use crate::source::{SourceFile, Sources};
 use crate::span::{FileId, Span};
 use crate::syntax::{self, ast};
 
 /// The bundled library, embedded in the binary: `(name, text)`.
 pub const STD: &[(&str, &str)] = &[("std/kpis.bsc", include_str!("../std/kpis.bsc"))];
-
-/// Where files come from: the disk, or the disk with an editor's unsaved buffers on top.
-pub trait FileSystem: Sync {
-    /// Reads a file's bytes.
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
-}
-
-/// The real file system.
-pub struct Disk;
-
-impl FileSystem for Disk {
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-}
-
-/// Files held in memory (tests, an editor's unsaved buffers), with the disk behind.
-#[derive(Debug, Default)]
-pub struct MemFs {
-    pub files: BTreeMap<PathBuf, Vec<u8>>,
-    /// Read what is not in memory from the disk.
-    pub fallback_to_disk: bool,
-}
-
-impl FileSystem for MemFs {
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        match self.files.get(path) {
-            Some(b) => Ok(b.clone()),
-            None if self.fallback_to_disk => std::fs::read(path),
-            None => Err(io::Error::new(io::ErrorKind::NotFound, "not in memory")),
-        }
-    }
-}
 
 /// One file of the compilation with its syntax tree (`None` if it did not parse).
 #[derive(Debug)]
@@ -93,22 +60,6 @@ fn display_dir(name: &str) -> &str {
     name.rfind('/').map_or("", |i| &name[..i])
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Where a `use` points.
 enum Target {
     Std(usize),
@@ -117,10 +68,10 @@ enum Target {
 
 impl Target {
     /// What tells two files apart: the library's name, or the canonical path.
-    fn key(&self) -> String {
+    fn key(&self, files: Files<'_>) -> String {
         match self {
             Target::Std(i) => STD[*i].0.to_string(),
-            Target::File(p) => key_of(p),
+            Target::File(p) => files.key(p),
         }
     }
 }
@@ -134,11 +85,11 @@ struct Frame {
 
 /// Loads `root_text` (the root file, named `root_name`, at `root_path`) and everything
 /// it imports.
-pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: &[u8]) -> Loaded {
+pub fn load(files: Files<'_>, root_name: &str, root_path: &Path, root_bytes: &[u8]) -> Loaded {
     let mut out = Loaded::default();
     let mut seen: BTreeMap<String, FileId> = BTreeMap::new();
     let mut ahead: BTreeMap<PathBuf, Parsed> = BTreeMap::new();
-    let root_key = key_of(root_path);
+    let root_key = files.key(root_path);
     let root = parse_file(
         out.sources.next_id(),
         root_name.to_string(),
@@ -148,7 +99,7 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
     let root = add_file(&mut out, root, false);
     seen.insert(root_key.clone(), root);
     let mut stack = vec![frame(&out, root, root_key)];
-    read_ahead(fs, &out, &stack[0], &seen, &mut ahead);
+    read_ahead(files, &out, &stack[0], &seen, &mut ahead);
 
     while let Some(top) = stack.last_mut() {
         let Some(use_path) = top.uses.get(top.next).cloned() else {
@@ -163,7 +114,7 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
                 continue;
             }
         };
-        let key = target.key();
+        let key = target.key(files);
         if let Some(pos) = stack.iter().position(|f| f.key == key) {
             let mut chain: Vec<String> = stack[pos..]
                 .iter()
@@ -185,16 +136,11 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
             Target::Std(i) => parse_file(next, name, None, STD[i].1.as_bytes().to_vec()),
             Target::File(path) => match ahead.remove(&path) {
                 Some(p) => p.taken_as(next, name),
-                None => match fs.read(&path) {
+                None => match files.read(&path, MAX_SOURCE_BYTES) {
                     Ok(bytes) => parse_file(next, name, Some(path), bytes),
                     Err(e) => {
                         out.missing.push(path.clone());
-                        let why = io_reason(&e);
-                        out.diags.push(
-                            Diagnostic::new(Code::Import, use_path.span, format!("cannot read `{name}`: {why}"))
-                                .label("imported here")
-                                .help("the path is relative to the folder of the importing file; `.bsc` may be left out"),
-                        );
+                        out.diags.push(cannot_read(&name, &e, use_path.span));
                         continue;
                     }
                 },
@@ -204,10 +150,28 @@ pub fn load(fs: &dyn FileSystem, root_name: &str, root_path: &Path, root_bytes: 
         let id = add_file(&mut out, parsed, is_std);
         seen.insert(key.clone(), id);
         let f = frame(&out, id, key);
-        read_ahead(fs, &out, &f, &seen, &mut ahead);
+        read_ahead(files, &out, &f, &seen, &mut ahead);
         stack.push(f);
     }
     out
+}
+
+/// The `import` error of a `use` whose file cannot be read.
+fn cannot_read(name: &str, e: &ReadError, at: Span) -> Diagnostic {
+    let help = match e {
+        ReadError::OutsideRoot(_) => {
+            "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
+        }
+        ReadError::NotAFile(_) => "a `use` names a .bsc file",
+        _ => "the path is relative to the folder of the importing file; `.bsc` may be left out",
+    };
+    Diagnostic::new(
+        Code::Import,
+        at,
+        format!("cannot read `{name}`: {}", e.reason()),
+    )
+    .label("imported here")
+    .help(help)
 }
 
 /// Where the `use` of `path` in file `importer` points, and the display name of that
@@ -311,7 +275,7 @@ fn parse_file(id: FileId, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -
 /// the files before it import nothing new; when the walk takes it under another id
 /// its spans move there (`Parsed::taken_as`), so the result never depends on the guess.
 fn read_ahead(
-    fs: &dyn FileSystem,
+    files: Files<'_>,
     out: &Loaded,
     frame: &Frame,
     seen: &BTreeMap<String, FileId>,
@@ -324,7 +288,7 @@ fn read_ahead(
         let Ok((target, name)) = locate(out, frame.file, u) else {
             continue;
         };
-        let key = target.key();
+        let key = target.key(files);
         if seen.contains_key(&key) || !keys.insert(key) {
             continue;
         }
@@ -345,7 +309,7 @@ fn read_ahead(
                 s.spawn(move || {
                     part.iter()
                         .filter_map(|(id, name, path)| {
-                            let bytes = fs.read(path).ok()?;
+                            let bytes = files.read(path, MAX_SOURCE_BYTES).ok()?;
                             Some(parse_file(*id, name.clone(), Some(path.clone()), bytes))
                         })
                         .collect()
@@ -362,24 +326,6 @@ fn read_ahead(
             ahead.insert(path, p);
         }
     }
-}
-
-/// A short reason for an I/O error, without the OS error number.
-pub fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::IsADirectory => "it is a folder".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
-}
-
-fn key_of(path: &Path) -> String {
-    let p = std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path));
-    p.to_string_lossy().into_owned()
 }
 
 fn add_file(out: &mut Loaded, parsed: Parsed, is_std: bool) -> FileId {

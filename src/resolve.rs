@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::codes::{Code, Level};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::load::{FileSystem, Loaded, io_reason, join_display};
+use crate::files::{Files, MAX_DATA_BYTES, ReadError};
+use crate::load::{Loaded, join_display};
 use crate::model::*;
 use crate::period::Period;
 use crate::source::SourceFile;
@@ -61,7 +62,7 @@ struct PendingMeasure<'a> {
 struct Resolver<'a> {
     model: Model,
     diags: Vec<Diagnostic>,
-    fs: &'a dyn FileSystem,
+    files: Files<'a>,
     /// Per perspective: every `level` written, with its span.
     levels: Vec<Vec<(Span, f64)>>,
     /// Links by `(from, to)`, to keep the same edge once.
@@ -77,11 +78,11 @@ struct Resolver<'a> {
 const MAX_SUGGESTIONS: usize = 32;
 
 /// Resolves the loaded files into a model; CSV files are added to `loaded.sources`.
-pub fn resolve(loaded: &mut Loaded, fs: &dyn FileSystem) -> (Model, Vec<Diagnostic>) {
+pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver {
         model: Model::default(),
         diags: Vec::new(),
-        fs,
+        files,
         levels: Vec::new(),
         link_index: BTreeMap::new(),
         missing: Vec::new(),
@@ -728,14 +729,26 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         };
         let path = real.join(&file.value);
-        let bytes = match self.fs.read(&path) {
+        let bytes = match self.files.read(&path, MAX_DATA_BYTES) {
             Ok(b) => b,
             Err(e) => {
                 self.missing.push(path.clone());
+                let help = match e {
+                    ReadError::OutsideRoot(_) => {
+                        "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
+                    }
+                    _ => {
+                        "the path is relative to the folder of this .bsc file; the file needs a `period,value` header"
+                    }
+                };
                 self.push(
-                    Diagnostic::new(Code::Data, file.span, format!("cannot read `{name}`: {}", io_reason(&e)))
-                        .label("actuals file named here")
-                        .help("the path is relative to the folder of this .bsc file; the file needs a `period,value` header"),
+                    Diagnostic::new(
+                        Code::Data,
+                        file.span,
+                        format!("cannot read `{name}`: {}", e.reason()),
+                    )
+                    .label("actuals file named here")
+                    .help(help),
                 );
                 return Vec::new();
             }
@@ -744,14 +757,6 @@ impl<'a> Resolver<'a> {
             .strip_prefix(b"\xEF\xBB\xBF")
             .unwrap_or(&bytes)
             .to_vec();
-        if bytes.len() > crate::syntax::MAX_FILE_BYTES {
-            self.push(
-                Diagnostic::new(Code::Data, file.span, format!("`{name}` is too large"))
-                    .label("actuals file named here")
-                    .help("bsc reads files up to 4 GiB"),
-            );
-            return Vec::new();
-        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {

@@ -131,10 +131,9 @@ pub const MIN_PAIRS: usize = 6;
 /// Lags tried, in periods.
 pub const MAX_LAG: usize = 3;
 
-/// Scores the model as of `as_of` (`--as-of`; else the scorecard's `as_of`, else the
-/// latest period with an actual).
+/// Scores the model as of `as_of`, the compilation's as-of period (decided once, by
+/// [`Model::as_of`]; `None` when there is none at all).
 pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
-    let as_of = model.as_of(as_of);
     let period_end = model
         .scorecard
         .as_ref()
@@ -668,21 +667,24 @@ fn evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::LintOptions;
-    use crate::load::MemFs;
+    use crate::files::MemFs;
     use std::path::Path;
 
     /// Scores `body` (perspectives, measures…) under a scorecard with period 2025.
     fn scored(body: &str, as_of: Option<&str>) -> (crate::Compilation, Scores) {
         let src = format!("scorecard \"T\" {{ period 2025-01 .. 2025-12 }}\n{body}");
+        let opts = crate::Options {
+            as_of: as_of.map(|a| Period::parse(a).unwrap()),
+            ..Default::default()
+        };
         let c = crate::compile_bytes(
-            &MemFs::default(),
+            &MemFs::new(),
             "t.bsc",
             Path::new("t.bsc"),
             src.as_bytes(),
-            &LintOptions::default(),
+            &opts,
         );
-        let s = score(&c.model, as_of.map(|a| Period::parse(a).unwrap()));
+        let s = score(&c.model, c.as_of);
         (c, s)
     }
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use crate::Error;
-use crate::cli::OutFormat;
+use crate::emit::OutFormat;
 
 /// The port `--serve` tries first.
 pub const DEFAULT_PORT: u16 = 7878;
@@ -66,10 +66,7 @@ impl Server {
             Condvar::new(),
         ));
         let s = Arc::clone(&shared);
-        let content_type = match format {
-            OutFormat::Html => "text/html; charset=utf-8",
-            OutFormat::Json => "application/json",
-        };
+        let content_type = format.content_type();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let s = Arc::clone(&s);

@@ -14,12 +14,10 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::cli::{ExitStatus, OutFormat};
-use crate::emit::{self, Report};
-use crate::lint::LintOptions;
-use crate::period::Period;
+use crate::emit::{self, OutFormat, Report};
+use crate::files::{self, Disk};
 use crate::serve::{Server, State};
-use crate::{Error, compile_bytes, load};
+use crate::{Build, Error, ExitStatus, Options, compile_bytes};
 
 /// Quiet time after the last event before a rebuild.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -35,8 +33,8 @@ pub struct WatchOptions {
     pub file: PathBuf,
     pub output: PathBuf,
     pub format: OutFormat,
-    pub as_of: Option<Period>,
-    pub lints: LintOptions,
+    /// The options of every compilation.
+    pub options: Options,
     /// Serve the report on 127.0.0.1 at this port (or the next free one).
     pub serve: Option<u16>,
     pub open: bool,
@@ -167,12 +165,12 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
 
 /// Reads the root file, waiting a moment if it has vanished (an editor's delete and
 /// recreate). `None` if it is still missing.
-fn read_root(path: &Path) -> Result<Option<Vec<u8>>, std::io::Error> {
+fn read_root(path: &Path) -> Result<Option<Vec<u8>>, files::ReadError> {
     let deadline = Instant::now() + VANISH_GRACE;
     loop {
-        match std::fs::read(path) {
+        match files::read_regular(path, files::MAX_SOURCE_BYTES) {
             Ok(b) => return Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(files::ReadError::NotFound) => {
                 if Instant::now() >= deadline {
                     return Ok(None);
                 }
@@ -198,26 +196,21 @@ fn build_once(
             return None;
         }
         Err(e) => {
-            eprintln!(
-                "error: cannot read `{}`: {}",
-                opts.file.display(),
-                load::io_reason(&e)
-            );
+            eprintln!("error: cannot read `{}`: {e}", opts.file.display());
             return None;
         }
     };
     let c = compile_bytes(
-        &load::Disk,
+        &Disk,
         &opts.file.to_string_lossy(),
         &opts.file,
         &bytes,
-        &opts.lints,
+        &opts.options,
     );
     let mut inputs: BTreeSet<PathBuf> = c.read_paths().iter().map(|p| absolute(p)).collect();
     inputs.insert(root.to_path_buf());
-    let compilations = [c];
-    let report = Report::new(&compilations);
-    let c = &compilations[0];
+    let built = Build::new(c);
+    let report = Report::new([&built.compilation]);
     if !report.items.is_empty() {
         eprint!("{}", emit::human::render(&report, opts.color));
     }
@@ -227,7 +220,6 @@ fn build_once(
         plural(errors),
         plural(warnings)
     );
-    let scores = crate::score::score(&c.model, opts.as_of);
     if errors > 0 {
         if let Some(s) = server {
             s.publish(State::Failed(emit::human::render(&report, false)));
@@ -237,17 +229,14 @@ fn build_once(
             line: format!("{counts}: kept the last good output"),
         });
     }
-    let text = match opts.format {
-        OutFormat::Json => emit::model_json::render(c, &scores),
-        OutFormat::Html => match emit::html::render(c, &scores) {
-            Ok(t) => t,
-            Err(e) => {
-                return Some(Built {
-                    inputs,
-                    line: format!("error: {e}"),
-                });
-            }
-        },
+    let text = match emit::render(&built, opts.format) {
+        Ok(t) => t,
+        Err(e) => {
+            return Some(Built {
+                inputs,
+                line: format!("error: {e}"),
+            });
+        }
     };
     if let Err(e) = emit::write_atomic(&opts.output, text.as_bytes()) {
         return Some(Built {

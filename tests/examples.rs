@@ -193,28 +193,23 @@ fn as_of_moves_the_numbers() {
 
 #[test]
 fn a_report_of_a_scorecard_with_errors_shows_what_it_can_and_says_so() {
-    use bsc::lint::LintOptions;
-    use bsc::load::MemFs;
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc"))
             .unwrap();
     let broken = format!(
         "{text}\nmap {{ nowhere -> nobody }}\nkpi broken \"<b>Broken</b>\" {{ unit \"u\" target 5% }}\n"
     );
-    let fs = MemFs {
-        fallback_to_disk: true,
-        ..MemFs::default()
-    };
+    let fs = bsc::files::Disk;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc");
     let c = bsc::compile_bytes(
         &fs,
         "examples/bakery.bsc",
         &path,
         broken.as_bytes(),
-        &LintOptions::default(),
+        &bsc::Options::default(),
     );
     assert!(c.errors() >= 3, "{:?}", c.diagnostics);
-    let scores = bsc::score::score(&c.model, None);
+    let scores = bsc::score::score(&c.model, c.as_of);
     let html = bsc::emit::html::render(&c, &scores).unwrap();
     assert!(
         html.contains("id=\"has-errors\""),

@@ -5,8 +5,7 @@
 use std::path::Path;
 
 use bsc::emit::{Report, human, json};
-use bsc::lint::LintOptions;
-use bsc::load::Disk;
+use bsc::files::Disk;
 
 fn check(path: &Path) -> (String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -16,7 +15,7 @@ fn check(path: &Path) -> (String, String) {
         .to_string_lossy()
         .replace('\\', "/");
     let bytes = std::fs::read(path).unwrap();
-    let c = bsc::compile_bytes(&Disk, &name, path, &bytes, &LintOptions::default());
+    let c = bsc::compile_bytes(&Disk, &name, path, &bytes, &bsc::Options::default());
     let all = [c];
     let report = Report::new(&all);
     (human::render(&report, false), json::render(&report))

@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use bsc::files::Disk;
 use bsc::fmt::format;
-use bsc::load::MemFs;
 use proptest::prelude::*;
 
 /// The comments of a text, trimmed, in order.
@@ -23,11 +23,7 @@ fn comments(text: &str) -> Vec<String> {
 
 /// The scored model as JSON, without source locations (which formatting moves).
 fn model(text: &str, path: &Path) -> serde_json::Value {
-    let fs = MemFs {
-        fallback_to_disk: true,
-        ..MemFs::default()
-    };
-    bsc::fuzzing::meaning_at(text, path, &fs)
+    bsc::fuzzing::meaning_at(text, path, &Disk)
 }
 
 /// The three promises of the formatter, for one text.

@@ -7,10 +7,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use bsc::lint::LintOptions;
-use bsc::load::MemFs;
+use bsc::files::MemFs;
 use bsc::span::FileId;
 use bsc::syntax::parse;
 
@@ -41,20 +40,17 @@ fn files_read_ahead_keep_their_own_ids() {
         // The parser reports its impossible month: that diagnostic must point into it too.
         ("h", part("h", &[]).replace("owner \"o\"", "due 2026-13")),
     ]);
-    let mut fs = MemFs::default();
+    let mut fs = MemFs::new();
     for (name, text) in &files {
-        fs.files.insert(
-            PathBuf::from(format!("/p/{name}.bsc")),
-            text.clone().into_bytes(),
-        );
+        fs.insert(format!("/p/{name}.bsc"), text.clone());
     }
-    let root = fs.files[Path::new("/p/main.bsc")].clone();
+    let root = files["main"].clone();
     let c = bsc::compile_bytes(
         &fs,
         "main.bsc",
         Path::new("/p/main.bsc"),
-        &root,
-        &LintOptions::default(),
+        root.as_bytes(),
+        &bsc::Options::default(),
     );
 
     let mut unknown = BTreeMap::new();

@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use bsc::lint::LintOptions;
-use bsc::load::MemFs;
+use bsc::files::MemFs;
 use bsc::score::{Scores, Status};
 use proptest::prelude::*;
 
@@ -80,13 +79,13 @@ fn measure_text(id: &str, m: &MeasureGen) -> String {
 
 fn compile(text: &str) -> (bsc::Compilation, Scores) {
     let c = bsc::compile_bytes(
-        &MemFs::default(),
+        &MemFs::new(),
         "gen.bsc",
         Path::new("/gen/gen.bsc"),
         text.as_bytes(),
-        &LintOptions::default(),
+        &bsc::Options::default(),
     );
-    let s = bsc::score::score(&c.model, None);
+    let s = bsc::score::score(&c.model, c.as_of);
     (c, s)
 }
 

@@ -4,10 +4,10 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::model::Model;
 use crate::num::fmt_num;
+use crate::period::Period;
 use crate::syntax::ast::Direction;
 
-pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    let as_of = model.as_of(None);
+pub fn check(model: &Model, as_of: Option<Period>, out: &mut Vec<Diagnostic>) {
     for m in &model.measures {
         let p = &m.props;
         if p.targets.is_empty() {

@@ -8,14 +8,16 @@ mod structure;
 
 use crate::diag::Diagnostic;
 use crate::model::Model;
+use crate::period::Period;
 use crate::span::FileId;
 
 /// Runs every check. `root` is the file named on the command line (for diagnostics
-/// about the scorecard as a whole when it declares no `scorecard`).
-pub fn check(model: &Model, root: FileId) -> Vec<Diagnostic> {
+/// about the scorecard as a whole when it declares no `scorecard`); `as_of` is the
+/// compilation's as-of period, decided once.
+pub fn check(model: &Model, root: FileId, as_of: Option<Period>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     map::check(model, &mut out);
-    measures::check(model, &mut out);
+    measures::check(model, as_of, &mut out);
     structure::check(model, root, &mut out);
     out
 }

@@ -8,10 +8,53 @@ pub mod json;
 pub mod model_json;
 pub mod sarif;
 
-use crate::Compilation;
+use std::path::{Path, PathBuf};
+
 use crate::codes::Level;
 use crate::diag::Diagnostic;
 use crate::source::Location;
+use crate::{Build, Compilation, Error};
+
+/// What `build` and `watch` write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    /// The self-contained HTML report.
+    Html,
+    /// The scored model, `bsc/1`.
+    Json,
+}
+
+impl OutFormat {
+    /// The file extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutFormat::Html => "html",
+            OutFormat::Json => "json",
+        }
+    }
+
+    /// The MIME type the server sends it with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            OutFormat::Html => "text/html; charset=utf-8",
+            OutFormat::Json => "application/json",
+        }
+    }
+}
+
+/// The default output path: `STEM.html` or `STEM.json` beside the entry file.
+pub fn default_output(input: &Path, format: OutFormat) -> PathBuf {
+    input.with_extension(format.extension())
+}
+
+/// Renders a scored compilation in `format`.
+pub fn render(build: &Build, format: OutFormat) -> Result<String, Error> {
+    let (c, scores) = (&build.compilation, &build.scores);
+    match format {
+        OutFormat::Json => Ok(model_json::render(c, scores)),
+        OutFormat::Html => html::render(c, scores),
+    }
+}
 
 /// A diagnostic with its places resolved to lines and columns.
 #[derive(Clone, Debug)]
@@ -32,9 +75,9 @@ pub struct Report<'a> {
 
 impl<'a> Report<'a> {
     /// Collects the diagnostics of `compilations`.
-    pub fn new(compilations: &'a [Compilation]) -> Report<'a> {
+    pub fn new(compilations: impl IntoIterator<Item = &'a Compilation>) -> Report<'a> {
         let mut items: Vec<Located<'a>> = compilations
-            .iter()
+            .into_iter()
             .flat_map(|c| {
                 c.diagnostics.iter().map(move |d| Located {
                     diag: d,
@@ -94,7 +137,7 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), crate::E
     use std::io::Write;
     let err = |e: std::io::Error| crate::Error::Write {
         path: path.display().to_string(),
-        reason: crate::load::io_reason(&e),
+        reason: crate::files::io_reason(&e),
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

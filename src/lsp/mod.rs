@@ -15,15 +15,14 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types as lsp;
 use lsp_types::{Url, notification::Notification as _};
 
-use crate::cli::ExitStatus;
 use crate::codes::Level;
-use crate::lint::LintOptions;
-use crate::load::{MemFs, STD};
+use crate::files::Overlay;
+use crate::load::STD;
 use crate::model::{Kind, Symbol};
 use crate::score::{Scores, score};
 use crate::span::{FileId, Span};
 use crate::syntax::keywords;
-use crate::{Compilation, Error, compile_bytes};
+use crate::{Compilation, Error, ExitStatus, Options, compile_bytes};
 
 use index::Occurrence;
 
@@ -191,23 +190,19 @@ impl Server {
         let Some(text) = self.docs.get(uri) else {
             return vec![];
         };
-        let fs = MemFs {
-            files: self
-                .docs
-                .iter()
-                .map(|(u, t)| (path_of(u), t.clone().into_bytes()))
-                .collect(),
-            fallback_to_disk: true,
-        };
+        let mut fs = Overlay::new();
+        for (u, t) in &self.docs {
+            fs.set(&path_of(u), t.as_bytes());
+        }
         let path = path_of(uri);
         let comp = compile_bytes(
             &fs,
             &path.to_string_lossy(),
             &path,
             text.as_bytes(),
-            &LintOptions::default(),
+            &Options::default(),
         );
-        let scores = score(&comp.model, None);
+        let scores = score(&comp.model, comp.as_of);
         let occ = comp
             .files
             .iter()
