@@ -22,12 +22,17 @@ for dir in tests/browser editors/vscode; do
   fi
 done
 
+# PyPI: PyYAML, to read the pre-commit hooks and the GitHub Action in their test.
+python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo build --locked
 cargo test --locked
 # The formatter leaves the examples and the library as they are.
-./target/debug/bsc fmt --check examples/*.bsc std/*.bsc
+./target/debug/bsc fmt --check examples std
+# The pre-commit hooks and the GitHub Action, run as they would run.
+python3 tests/ci/hooks_and_action.py target/debug/bsc
 # Editor grammars.
 (cd editors/vscode && npm test --silent)
 editors/vim/test.sh

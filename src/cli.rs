@@ -1,6 +1,7 @@
 //! The command line: parses arguments with clap and runs one command. Every command
 //! returns an [`ExitStatus`]; nothing here exits the process.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -9,9 +10,10 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, Value
 use crate::codes::{Code, Level};
 use crate::diag::did_you_mean;
 use crate::emit::{self, OutFormat, Report};
-use crate::files::Disk;
+use crate::files::{Disk, FileSystem};
 use crate::lint::LintOptions;
 use crate::period::Period;
+use crate::project::{self, Project};
 use crate::{Compilation, Error, ExitStatus, Options};
 
 #[derive(Parser, Debug)]
@@ -46,8 +48,9 @@ enum Command {
         /// Only report the files that would change (exit 1 if any).
         #[arg(long)]
         check: bool,
-        /// The files to format.
-        #[arg(required = true, value_name = "FILE")]
+        /// The files or folders to format (default: every `.bsc` file under the current
+        /// folder; hidden and `.gitignore`d folders are skipped).
+        #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Explain a diagnostic code, or list every code.
@@ -59,8 +62,10 @@ enum Command {
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
-    /// The `.bsc` files to check (each is its own compilation).
-    #[arg(required = true, value_name = "FILE")]
+    /// The `.bsc` files or folders to check (default: the current folder). A folder means
+    /// every entry file under it; a file that another file imports is checked through
+    /// the entry files that import it.
+    #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -254,10 +259,68 @@ fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The entry files to compile for `bsc check FILE…` (LANGUAGE.md §9.1), each with the
+/// name to show: a given entry file as given, one found by the scan relative to the
+/// current folder.
+fn entry_files(targets: &[PathBuf], opts: &Options) -> Result<Vec<PathBuf>, Error> {
+    let cwd = Disk.canonical(Path::new("."));
+    let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
+    let mut entries: Vec<PathBuf> = Vec::new();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    for target in targets {
+        let (files, scanned) = if target.is_dir() {
+            (project::bsc_files(target), true)
+        } else {
+            (vec![target.clone()], false)
+        };
+        if scanned && files.is_empty() {
+            return Err(Error::Usage(format!(
+                "no .bsc files under `{}`",
+                target.display()
+            )));
+        }
+        for file in files {
+            let canonical = Disk.canonical(&file);
+            let root = project::discovery_root(&canonical, &cwd, opts.root.as_deref());
+            let project = projects
+                .entry(root.clone())
+                .or_insert_with(|| Project::scan(&Disk, &root));
+            if scanned {
+                if let Some(s) = project.skipped.iter().find(|s| s.path == canonical) {
+                    eprintln!("note: skipped `{}`: {}", file.display(), s.why);
+                    continue;
+                }
+            }
+            if !project.contains(&canonical) {
+                // Not bsc text, unreadable, or outside the root: compiling it says why.
+                if seen.insert(canonical) {
+                    entries.push(file);
+                }
+                continue;
+            }
+            for entry in project.entries_of(&canonical) {
+                if seen.insert(entry.clone()) {
+                    entries.push(if entry == canonical && !scanned {
+                        file.clone()
+                    } else {
+                        project::relative_to(&entry, &cwd)
+                    });
+                }
+            }
+        }
+    }
+    Ok(entries)
+}
+
 fn check(args: &CheckArgs, opts: &Options) -> Result<ExitStatus, Error> {
+    let targets = if args.files.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.files.clone()
+    };
     let mut compilations: Vec<Compilation> = Vec::new();
     let mut failed = false;
-    for file in &args.files {
+    for file in &entry_files(&targets, opts)? {
         match crate::compile(&Disk, file, opts) {
             Ok(c) => compilations.push(c),
             Err(e) => {
@@ -434,9 +497,22 @@ fn report_unformattable(name: &str, text: &str, diags: Vec<crate::diag::Diagnost
     eprint!("{}", emit::human::render(&Report::new([&c]), use_color()));
 }
 
-fn fmt(files: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
+fn fmt(targets: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
     let mut status = ExitStatus::Ok;
-    for file in files {
+    let targets = if targets.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        targets.to_vec()
+    };
+    let mut files = Vec::new();
+    for t in targets {
+        if t.is_dir() {
+            files.extend(project::bsc_files(&t));
+        } else {
+            files.push(t);
+        }
+    }
+    for file in &files {
         let (name, bytes) = if file.as_os_str() == "-" {
             let mut b = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map_err(|e| Error::Read {

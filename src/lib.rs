@@ -22,6 +22,7 @@ pub mod lsp;
 pub mod model;
 pub mod num;
 pub mod period;
+pub mod project;
 pub mod resolve;
 pub mod score;
 pub mod serve;

@@ -6,11 +6,13 @@ use std::process::Command;
 
 fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "bsc"))
         .collect();
+    // The project of several files, through its entry file.
+    v.push(dir.join("project/plan.bsc"));
     v.sort();
     assert!(v.len() >= 5, "five examples at least");
     v
