@@ -2,7 +2,7 @@
 //! templates inherited, actuals read. Scoring, the report and the language server read
 //! this; they never look at pest or the AST.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::codes::{Code, Level};
 use crate::period::{Frequency, Period};
@@ -169,6 +169,10 @@ pub struct Measure {
     pub props: Props,
     /// Whether the direction was inferred from baseline → first target.
     pub direction_inferred: bool,
+    /// `from` names no kpi template (an `unknown-ref` or `wrong-kind` was reported):
+    /// what it would have inherited is unknown, so the checks that depend on it (unit,
+    /// direction, target, threshold, frequency) say nothing more about the measure.
+    pub template_failed: bool,
     pub span: Span,
     pub head: Span,
     pub id_span: Span,
@@ -246,6 +250,10 @@ pub struct Model {
     pub scopes: Vec<LintScope>,
     /// The scorecard's attributes: they apply to the whole compilation.
     pub global_levels: Vec<(Code, Level)>,
+    /// Objectives at one end of an arrow whose other end did not resolve (an
+    /// `unknown-ref` or `wrong-kind` was reported): their links are incomplete, so the
+    /// checks of the map's shape say nothing about them.
+    pub broken_link_ends: BTreeSet<usize>,
 }
 
 impl Model {

@@ -555,6 +555,7 @@ impl<'a> Resolver<'a> {
                     from: None,
                     props: Props::default(),
                     direction_inferred: false,
+                    template_failed: false,
                     span: m.span,
                     head: m.head,
                     id_span: m.node.id.span,
@@ -920,6 +921,7 @@ impl<'a> Resolver<'a> {
             self.props(&m.props, None)
         };
         let mut from = None;
+        let template_failed = m.from.is_some();
         if let Some(k) = &m.from {
             match self.model.symbols.get(&k.name).copied() {
                 Some(Symbol {
@@ -943,9 +945,12 @@ impl<'a> Resolver<'a> {
                             .map(|s| format!("did you mean the kpi `{s}`?")),
                     ),
                 ),
-                None => self.unknown_ref(k, &[Kind::Kpi], "kpi template"),
+                None => {
+                    self.unknown_ref(k, &[Kind::Kpi], "kpi template");
+                }
             }
         }
+        let template_failed = template_failed && from.is_none();
         if let Some(ki) = from {
             let base = &self.model.kpis[ki].props;
             own = inherit(own, base);
@@ -984,7 +989,7 @@ impl<'a> Resolver<'a> {
             .dedup_by(|b, a| a.period.end() == b.period.end());
         // Direction: written, inherited, or inferred from baseline → first target.
         let mut inferred = false;
-        if own.direction.is_none() {
+        if own.direction.is_none() && !template_failed {
             match (own.baseline, own.targets.first()) {
                 (Some(b), Some(t)) if b.value != t.value => {
                     own.direction = Some(if t.value > b.value {
@@ -1069,11 +1074,14 @@ impl<'a> Resolver<'a> {
             }
             prev = Some((due, t.span));
         }
-        self.check_percents("measure", &m.id.name, own.unit.as_deref(), &m.props);
+        if !template_failed {
+            self.check_percents("measure", &m.id.name, own.unit.as_deref(), &m.props);
+        }
         let measure = &mut self.model.measures[pm.index];
         measure.from = from;
         measure.props = own;
         measure.direction_inferred = inferred;
+        measure.template_failed = template_failed;
     }
 
     /// `%` values only where the unit (own or inherited) is "%".
@@ -1123,7 +1131,8 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn unknown_ref(&mut self, id: &ast::Ident, kinds: &[Kind], what: &str) {
+    /// Reports an unknown reference; returns the id it suggests instead, if any.
+    fn unknown_ref(&mut self, id: &ast::Ident, kinds: &[Kind], what: &str) -> Option<String> {
         self.unknown_refs += 1;
         let suggestion = if self.unknown_refs <= MAX_SUGGESTIONS {
             did_you_mean(&id.name, self.model.ids_of(kinds)).map(str::to_string)
@@ -1136,7 +1145,7 @@ impl<'a> Resolver<'a> {
             format!("unknown {what} `{}`", id.name),
         )
         .label(format!("no {what} has this id"));
-        d = match suggestion {
+        d = match &suggestion {
             Some(s) => d.help(format!("did you mean `{s}`?")).fix(
                 id.span,
                 s.clone(),
@@ -1147,6 +1156,7 @@ impl<'a> Resolver<'a> {
             )),
         };
         self.push(d);
+        suggestion
     }
 
     fn resolve_initiative(&mut self, index: usize, ast: &ast::Initiative) {
@@ -1201,7 +1211,9 @@ impl<'a> Resolver<'a> {
                                     .label(format!("{} here", sym.kind.with_article()))
                                     .help("name the objective or measure this initiative moves"),
                             ),
-                            None => self.unknown_ref(id, &[Kind::Objective, Kind::Measure], "objective or measure"),
+                            None => {
+                                self.unknown_ref(id, &[Kind::Objective, Kind::Measure], "objective or measure");
+                            }
                         }
                     }
                 }
@@ -1234,6 +1246,9 @@ impl<'a> Resolver<'a> {
             let ends: Vec<Option<usize>> = chain.nodes.iter().map(|n| self.map_node(n)).collect();
             for (i, pair) in ends.windows(2).enumerate() {
                 let (Some(from), Some(to)) = (pair[0], pair[1]) else {
+                    self.model
+                        .broken_link_ends
+                        .extend(pair.iter().flatten().copied());
                     continue;
                 };
                 let span = chain.nodes[i].span.to(chain.nodes[i + 1].span);
@@ -1287,16 +1302,22 @@ impl<'a> Resolver<'a> {
                 .label(format!("{} here", sym.kind.with_article()))
                 .help(help);
                 if sym.kind == Kind::Measure {
-                    let o = self.model.objectives[self.model.measures[sym.index].objective]
-                        .id
-                        .clone();
+                    // The objective it measures was probably meant, and lost this link.
+                    let oi = self.model.measures[sym.index].objective;
+                    self.model.broken_link_ends.insert(oi);
+                    let o = self.model.objectives[oi].id.clone();
                     d = d.fix(id.span, o.clone(), format!("replace with `{o}`"));
                 }
                 self.push(d);
                 None
             }
             None => {
-                self.unknown_ref(id, &[Kind::Objective], "objective");
+                // The objective it was probably meant to name lost this link too.
+                if let Some(meant) = self.unknown_ref(id, &[Kind::Objective], "objective") {
+                    if let Some(sym) = self.model.symbols.get(&meant) {
+                        self.model.broken_link_ends.insert(sym.index);
+                    }
+                }
                 None
             }
         }

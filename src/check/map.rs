@@ -66,7 +66,14 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         v.dedup();
         v
     };
+    // Objectives whose links are incomplete (an arrow to an id that did not resolve),
+    // and those that reach one: the map's shape around them is unknown.
+    let broken = &model.broken_link_ends;
+    let reaches_broken = graph.reaching(|o| broken.contains(&o));
     for (o, obj) in model.objectives.iter().enumerate() {
+        if broken.contains(&o) {
+            continue;
+        }
         let linked = graph.has_in(o) || graph.has_out(o);
         if !linked {
             out.push(
@@ -83,7 +90,7 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        if Some(model.level_of(o)) != top && !reaches_top[o] {
+        if Some(model.level_of(o)) != top && !reaches_top[o] && !reaches_broken[o] {
             out.push(
                 Diagnostic::new(Code::DeadEnd, obj.id_span, format!("objective `{}` leads to no top-level objective", obj.id))
                     .label(format!("no path from here to an objective in {}", top_names.join(" or ")))

@@ -10,7 +10,8 @@ use crate::syntax::ast::Direction;
 pub fn check(model: &Model, as_of: Option<Period>, out: &mut Vec<Diagnostic>) {
     for m in &model.measures {
         let p = &m.props;
-        if p.targets.is_empty() {
+        // A template that did not resolve may have had the target.
+        if p.targets.is_empty() && !m.template_failed {
             out.push(
                 Diagnostic::new(
                     Code::NoTarget,
