@@ -3,18 +3,16 @@
 //! actuals read from CSV files, map links — reporting what does not resolve.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::codes::{Code, Level};
+use crate::data;
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::files::{Files, MAX_DATA_BYTES, ReadError};
+use crate::files::{Files, ReadError};
 use crate::load::{Loaded, join_display};
 use crate::model::*;
-use crate::period::Period;
 use crate::source::SourceFile;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{self, Direction, Item, MeasureProp};
-use crate::syntax::number_value;
 
 /// The four classic perspectives: id, title, level.
 pub const PREDECLARED: [(&str, &str, i64); 4] = [
@@ -278,7 +276,7 @@ impl<'a> Resolver<'a> {
                 self.scope(&d.attrs, d.span, false);
                 let index = self.model.kpis.len();
                 if self.declare(&d.node.id, Kind::Kpi, index, is_std) {
-                    let props = self.props(&d.node.props, None);
+                    let props = self.props(&d.node.props);
                     self.check_percents(
                         "kpi",
                         &d.node.id.name,
@@ -639,16 +637,11 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The properties written in one measure or kpi block (no inheritance yet). CSV
-    /// actuals are read when `csv_base` is given: `(display dir, real dir)`.
-    fn props(
-        &mut self,
-        written: &[Spanned<MeasureProp>],
-        csv: Option<(&mut crate::source::Sources, &str, Option<&Path>, Span)>,
-    ) -> Props {
+    /// The properties written in one measure or kpi block (no inheritance yet, no data
+    /// files read).
+    fn props(&mut self, written: &[Spanned<MeasureProp>]) -> Props {
         let mut p = Props::default();
         let mut seen = Seen::default();
-        let mut csv = csv;
         for prop in written {
             let key = prop.node.key();
             if key != "target" && !self.once(&mut seen, key, prop.span) {
@@ -696,230 +689,103 @@ impl<'a> Resolver<'a> {
                         }
                     }
                 }
-                MeasureProp::ActualsFile(s) => {
-                    p.actuals_file = Some(s.value.clone());
-                    if let Some((sources, dir, real, _)) = csv.as_mut() {
-                        let rows = self.read_csv(sources, dir, *real, s, prop.span);
-                        p.actuals.extend(rows);
-                    }
-                }
+                MeasureProp::ActualsFile(s) => p.actuals_file = Some(s.value.clone()),
             }
         }
         p
     }
 
-    /// Reads `actuals "file.csv"`: header `period,value`, one row per period.
-    fn read_csv(
+    /// Reads the data file a measure names (`actuals "file"`), its path relative to the
+    /// file that names it, through the file layer; problems become `data` diagnostics
+    /// (at the CSV line when the source is text, else at the path, naming the cell or
+    /// row), scoped to the measure.
+    fn read_data(
         &mut self,
         sources: &mut crate::source::Sources,
-        dir: &str,
-        real: Option<&Path>,
         file: &ast::Str,
+        frequency: Option<crate::period::Frequency>,
         scope: Span,
     ) -> Vec<Actual> {
+        let f = sources.get(file.span.file);
+        let dir = f.name.rfind('/').map_or("", |i| &f.name[..i]);
         let name = join_display(dir, &file.value);
-        let Some(real) = real else {
+        let Some(real) = f.path.as_ref().and_then(|p| p.parent()) else {
             self.push(
                 Diagnostic::new(
                     Code::Data,
                     file.span,
-                    "the bundled library cannot read CSV files",
+                    "the bundled library cannot read data files",
                 )
                 .label("no folder to read from"),
             );
             return Vec::new();
         };
         let path = real.join(&file.value);
-        let bytes = match self.files.read(&path, MAX_DATA_BYTES) {
-            Ok(b) => b,
-            Err(e) => {
-                self.missing.push(path.clone());
-                let help = match e {
-                    ReadError::OutsideRoot(_) => {
-                        "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
-                    }
-                    _ => {
-                        "the path is relative to the folder of this .bsc file; the file needs a `period,value` header"
-                    }
-                };
-                self.push(
-                    Diagnostic::new(
-                        Code::Data,
-                        file.span,
-                        format!("cannot read `{name}`: {}", e.reason()),
-                    )
-                    .label("actuals file named here")
-                    .help(help),
-                );
-                return Vec::new();
-            }
-        };
-        let bytes = bytes
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(&bytes)
-            .to_vec();
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                self.push(
-                    Diagnostic::new(Code::Data, file.span, format!("`{name}` is not UTF-8 text"))
-                        .label("actuals file named here")
-                        .help("save the CSV file as UTF-8"),
-                );
-                return Vec::new();
-            }
-        };
-        let id = sources.add(SourceFile::new(name.clone(), Some(path), text));
-        let text = &sources.get(id).text;
-        let mut rows = Vec::new();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut header_seen = false;
-        for rec in reader.records() {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    let at = e.position().map_or(0, |p| p.byte() as usize);
-                    self.push(self.row_error(
-                        text,
-                        id,
-                        at,
-                        scope,
-                        format!("`{name}` is not valid CSV"),
-                        e.to_string(),
-                    ));
-                    break;
+        let source = data::Source::for_file(&file.value, None, None, None, None);
+        let series = data::read(
+            self.files,
+            &data::Request {
+                path: &path,
+                name: &name,
+                source: &source,
+                frequency,
+            },
+        );
+        if let Some(e) = series.unreadable {
+            self.missing.push(path.clone());
+            let help = match e {
+                ReadError::OutsideRoot(_) => {
+                    "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
+                }
+                _ => {
+                    "the path is relative to the folder of this .bsc file; the file needs a `period,value` header"
                 }
             };
-            let start = rec.position().map_or(0, |p| p.byte() as usize);
-            let fields: Vec<&str> = rec.iter().map(str::trim).collect();
-            if fields.iter().all(|f| f.is_empty()) {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                if fields.len() != 2
-                    || !fields[0].eq_ignore_ascii_case("period")
-                    || !fields[1].eq_ignore_ascii_case("value")
-                {
-                    self.push(self.row_error(
-                        text,
-                        id,
-                        start,
-                        scope,
-                        format!("`{name}` needs the header `period,value`"),
-                        "this first row is not `period,value`".into(),
-                    ));
-                    return Vec::new();
-                }
-                continue;
-            }
-            if fields.len() != 2 {
-                let msg = format!("a row of `{name}` has {} fields", fields.len());
-                self.push(self.row_error(
-                    text,
-                    id,
-                    start,
-                    scope,
-                    msg,
-                    "expected two fields: period,value".into(),
-                ));
-                continue;
-            }
-            let period = match Period::parse(fields[0]) {
-                Ok(p) => p,
-                Err(e) => {
-                    self.push(self.row_error(
-                        text,
-                        id,
-                        start,
-                        scope,
-                        format!("bad period in `{name}`: {}", e.message),
-                        e.help,
-                    ));
-                    continue;
-                }
-            };
-            match number_value(fields[1]) {
-                Some((value, _)) => {
-                    let end = text[start..]
-                        .find(['\n', '\r'])
-                        .map_or(text.len(), |i| start + i);
-                    rows.push(Actual {
-                        period,
-                        value,
-                        span: Span::new(id, start, end),
-                    });
-                }
-                None => {
-                    let msg = format!("bad value in `{name}`: `{}` is not a number", fields[1]);
-                    self.push(self.row_error(
-                        text,
-                        id,
-                        start,
-                        scope,
-                        msg,
-                        "write the value as a number like 7.1, 1_200 or 12%".into(),
-                    ));
-                }
-            }
-        }
-        if !header_seen {
             self.push(
                 Diagnostic::new(
                     Code::Data,
-                    Span::new(id, 0, 0),
-                    format!("`{name}` is empty"),
+                    file.span,
+                    format!("cannot read `{name}`: {}", e.reason()),
                 )
-                .label("no header")
-                .with_label(file.span, "actuals file named here")
-                .help("the file needs a `period,value` header")
-                .scope(scope),
+                .label("actuals file named here")
+                .help(help),
             );
+            return Vec::new();
         }
-        rows
-    }
-
-    fn row_error(
-        &self,
-        text: &str,
-        file: crate::span::FileId,
-        at: usize,
-        scope: Span,
-        message: String,
-        label: String,
-    ) -> Diagnostic {
-        let at = at.min(text.len());
-        let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
-        Diagnostic::new(Code::Data, Span::new(file, at, end), message)
-            .label(label)
-            .scope(scope)
+        // A text source is shown: its problems point into it.
+        let text_file = series
+            .text
+            .map(|text| sources.add(SourceFile::new(name.clone(), Some(path), text)));
+        let span_of = |place: &data::Place| match (place, text_file) {
+            (data::Place::Text { start, end }, Some(id)) => Span::new(id, *start, *end),
+            _ => file.span,
+        };
+        for p in series.problems {
+            let d = match (&p.place, text_file) {
+                // The text as a whole (it is empty): its start, and where it is named.
+                (data::Place::Whole, Some(id)) => {
+                    Diagnostic::new(Code::Data, Span::new(id, 0, 0), p.message)
+                        .label(p.label)
+                        .with_label(file.span, "actuals file named here")
+                }
+                (place, _) => Diagnostic::new(Code::Data, span_of(place), p.message).label(p.label),
+            };
+            self.push(d.maybe_help(p.help).scope(scope));
+        }
+        series
+            .points
+            .into_iter()
+            .map(|p| Actual {
+                period: p.period,
+                value: p.value,
+                span: span_of(&p.place),
+            })
+            .collect()
     }
 
     fn resolve_measure(&mut self, pm: PendingMeasure<'a>, sources: &mut crate::source::Sources) {
         let m = pm.ast;
-        let reads_csv = m
-            .props
-            .iter()
-            .any(|p| matches!(p.node, MeasureProp::ActualsFile(_)));
-        let mut own = if reads_csv {
-            // A CSV path is relative to the file that names it.
-            let f = sources.get(m.id.span.file);
-            let dir = f
-                .name
-                .rfind('/')
-                .map_or(String::new(), |i| f.name[..i].to_string());
-            let real = f
-                .path
-                .as_ref()
-                .and_then(|p| p.parent())
-                .map(Path::to_path_buf);
-            self.props(&m.props, Some((sources, &dir, real.as_deref(), m.id.span)))
-        } else {
-            self.props(&m.props, None)
-        };
+        let mut own = self.props(&m.props);
         let mut from = None;
         let template_failed = m.from.is_some();
         if let Some(k) = &m.from {
@@ -954,6 +820,16 @@ impl<'a> Resolver<'a> {
         if let Some(ki) = from {
             let base = &self.model.kpis[ki].props;
             own = inherit(own, base);
+        }
+        // Data files are read once the frequency is known (a date in a spreadsheet is
+        // read as the period of the measure's frequency that holds it).
+        let files = m.props.iter().filter_map(|p| match &p.node {
+            MeasureProp::ActualsFile(s) => Some(s),
+            _ => None,
+        });
+        for file in files.take(1) {
+            let rows = self.read_data(sources, file, own.frequency, m.id.span);
+            own.actuals.extend(rows);
         }
         // Actuals: one per period.
         own.actuals
