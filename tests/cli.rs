@@ -233,6 +233,62 @@ fn columns_count_characters_not_bytes() {
     assert_eq!(d["column"], 121);
 }
 
+/// A number with a scale suffix is the decimal as written (issue 14.1): `521.8k` is
+/// `521_800` exactly, so the measures below score as their plain-digit twins would.
+#[test]
+fn scale_suffixes_score_exactly_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "plan.bsc",
+        r#"
+scorecard "Scaled" { period 2025-01 .. 2025-12 }
+perspective financial {
+  objective revenue "Revenue" { owner "CFO"
+    measure costs "Costs" { unit "EUR" direction down baseline 600k target 521.8k threshold 530k
+      actuals { 2025-01: 560_000, 2025-02: 521_800 } }
+    measure orders "Orders" { unit "EUR" direction up baseline 900k target 1.2M
+      actuals { 2025-01: 1_009_000, 2025-02: 1.009M } }
+    measure bookings "Bookings" { unit "EUR" direction up baseline 1.5B target 2_047_000_000 threshold 2.047B
+      actuals { 2025-02: 2.047B } }
+  }
+}
+"#,
+    );
+    let r = bsc(
+        dir.path(),
+        &["build", "plan.bsc", "--format", "json", "-o", "-"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("threshold-order"), "{}", r.stderr);
+    let doc = json(&r);
+    let measure = |id: &str| {
+        doc["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("no measure `{id}`"))
+            .clone()
+    };
+    let costs = measure("costs");
+    assert_eq!(costs["status"], "green");
+    assert_eq!(costs["progress"], 1);
+    assert_eq!(
+        costs["trace"]["status"],
+        "status: green because 521800 ≤ target 521800"
+    );
+    assert_eq!(measure("orders")["trend"], "flat");
+    assert_eq!(
+        measure("orders")["trace"]["trend"],
+        "trend: flat (1009000 → 1009000, up is better)"
+    );
+    let bookings = measure("bookings");
+    assert_eq!(bookings["status"], "green");
+    assert_eq!(bookings["target"]["value"], 2_047_000_000u64);
+    assert_eq!(bookings["actual"]["value"], 2_047_000_000u64);
+}
+
 #[test]
 fn github_and_sarif_formats() {
     let dir = tempfile::tempdir().unwrap();
