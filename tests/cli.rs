@@ -676,3 +676,69 @@ fn imports_are_relative_loaded_once_and_cycles_named() {
         ]
     );
 }
+
+/// One file of `n` objectives in a chain, each with two measures of twelve actuals;
+/// every `every`-th objective has no owner (a `no-owner` warning), so the warnings are
+/// spread from the top of the file to the bottom.
+fn many_objectives(n: usize, every: usize) -> String {
+    let months: Vec<String> = (1..=12)
+        .map(|m| format!("2025-{m:02}: {}.5", 60 + m))
+        .collect();
+    let months = months.join(", ");
+    let mut s = String::from("scorecard \"Many\" { owner \"CEO\" period 2025-01 .. 2025-12 }\n");
+    let perspectives = ["learning", "internal", "customer", "financial"];
+    for i in 0..n {
+        s.push_str(&format!(
+            "perspective {} {{\n  /// Objective number {i}.\n  objective o{i} \"Objective {i}\" {{\n",
+            perspectives[i * 4 / n]
+        ));
+        if i % every != every - 1 {
+            s.push_str(&format!("    owner \"Head of unit {i}\"\n"));
+        }
+        for m in ["a", "b"] {
+            s.push_str(&format!(
+                "    measure m{i}{m} \"Measure {i}{m}\" {{\n      unit \"%\" direction up baseline 55% target 70% by 2025-06 target 80% by 2025-12 threshold 65%\n      frequency monthly\n      actuals {{ {months} }}\n    }}\n"
+            ));
+        }
+        s.push_str("  }\n}\n");
+    }
+    s.push_str("map {\n");
+    for i in 1..n {
+        s.push_str(&format!("  o{} -> o{i}\n", i - 1));
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// The wall time of the fastest of three runs.
+fn fastest(dir: &Path, args: &[&str]) -> (Duration, Run) {
+    let mut best = None;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = bsc(dir, args);
+        let d = t.elapsed();
+        if best.as_ref().is_none_or(|(b, _)| d < *b) {
+            best = Some((d, r));
+        }
+    }
+    best.unwrap()
+}
+
+/// Human diagnostics cost what JSON costs (issue 14.4): each snippet is found through the
+/// line index, not by reading the file from its start, which made 125 warnings in a 2 MB
+/// file take 20 times as long as the JSON. The bound is loose (a shared machine).
+#[test]
+fn human_diagnostics_are_not_quadratic() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = many_objectives(2000, 16);
+    assert!(text.len() > 1_500_000, "{}", text.len());
+    write(dir.path(), "big.bsc", &text);
+    let (human, r) = fastest(dir.path(), &["check", "big.bsc"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("no-owner\n").count(), 125);
+    let (json, _) = fastest(dir.path(), &["check", "big.bsc", "--format", "json"]);
+    assert!(
+        human < json * 4 + Duration::from_millis(500),
+        "human {human:?}, json {json:?}"
+    );
+}

@@ -22,20 +22,35 @@ const MAX_CONTEXT_LINE: usize = 400;
 struct Src<'a>(&'a SourceFile);
 
 impl SourceCode for Src<'_> {
+    /// miette's reader for `str` counts lines from the start of the text it is given, which
+    /// made every snippet cost a scan of the file up to it. It is given the text from the
+    /// first context line on instead (found with the line index), and its answer is moved
+    /// back: the same lines, line numbers and columns, at a cost independent of the offset.
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.0.text.as_str().read_span(span, before, after)?;
+        let file = self.0;
+        // miette looks at the byte before the span (its end is `offset + len - 1`), so
+        // the window starts on the line of that byte, `before` lines up.
+        let first = file
+            .line_index(span.offset().saturating_sub(1))
+            .saturating_sub(before);
+        let base = file.line_start(first + 1).min(span.offset());
+        let local = SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = file.text[base..].read_span(&local, before, after)?;
+        let data_span = SourceSpan::new((inner.span().offset() + base).into(), inner.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
+            file.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            data_span,
+            inner.line() + first,
             inner.column(),
-            inner.line_count(),
+            // miette counts the line ends from the start of the text up to where it
+            // stopped; it compares this with line numbers to merge nearby snippets.
+            inner.line_count() + first,
         )))
     }
 }
@@ -209,5 +224,56 @@ pub fn summary(errors: usize, warnings: usize) -> String {
         (0, w) => format!("{}\n", plural(w, "warning")),
         (e, 0) => format!("{}\n", plural(e, "error")),
         (e, w) => format!("{}, {}\n", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line-indexed reader gives miette exactly what its own reader of the whole
+    /// text gives: the same lines, span, line, column and line count, for every offset,
+    /// span length and number of context lines.
+    #[test]
+    fn snippets_read_from_the_line_index_match_miettes_reader() {
+        let texts = [
+            "scorecard \"T\" {}\nperspective financial {\n  objective a \"A\" {}\n}\n\nmap { a -> b }\n",
+            "é x\n𝄞y\n\n\nlast line without end",
+            "one\r\ntwo\r\n\r\nthree\r\nfour",
+            "",
+            "\n\n\n",
+        ];
+        for text in texts {
+            let file = SourceFile::new("t.bsc".into(), None, text.to_string());
+            let src = Src(&file);
+            let starts: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &start in &starts {
+                for &end in starts.iter().filter(|&&e| e >= start) {
+                    for (before, after) in [(0, 0), (1, 1), (2, 1), (3, 3)] {
+                        let span = SourceSpan::new(start.into(), end - start);
+                        let want = text.read_span(&span, before, after);
+                        let got = src.read_span(&span, before, after);
+                        let (want, got) = match (want, got) {
+                            (Ok(w), Ok(g)) => (w, g),
+                            (Err(_), Err(_)) => continue,
+                            (w, g) => panic!(
+                                "{text:?} {start}..{end}: {:?} vs {:?}",
+                                w.is_ok(),
+                                g.is_ok()
+                            ),
+                        };
+                        let at = format!("{text:?} {start}..{end} ±{before},{after}");
+                        assert_eq!(got.data(), want.data(), "{at}");
+                        assert_eq!(got.span(), want.span(), "{at}");
+                        assert_eq!(got.line(), want.line(), "{at}");
+                        assert_eq!(got.column(), want.column(), "{at}");
+                        assert_eq!(got.line_count(), want.line_count(), "{at}");
+                        assert_eq!(got.name(), Some("t.bsc"), "{at}");
+                    }
+                }
+            }
+        }
     }
 }
