@@ -742,3 +742,49 @@ fn human_diagnostics_are_not_quadratic() {
         "human {human:?}, json {json:?}"
     );
 }
+
+/// Link evidence uses the actuals up to the as-of period, as docs/scoring.md and
+/// docs/decisions.md say (issue 14.6: scoring.md said `--as-of` left it alone).
+#[test]
+fn link_evidence_follows_the_as_of_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let months = |f: fn(u32) -> u32| {
+        (1..=9)
+            .map(|m| format!("2025-{m:02}: {}", f(m)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    write(
+        dir.path(),
+        "plan.bsc",
+        format!(
+            r#"
+scorecard "Evidence" {{ period 2025-01 .. 2025-12 }}
+perspective internal {{
+  objective a "A" {{ owner "COO"
+    measure ma "MA" {{ unit "u" baseline 0 target 100 actuals {{ {} }} }} }}
+}}
+perspective financial {{
+  objective b "B" {{ owner "CFO"
+    measure mb "MB" {{ unit "u" baseline 0 target 100 actuals {{ {} }} }} }}
+}}
+map {{ a -> b }}
+"#,
+            months(|m| m * 10 + m % 2),
+            months(|m| m * 9 + m % 3)
+        ),
+    );
+    let evidence = |extra: &[&str]| {
+        let mut args = vec!["build", "plan.bsc", "--format", "json", "-o", "-"];
+        args.extend_from_slice(extra);
+        let r = bsc(dir.path(), &args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        json(&r)["links"][0]["evidence"].clone()
+    };
+    let all = evidence(&[]);
+    assert!(all["pairs"].as_u64().unwrap() >= 6, "{all}");
+    assert_ne!(all["verdict"], "not enough data");
+    let earlier = evidence(&["--as-of", "2025-05"]);
+    assert_eq!(earlier["verdict"], "not enough data", "{earlier}");
+    assert_eq!(earlier["pairs"], 0);
+}
