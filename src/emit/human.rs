@@ -55,7 +55,7 @@ impl SourceCode for Src<'_> {
     }
 }
 
-/// One diagnostic (or a related note) in miette's terms.
+/// One diagnostic (or a note on it) in miette's terms.
 struct View<'a> {
     code: Option<String>,
     severity: Severity,
@@ -63,7 +63,10 @@ struct View<'a> {
     help: Option<String>,
     src: Option<Src<'a>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<View<'a>>,
+    /// Labels in other files, one note per file, drawn after the diagnostic. Not miette's
+    /// `related`: it heads each with a severity word ("Advice:") and the code, which a
+    /// note does not have, so an empty "Advice:" line came before every such note.
+    notes: Vec<View<'a>>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -102,14 +105,6 @@ impl miette::Diagnostic for View<'_> {
             return None;
         }
         Some(Box::new(self.labels.iter().cloned()))
-    }
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
     }
 }
 
@@ -159,7 +154,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
             }
         }
     }
-    let related = others
+    let notes = others
         .into_iter()
         .map(|(fid, labels, msg)| {
             let f = sources.get(fid);
@@ -170,7 +165,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
                 help: None,
                 src: Some(Src(f)),
                 labels,
-                related: Vec::new(),
+                notes: Vec::new(),
             }
         })
         .collect();
@@ -185,7 +180,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
         help: d.help.clone(),
         src: show_source.then_some(Src(f)),
         labels,
-        related,
+        notes,
     }
 }
 
@@ -207,6 +202,12 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         }
         if handler.render_report(&mut out, &v).is_err() {
             out.push_str(&format!("{}: {}\n", item.diag.code, item.diag.message));
+        }
+        for note in &v.notes {
+            out.push('\n');
+            if handler.render_report(&mut out, note).is_err() {
+                out.push_str(&format!("note: {}\n", note.message));
+            }
         }
     }
     if !out.is_empty() {
