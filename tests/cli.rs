@@ -788,3 +788,36 @@ map {{ a -> b }}
     assert_eq!(earlier["verdict"], "not enough data", "{earlier}");
     assert_eq!(earlier["pairs"], 0);
 }
+
+/// With more than 20 diagnostics the human output ends with the count of each code,
+/// errors first (issue 14.7), so an error is not lost among many warnings.
+#[test]
+fn many_diagnostics_end_with_counts_per_code() {
+    let dir = tempfile::tempdir().unwrap();
+    // 40 objectives, every second without an owner: 20 `no-owner` and one `focus`; one
+    // threshold above a target of an `up` measure: a `threshold-order` error.
+    let text = many_objectives(40, 2).replacen("threshold 65%", "threshold 75%", 1);
+    write(dir.path(), "many.bsc", &text);
+    let r = bsc(dir.path(), &["check", "many.bsc"]);
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.ends_with(
+            "\nerrors: threshold-order ×1\nwarnings: no-owner ×20, focus ×1\n1 error, 21 warnings\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    // Twenty diagnostics or fewer: the total alone.
+    write(dir.path(), "fewer.bsc", many_objectives(38, 2));
+    let r = bsc(dir.path(), &["check", "fewer.bsc"]);
+    assert_eq!(r.status, 0);
+    assert!(
+        r.stderr.ends_with("for it\n\n20 warnings\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(" ×"), "{}", r.stderr);
+    // The machine formats are unchanged.
+    let r = bsc(dir.path(), &["check", "many.bsc", "--format", "json"]);
+    assert!(!r.stdout.contains(" ×"));
+}

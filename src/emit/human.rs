@@ -213,7 +213,39 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
+    if report.items.len() > STATISTICS_FROM {
+        out.push_str(&per_code(report));
+    }
     out.push_str(&summary(report.errors(), report.warnings()));
+    out
+}
+
+/// With more diagnostics than this, the counts per code are printed at the end (as ruff's
+/// `--statistics` does), so that a few errors are not lost among many warnings.
+const STATISTICS_FROM: usize = 20;
+
+/// `errors: cycle ×2` and `warnings: orphan ×65, stale-data ×3`: each level's codes, the
+/// most frequent first (ties in the order of `bsc explain`).
+fn per_code(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    for (level, name) in [(Level::Error, "errors"), (Level::Warning, "warnings")] {
+        let mut counts: Vec<(crate::codes::Code, usize)> = Vec::new();
+        for item in report.items.iter().filter(|i| i.diag.level == level) {
+            match counts.iter_mut().find(|(c, _)| *c == item.diag.code) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((item.diag.code, 1)),
+            }
+        }
+        if counts.is_empty() {
+            continue;
+        }
+        counts.sort_by_key(|&(code, n)| (std::cmp::Reverse(n), code));
+        let list: Vec<String> = counts
+            .iter()
+            .map(|(code, n)| format!("{} ×{n}", code.name()))
+            .collect();
+        out.push_str(&format!("{name}: {}\n", list.join(", ")));
+    }
     out
 }
 
