@@ -14,8 +14,9 @@ if [ -n "$missing" ]; then
   $sudo_ apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $missing >/dev/null
 fi
-# npm packages: playwright-core (drives Debian's chromium), the TextMate grammar tester.
-for dir in tests/browser editors/vscode; do
+# npm packages: playwright-core (drives Debian's chromium), the TextMate grammar tester,
+# Microsoft's SARIF validator (a self-contained binary; no .NET needed).
+for dir in tests/browser editors/vscode tests/sarif; do
   if [ ! -d "$dir/node_modules" ]; then
     echo "test.sh: installing the npm packages of $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
@@ -33,6 +34,8 @@ cargo test --locked
 ./target/debug/bsc fmt --check examples std
 # The pre-commit hooks and the GitHub Action, run as they would run.
 python3 tests/ci/hooks_and_action.py target/debug/bsc
+# SARIF output passes Microsoft's validator without an error or a warning.
+BSC_BIN="$PWD/target/debug/bsc" tests/sarif/validate.sh
 # Editor grammars.
 (cd editors/vscode && npm test --silent)
 editors/vim/test.sh

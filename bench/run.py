@@ -4,7 +4,8 @@
 Prints a Markdown report (the tables of docs/performance.md): `bsc check` against the
 floor of parsing the same model as JSON with serde_json, scaling from 1k to 10k to 100k
 objectives, the strategy-map layout against Graphviz `dot -Tsvg` (time and crossings),
-`bsc build` (HTML) time, peak memory, and cold start. Needs `dot` (Debian: graphviz,
+`bsc build` (HTML) time, peak memory, cold start, and human diagnostics against JSON on one
+10 MB file with 625 warnings. Needs `dot` (Debian: graphviz,
 installed with apt-get when missing) and `taskset` (util-linux) for the one-core column.
 Every time is the best of several runs of a release build; --quick skips 100k.
 """
@@ -76,6 +77,30 @@ def dot_layout(dot_file):
     return best, polyline_crossings(lines)
 
 
+def warnings_file(path, objectives=10000, every=16):
+    """One file of about 10 MB: `objectives` objectives in a chain, each with two measures
+    of twelve actuals; every `every`-th objective has no owner (625 `no-owner` warnings,
+    spread from the top of the file to the bottom; and `focus`)."""
+    months = ", ".join(f"2025-{m:02}: {60 + m}.5" for m in range(1, 13))
+    persp = ["learning", "internal", "customer", "financial"]
+    with open(path, "w") as f:
+        f.write('scorecard "Warnings" { owner "CEO" period 2025-01 .. 2025-12 }\n')
+        for i in range(objectives):
+            owner = "" if i % every == every - 1 else '    owner "Head of unit ' + str(i) + '"\n'
+            f.write(f"perspective {persp[i * 4 // objectives]} {{\n")
+            f.write(f'  /// Objective number {i}, one of a long chain of cause and effect.\n')
+            f.write(f'  objective o{i} "Objective {i}" {{\n{owner}')
+            for m in "ab":
+                f.write(f'    measure m{i}{m} "Measure {i}{m}" {{\n      unit "%" direction up baseline 55% target 70% by 2025-06 target 80% by 2025-12 threshold 65%\n')
+                f.write(f'      source "Monthly report of unit {i}, table {m}"\n')
+                f.write(f"      frequency monthly\n      actuals {{ {months} }}\n    }}\n")
+            f.write("  }\n}\n")
+        f.write("map {\n")
+        for i in range(objectives - 1):
+            f.write(f'  o{i} -> o{i + 1} : "step {i}"\n')
+        f.write("}\n")
+
+
 def install_missing():
     """Installs Debian's graphviz (and util-linux) when `dot` (or `taskset`) is missing."""
     missing = [pkg for cmd, pkg in [("dot", "graphviz"), ("taskset", "util-linux")] if shutil.which(cmd) is None]
@@ -137,6 +162,19 @@ def main():
         r = json.loads(run([os.path.join(REL, "examples", "layout_bench"), path, dot_file]).stdout)
         dt, dc = dot_layout(dot_file)
         out.append(f"| {name} | {r['objectives']} | {r['links']} | {r['layout_ms']:.2f} ms | {dt:.0f} ms | {r['layout_ms'] / dt:.3f}× | {r['crossings']} | {dc} |")
+    out.append("")
+
+    # Human diagnostics draw a source snippet per diagnostic; each must be found from the
+    # line index, not by scanning the file from its start.
+    big = os.path.join(work, "warnings.bsc")
+    warnings_file(big)
+    th, _ = timed([BSC, "check", big])
+    tj, _ = timed([BSC, "check", big, "--format", "json"])
+    count = json.loads(run([BSC, "check", big, "--format", "json"]).stdout)["warnings"]
+    out.append("## Human diagnostics against JSON\n")
+    out.append("| file | diagnostics | `bsc check` (human) | `--format json` | ratio (target ≤ 2×) |")
+    out.append("|---|---|---|---|---|")
+    out.append(f"| one file, {os.path.getsize(big) / 1e6:.1f} MB | {count} warnings | {th:.0f} ms | {tj:.0f} ms | {th / tj:.2f}× |")
     out.append("")
 
     largest = max((p for _, p in maps[:-2]), key=os.path.getsize)

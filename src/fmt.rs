@@ -1,6 +1,7 @@
 //! `bsc fmt`: prints a parsed file back in the one canonical layout — 2-space indent,
 //! one property per line, aligned `actuals` pairs, a blank line between top-level
-//! declarations, one map chain per line — keeping every comment.
+//! declarations (but not inside a run of `use` lines), one map chain per line — keeping
+//! every comment.
 //!
 //! Literals (numbers, periods, strings, ids) are copied from the source as written, so
 //! formatting never changes what a file means. Comments are placed by position: those
@@ -139,9 +140,15 @@ impl Formatter<'_> {
     }
 
     fn file(&mut self, ast: &File) {
+        let mut after_use = false;
         for item in &ast.items {
             let span = item_span(item);
-            self.blank_line();
+            // A run of `use` lines stays together; a comment set apart keeps its blank line.
+            let is_use = matches!(item, Item::Use(_));
+            if !(is_use && after_use) {
+                self.blank_line();
+            }
+            after_use = is_use;
             self.leading(span.start as usize, 0);
             self.item(item);
         }
@@ -478,6 +485,15 @@ mod tests {
         let src = "// top\nuse \"std/kpis\"\n/// The plan.\n@allow(focus) scorecard \"T\" { owner \"CEO\" // who\n period 2025-01..2025-12 }\n\n\n// about the map\nmap { a -> b : \"why\" /* inline */ c -> d }\nperspective financial { level 5 objective x \"X\" { measure m \"M\" { actuals { 2025-01: 1, 2025-Q2: 22 } // q\n } } }";
         let out = format(src).unwrap();
         let expected = "// top\nuse \"std/kpis\"\n\n/// The plan.\n@allow(focus)\nscorecard \"T\" {\n  owner \"CEO\" // who\n  period 2025-01 .. 2025-12\n}\n\n// about the map\nmap {\n  a -> b : \"why\" /* inline */\n  c -> d\n}\n\nperspective financial {\n  level 5\n\n  objective x \"X\" {\n    measure m \"M\" {\n      actuals {\n        2025-01: 1\n        2025-Q2: 22\n      } // q\n    }\n  }\n}\n";
+        assert_eq!(out, expected);
+        assert_eq!(format(&out).unwrap(), out, "idempotent");
+    }
+
+    #[test]
+    fn a_run_of_use_lines_stays_together() {
+        let src = "use \"std/kpis\"\n\nuse \"a\"\n@allow(orphan) use \"b\"\nscorecard \"T\" { owner \"CEO\" }\nuse \"c\"\n\n\n// d\nuse \"d\"\n";
+        let out = format(src).unwrap();
+        let expected = "use \"std/kpis\"\nuse \"a\"\n@allow(orphan)\nuse \"b\"\n\nscorecard \"T\" {\n  owner \"CEO\"\n}\n\nuse \"c\"\n\n// d\nuse \"d\"\n";
         assert_eq!(out, expected);
         assert_eq!(format(&out).unwrap(), out, "idempotent");
     }

@@ -238,6 +238,11 @@ pub fn select_target(
 /// Progress toward the target: `(actual − baseline) / (target − baseline)` clamped to
 /// [0, 1]; without a baseline, 1 when met, else 0 without a threshold, else linear
 /// from the threshold (0) to the target (1). Returns the value and how it was found.
+///
+/// A baseline that already meets the target (beyond it in the direction: a later
+/// time-phased target set below the baseline of an `up` measure, or a `direction` error)
+/// cannot measure the way toward it: the rules without a baseline apply, and the trace
+/// says which baseline was set aside and why.
 pub fn progress(
     dir: Direction,
     actual: f64,
@@ -254,9 +259,21 @@ pub fn progress(
         }
     };
     let met = meets(dir, actual, target);
-    // A baseline on the wrong side of the target for the direction (a `direction`
-    // error) cannot measure progress toward it: the rules without a baseline apply.
-    let baseline = baseline.filter(|&b| b == target || meets(dir, target, b));
+    let (better, beyond) = match dir {
+        Direction::Up => ("up", "above"),
+        Direction::Down => ("down", "below"),
+    };
+    // A baseline already at the target's far side is set aside, and the trace says so.
+    let set_aside = baseline.filter(|&b| b != target && meets(dir, b, target));
+    let without = match set_aside {
+        Some(b) => format!(
+            "baseline {} is {beyond} the target {} ({better} is better), so it is not used",
+            n(b),
+            n(target)
+        ),
+        None => "no baseline".to_string(),
+    };
+    let baseline = baseline.filter(|_| set_aside.is_none());
     match (baseline, threshold) {
         (Some(b), _) if target != b => {
             let v = clamp((actual - b) / (target - b));
@@ -286,19 +303,30 @@ pub fn progress(
         (None, _) if met => (
             1.0,
             format!(
-                "no baseline; target met: 1 ({} {} {})",
+                "{without}; target met: 1 ({} {} {})",
                 n(actual),
                 if dir == Direction::Up { "≥" } else { "≤" },
                 n(target)
             ),
         ),
-        (None, None) => (0.0, "no baseline or threshold; target not met: 0".into()),
+        (None, None) => (
+            0.0,
+            match set_aside {
+                None => "no baseline or threshold; target not met: 0".into(),
+                Some(_) => format!("{without}, and there is no threshold; target not met: 0"),
+            },
+        ),
         (None, Some(th)) if th != target => {
             let v = clamp((actual - th) / (target - th));
+            let from = if set_aside.is_some() {
+                "; from the threshold"
+            } else {
+                ""
+            };
             (
                 v,
                 format!(
-                    "no baseline: ({} − {}) / ({} − {}) = {}",
+                    "{without}{from}: ({} − {}) / ({} − {}) = {}",
                     n(actual),
                     n(th),
                     n(target),
@@ -309,7 +337,7 @@ pub fn progress(
         }
         (None, Some(_)) => (
             0.0,
-            "no baseline; threshold equals the target and it is not met: 0".into(),
+            format!("{without}; threshold equals the target and it is not met: 0"),
         ),
     }
 }
@@ -762,6 +790,58 @@ mod tests {
             None,
         );
         assert_eq!((m.progress, m.status), (Some(0.75), Status::Amber)); // (9.5 − 8) / (10 − 8)
+    }
+
+    /// A later time-phased target beyond the baseline (below it, direction up): the
+    /// baseline cannot measure the way to that target, so the rules without a baseline
+    /// apply, and the trace names the baseline and says why it is not used.
+    #[test]
+    fn a_baseline_beyond_the_selected_target_is_set_aside_with_the_reason() {
+        let up = "direction up baseline 100 target 120 by 2025-06 target 95 by 2025-12";
+        let m = measure(&format!("{up} actuals {{ 2025-09: 98 }}"), None);
+        assert_eq!((m.target.unwrap().value, m.progress), (95.0, Some(1.0)));
+        assert_eq!(
+            m.trace.progress,
+            "progress: baseline 100 is above the target 95 (up is better), so it is not used; target met: 1 (98 ≥ 95)"
+        );
+        let m = measure(
+            &format!("{up} threshold 85 actuals {{ 2025-09: 90 }}"),
+            None,
+        );
+        assert_eq!((m.progress, m.status), (Some(0.5), Status::Amber));
+        assert_eq!(
+            m.trace.progress,
+            "progress: baseline 100 is above the target 95 (up is better), so it is not used; from the threshold: (90 − 85) / (95 − 85) = 0.5"
+        );
+        let m = measure(&format!("{up} actuals {{ 2025-09: 90 }}"), None);
+        assert_eq!(m.progress, Some(0.0));
+        assert_eq!(
+            m.trace.progress,
+            "progress: baseline 100 is above the target 95 (up is better), so it is not used, and there is no threshold; target not met: 0"
+        );
+        // Down: a later target above the baseline.
+        let m = measure(
+            "direction down baseline 50 target 40 by 2025-06 target 55 by 2025-12 threshold 60 actuals { 2025-09: 57 }",
+            None,
+        );
+        assert_eq!(m.progress, Some(0.6)); // (57 − 60) / (55 − 60)
+        assert_eq!(
+            m.trace.progress,
+            "progress: baseline 50 is below the target 55 (down is better), so it is not used; from the threshold: (57 − 60) / (55 − 60) = 0.6"
+        );
+        // While the first target is in force the baseline counts: (110 − 100) / (120 − 100).
+        let m = measure(&format!("{up} actuals {{ 2025-03: 110 }}"), None);
+        assert_eq!(m.progress, Some(0.5));
+        assert_eq!(
+            m.trace.progress,
+            "progress: (110 − 100) / (120 − 100) = 0.5"
+        );
+        // Without a baseline the words are as before.
+        let m = measure("direction up target 10 actuals { 2025-03: 11 }", None);
+        assert_eq!(
+            m.trace.progress,
+            "progress: no baseline; target met: 1 (11 ≥ 10)"
+        );
     }
 
     #[test]

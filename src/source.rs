@@ -45,8 +45,8 @@ impl SourceFile {
         }
     }
 
-    /// 0-based line index of a byte offset.
-    fn line_index(&self, offset: usize) -> usize {
+    /// 0-based line index of a byte offset (past the end: the last line).
+    pub fn line_index(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,

@@ -33,6 +33,29 @@ fn fixtures() {
     });
 }
 
+/// A note in another file (the CSV row a `duplicate-period` repeats, the first
+/// declaration of a `duplicate-id` in an import) is drawn under its diagnostic without an
+/// empty heading line (miette's related diagnostics print "Advice:" and a code there).
+#[test]
+fn notes_in_other_files_have_no_empty_heading() {
+    let mut notes = 0;
+    insta::glob!("fixtures/**/*.bsc", |path| {
+        if path.components().any(|c| c.as_os_str() == "lib") {
+            return;
+        }
+        let (human, _) = check(path);
+        for line in human.lines() {
+            assert!(
+                !["Advice:", "Warning:", "Error:"].contains(&line.trim()),
+                "an empty heading in the human output of {}:\n{human}",
+                path.display()
+            );
+        }
+        notes += human.matches("\n  ☞ ").count();
+    });
+    assert!(notes >= 3, "the corpus has notes in other files");
+}
+
 /// The conventions of the corpus hold: a `fail` file reports its folder's code, a
 /// `pass` file does not.
 #[test]

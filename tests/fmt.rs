@@ -254,8 +254,11 @@ fn scorecard() -> impl Strategy<Value = String> {
         prop::collection::vec(objective, 0..3),
         gap(),
     );
-    (title(), prop::collection::vec(perspective, 0..4), prop::collection::vec((ident(), ident()), 0..4), gap()).prop_map(|(t, ps, links, g)| {
-        let mut s = format!("{g}@allow(focus)\nscorecard \"{t}\" {{ owner \"CEO\"{g}period 2025-01 .. 2025-12 }}\n");
+    let uses = prop::collection::vec(gap(), 0..4);
+    (title(), prop::collection::vec(perspective, 0..4), prop::collection::vec((ident(), ident()), 0..4), gap(), uses).prop_map(|(t, ps, links, g, uses)| {
+        // A run of `use` lines (the formatter keeps it together), each after a gap.
+        let mut s: String = uses.iter().map(|g| format!("{g}use \"std/kpis\"\n")).collect();
+        s.push_str(&format!("{g}@allow(focus)\nscorecard \"{t}\" {{ owner \"CEO\"{g}period 2025-01 .. 2025-12 }}\n"));
         for (pid, objs, g) in ps {
             s.push_str(&format!("{g}perspective {pid} {{"));
             for (oid, ot, ms, g) in objs {

@@ -22,25 +22,40 @@ const MAX_CONTEXT_LINE: usize = 400;
 struct Src<'a>(&'a SourceFile);
 
 impl SourceCode for Src<'_> {
+    /// miette's reader for `str` counts lines from the start of the text it is given, which
+    /// made every snippet cost a scan of the file up to it. It is given the text from the
+    /// first context line on instead (found with the line index), and its answer is moved
+    /// back: the same lines, line numbers and columns, at a cost independent of the offset.
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.0.text.as_str().read_span(span, before, after)?;
+        let file = self.0;
+        // miette looks at the byte before the span (its end is `offset + len - 1`), so
+        // the window starts on the line of that byte, `before` lines up.
+        let first = file
+            .line_index(span.offset().saturating_sub(1))
+            .saturating_sub(before);
+        let base = file.line_start(first + 1).min(span.offset());
+        let local = SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = file.text[base..].read_span(&local, before, after)?;
+        let data_span = SourceSpan::new((inner.span().offset() + base).into(), inner.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
+            file.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            data_span,
+            inner.line() + first,
             inner.column(),
-            inner.line_count(),
+            // miette counts the line ends from the start of the text up to where it
+            // stopped; it compares this with line numbers to merge nearby snippets.
+            inner.line_count() + first,
         )))
     }
 }
 
-/// One diagnostic (or a related note) in miette's terms.
+/// One diagnostic (or a note on it) in miette's terms.
 struct View<'a> {
     code: Option<String>,
     severity: Severity,
@@ -48,7 +63,10 @@ struct View<'a> {
     help: Option<String>,
     src: Option<Src<'a>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<View<'a>>,
+    /// Labels in other files, one note per file, drawn after the diagnostic. Not miette's
+    /// `related`: it heads each with a severity word ("Advice:") and the code, which a
+    /// note does not have, so an empty "Advice:" line came before every such note.
+    notes: Vec<View<'a>>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -87,14 +105,6 @@ impl miette::Diagnostic for View<'_> {
             return None;
         }
         Some(Box::new(self.labels.iter().cloned()))
-    }
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
     }
 }
 
@@ -144,7 +154,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
             }
         }
     }
-    let related = others
+    let notes = others
         .into_iter()
         .map(|(fid, labels, msg)| {
             let f = sources.get(fid);
@@ -155,7 +165,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
                 help: None,
                 src: Some(Src(f)),
                 labels,
-                related: Vec::new(),
+                notes: Vec::new(),
             }
         })
         .collect();
@@ -170,7 +180,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
         help: d.help.clone(),
         src: show_source.then_some(Src(f)),
         labels,
-        related,
+        notes,
     }
 }
 
@@ -193,11 +203,49 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         if handler.render_report(&mut out, &v).is_err() {
             out.push_str(&format!("{}: {}\n", item.diag.code, item.diag.message));
         }
+        for note in &v.notes {
+            out.push('\n');
+            if handler.render_report(&mut out, note).is_err() {
+                out.push_str(&format!("note: {}\n", note.message));
+            }
+        }
     }
     if !out.is_empty() {
         out.push('\n');
     }
+    if report.items.len() > STATISTICS_FROM {
+        out.push_str(&per_code(report));
+    }
     out.push_str(&summary(report.errors(), report.warnings()));
+    out
+}
+
+/// With more diagnostics than this, the counts per code are printed at the end (as ruff's
+/// `--statistics` does), so that a few errors are not lost among many warnings.
+const STATISTICS_FROM: usize = 20;
+
+/// `errors: cycle ×2` and `warnings: orphan ×65, stale-data ×3`: each level's codes, the
+/// most frequent first (ties in the order of `bsc explain`).
+fn per_code(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    for (level, name) in [(Level::Error, "errors"), (Level::Warning, "warnings")] {
+        let mut counts: Vec<(crate::codes::Code, usize)> = Vec::new();
+        for item in report.items.iter().filter(|i| i.diag.level == level) {
+            match counts.iter_mut().find(|(c, _)| *c == item.diag.code) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((item.diag.code, 1)),
+            }
+        }
+        if counts.is_empty() {
+            continue;
+        }
+        counts.sort_by_key(|&(code, n)| (std::cmp::Reverse(n), code));
+        let list: Vec<String> = counts
+            .iter()
+            .map(|(code, n)| format!("{} ×{n}", code.name()))
+            .collect();
+        out.push_str(&format!("{name}: {}\n", list.join(", ")));
+    }
     out
 }
 
@@ -209,5 +257,56 @@ pub fn summary(errors: usize, warnings: usize) -> String {
         (0, w) => format!("{}\n", plural(w, "warning")),
         (e, 0) => format!("{}\n", plural(e, "error")),
         (e, w) => format!("{}, {}\n", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line-indexed reader gives miette exactly what its own reader of the whole
+    /// text gives: the same lines, span, line, column and line count, for every offset,
+    /// span length and number of context lines.
+    #[test]
+    fn snippets_read_from_the_line_index_match_miettes_reader() {
+        let texts = [
+            "scorecard \"T\" {}\nperspective financial {\n  objective a \"A\" {}\n}\n\nmap { a -> b }\n",
+            "é x\n𝄞y\n\n\nlast line without end",
+            "one\r\ntwo\r\n\r\nthree\r\nfour",
+            "",
+            "\n\n\n",
+        ];
+        for text in texts {
+            let file = SourceFile::new("t.bsc".into(), None, text.to_string());
+            let src = Src(&file);
+            let starts: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &start in &starts {
+                for &end in starts.iter().filter(|&&e| e >= start) {
+                    for (before, after) in [(0, 0), (1, 1), (2, 1), (3, 3)] {
+                        let span = SourceSpan::new(start.into(), end - start);
+                        let want = text.read_span(&span, before, after);
+                        let got = src.read_span(&span, before, after);
+                        let (want, got) = match (want, got) {
+                            (Ok(w), Ok(g)) => (w, g),
+                            (Err(_), Err(_)) => continue,
+                            (w, g) => panic!(
+                                "{text:?} {start}..{end}: {:?} vs {:?}",
+                                w.is_ok(),
+                                g.is_ok()
+                            ),
+                        };
+                        let at = format!("{text:?} {start}..{end} ±{before},{after}");
+                        assert_eq!(got.data(), want.data(), "{at}");
+                        assert_eq!(got.span(), want.span(), "{at}");
+                        assert_eq!(got.line(), want.line(), "{at}");
+                        assert_eq!(got.column(), want.column(), "{at}");
+                        assert_eq!(got.line_count(), want.line_count(), "{at}");
+                        assert_eq!(got.name(), Some("t.bsc"), "{at}");
+                    }
+                }
+            }
+        }
     }
 }

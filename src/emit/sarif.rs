@@ -32,13 +32,17 @@ fn physical(l: &Location) -> Value {
 }
 
 /// The SARIF log.
+///
+/// Rules have no `name`: SARIF wants it to be a readable name that differs from the
+/// opaque `id`, and bsc's codes are readable already. A `name` equal to the `id` is what
+/// Microsoft's validator warns about (SARIF1001), and it compares them ignoring case, so
+/// the code in PascalCase would still be the same name for `cycle` or `orphan`.
 pub fn document(report: &Report<'_>) -> Value {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {
             json!({
                 "id": c.name(),
-                "name": c.name(),
                 "shortDescription": { "text": c.summary() },
                 "fullDescription": { "text": c.summary() },
                 "help": { "text": c.explain(), "markdown": c.explain() },

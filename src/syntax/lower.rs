@@ -630,18 +630,26 @@ impl<'a> Lower<'a> {
 
 /// The value of a number written as bsc writes numbers (`-1_000.5`, `150k`, `12%`):
 /// `(value, percent)`, or `None` if the text is not such a number or is out of range.
+///
+/// The value is the double nearest to the decimal number as written: a scale suffix moves
+/// the decimal point in the digit string (`521.8k` is read as `521800`), and the digits
+/// are converted once. Multiplying after the conversion would not be exact (`521.8 × 1e3`
+/// is 521799.99999999994).
 pub fn number_value(text: &str) -> Option<(f64, bool)> {
     let (t, percent) = match text.strip_suffix('%') {
         Some(t) => (t, true),
         None => (text, false),
     };
-    let (t, scale) = match t.as_bytes().last()? {
-        b'k' => (&t[..t.len() - 1], 1e3),
-        b'M' => (&t[..t.len() - 1], 1e6),
-        b'B' => (&t[..t.len() - 1], 1e9),
-        _ => (t, 1.0),
+    let (t, shift) = match t.as_bytes().last()? {
+        b'k' => (&t[..t.len() - 1], 3),
+        b'M' => (&t[..t.len() - 1], 6),
+        b'B' => (&t[..t.len() - 1], 9),
+        _ => (t, 0),
     };
-    let body = t.strip_prefix('-').unwrap_or(t);
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t),
+    };
     let (int, frac) = match body.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
@@ -656,11 +664,24 @@ pub fn number_value(text: &str) -> Option<(f64, bool)> {
     if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
         return None;
     }
-    let value = if t.contains('_') {
-        t.replace('_', "").parse::<f64>().ok()?
+    let frac = frac.unwrap_or("");
+    let digits = |d: &str| d.chars().filter(|c| *c != '_').collect::<String>();
+    let (int, frac) = (digits(int), digits(frac));
+    // The same number with the point moved `shift` places right: `-521.8k` → `-521800`.
+    let mut plain = String::with_capacity(int.len() + frac.len() + shift + 2);
+    if negative {
+        plain.push('-');
+    }
+    plain.push_str(&int);
+    if frac.len() <= shift {
+        plain.push_str(&frac);
+        plain.extend(std::iter::repeat_n('0', shift - frac.len()));
     } else {
-        t.parse::<f64>().ok()?
-    } * scale;
+        plain.push_str(&frac[..shift]);
+        plain.push('.');
+        plain.push_str(&frac[shift..]);
+    }
+    let value = plain.parse::<f64>().ok()?;
     (value.is_finite() && value.abs() <= 1e15).then_some((value, percent))
 }
 
@@ -680,5 +701,78 @@ mod tests {
         assert_eq!(number_value("1e9"), None);
         assert_eq!(number_value("1__0"), None);
         assert_eq!(number_value("abc"), None);
+    }
+
+    /// A scale suffix gives the double nearest to the decimal as written, the same as
+    /// the number spelled in plain digits: `521.8k` is `521800` exactly.
+    #[test]
+    fn scale_suffixes_are_exact() {
+        for (scaled, plain) in [
+            ("521.8k", "521800"),
+            ("1.009M", "1009000"),
+            ("2.047B", "2047000000"),
+            ("-521.8k", "-521800"),
+            ("0.1k", "100"),
+            ("0.001k", "1"),
+            ("0.0001k", "0.1"),
+            ("1.2345k", "1234.5"),
+            ("1_234.567_8M", "1234567800"),
+            ("0.3M", "300000"),
+            ("4.35B", "4350000000"),
+            ("1.000000000000000000001B", "1000000000.000000000001"),
+            ("-0.000_001M", "-1"),
+            ("999_999.999B", "999999999000000"),
+        ] {
+            assert_eq!(
+                number_value(scaled),
+                number_value(plain),
+                "{scaled} should be {plain}"
+            );
+        }
+        // Every suffix × many decimals: the value is the correctly rounded decimal, which
+        // Rust's float parser gives for the same digits with an exponent.
+        let decimals = [
+            "0",
+            "1",
+            "7.1",
+            "521.8",
+            "1.009",
+            "2.047",
+            "0.3",
+            "0.7",
+            "1.1",
+            "12.34",
+            "99.99",
+            "3.141_592_653_589_793_238_462_643",
+            "123_456.789",
+            "0.000_000_001",
+            "8.675309",
+            "42.000_000_000_000_1",
+            "1_000.5",
+            "65.2",
+            "0.1",
+            "0.2",
+            "0.6",
+            "9.95",
+        ];
+        for (suffix, exp) in [("", 0), ("k", 3), ("M", 6), ("B", 9)] {
+            for d in decimals {
+                for sign in ["", "-"] {
+                    let text = format!("{sign}{d}{suffix}");
+                    let exact: f64 = format!("{sign}{}e{exp}", d.replace('_', ""))
+                        .parse()
+                        .unwrap();
+                    assert_eq!(
+                        number_value(&text).map(|(v, _)| v.to_bits()),
+                        Some(exact.to_bits()),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        // The bound is on the value, after scaling.
+        assert_eq!(number_value("1_000_000B"), Some((1e15, false)));
+        assert_eq!(number_value("1_000_001B"), None);
+        assert_eq!(number_value("2.5k%"), Some((2500.0, true)));
     }
 }
