@@ -100,6 +100,7 @@ codes! {
     UnalignedInitiative = "unaligned-initiative", Warning, "an initiative that supports nothing";
     StaleData = "stale-data", Warning, "a measure's latest actual is older than its frequency allows";
     UnknownLint = "unknown-lint", Warning, "an attribute or flag names no check";
+    SuspiciousValue = "suspicious-value", Warning, "an actual ten times (or a tenth of) its measure's usual value";
 }
 
 impl Code {

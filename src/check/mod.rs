@@ -5,6 +5,7 @@
 mod map;
 mod measures;
 mod structure;
+mod values;
 
 use crate::diag::Diagnostic;
 use crate::model::Model;
@@ -19,5 +20,6 @@ pub fn check(model: &Model, root: FileId, as_of: Option<Period>) -> Vec<Diagnost
     map::check(model, &mut out);
     measures::check(model, as_of, &mut out);
     structure::check(model, root, &mut out);
+    values::check(model, &mut out);
     out
 }
