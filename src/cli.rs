@@ -41,6 +41,20 @@ enum Command {
         /// The name of the file (and the scorecard's title).
         name: Option<String>,
     },
+    /// Turn a KPI spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv; one row per KPI) into a
+    /// .bsc skeleton that reads its actuals back from the workbook.
+    #[command(after_help = import_help())]
+    Import {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The sheet of a workbook (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Where to write (`-` for stdout). Default: STEM.bsc beside FILE. An existing
+        /// file is never overwritten.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
     /// Run the language server on stdio (for editors).
     Lsp,
     /// Format files in the canonical layout (`-` formats stdin to stdout).
@@ -187,6 +201,11 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
         Command::Watch(args) => options(&args.out.compile, sub).and_then(|o| watch(args, o)),
         Command::Fmt { check, files } => fmt(&files, check),
         Command::Init { name } => init(name.as_deref()),
+        Command::Import {
+            file,
+            sheet,
+            output,
+        } => import(&file, sheet.as_deref(), output.as_deref()),
         Command::Lsp => crate::lsp::run(),
         Command::Explain { code } => explain(code.as_deref()),
     };
@@ -433,6 +452,56 @@ fn watch(args: WatchArgs, opts: Options) -> Result<ExitStatus, Error> {
         open: args.open,
         color: use_color(),
     })
+}
+
+/// The headers `bsc import` reads, for its `--help`.
+fn import_help() -> String {
+    let mut s = String::from("Headers read (case, spaces, `_`, `-` and `&` ignored):\n");
+    for (what, names) in crate::import::COLUMNS {
+        s.push_str(&format!("  {what}: {}\n", names.join(", ")));
+    }
+    s.push_str("  actuals: every column whose header is a period (2025-01, Jan 2025, a date)\n");
+    s.push_str("Other columns are named in a comment and otherwise ignored.");
+    s
+}
+
+fn import(file: &Path, sheet: Option<&str>, output: Option<&Path>) -> Result<ExitStatus, Error> {
+    let out = output.map_or_else(|| file.with_extension("bsc"), Path::to_path_buf);
+    let to_stdout = out.as_os_str() == "-";
+    let out_dir = if to_stdout {
+        PathBuf::from(".")
+    } else {
+        match out.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    };
+    let text = crate::import::import(file, sheet, &out_dir).map_err(|e| Error::Usage(e.0))?;
+    if to_stdout {
+        write_stdout(&text)?;
+        return Ok(ExitStatus::Ok);
+    }
+    // Create, never truncate: an existing scorecard is not overwritten.
+    let err = |e: std::io::Error| Error::Write {
+        path: out.display().to_string(),
+        reason: if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "it exists; bsc import does not overwrite files (give `-o` another path)".into()
+        } else {
+            crate::files::io_reason(&e)
+        },
+    };
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&out)
+        .map_err(err)?;
+    f.write_all(text.as_bytes()).map_err(err)?;
+    eprintln!(
+        "wrote {}: `bsc check {}` says what to complete",
+        out.display(),
+        out.display()
+    );
+    Ok(ExitStatus::Ok)
 }
 
 const INIT_TEMPLATE: &str = include_str!("templates/init.bsc");

@@ -16,6 +16,7 @@ pub mod files;
 pub mod fmt;
 pub mod fuzzing;
 pub mod graph;
+pub mod import;
 pub mod layout;
 pub mod lint;
 pub mod load;

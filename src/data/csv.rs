@@ -14,7 +14,7 @@ use super::{Place, Point, Problem, Series};
 
 /// The two dialects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Dialect {
+pub enum Dialect {
     /// `,` between fields, `.` decimal point.
     Comma,
     /// `;` between fields, `,` decimal separator.
@@ -58,22 +58,33 @@ fn line_at(text: &str, start: usize) -> Place {
     Place::Text { start, end }
 }
 
+impl Dialect {
+    /// The dialect of a text: its header line's (the first line that is not blank).
+    pub fn of(text: &str) -> Dialect {
+        let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        if header_line.contains(';') {
+            Dialect::Semicolon
+        } else {
+            Dialect::Comma
+        }
+    }
+
+    /// A reader of `text` in this dialect: no header row, rows of any length.
+    pub fn reader(self, text: &str) -> ::csv::Reader<&[u8]> {
+        ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(match self {
+                Dialect::Comma => b',',
+                Dialect::Semicolon => b';',
+            })
+            .from_reader(text.as_bytes())
+    }
+}
+
 fn read_text(name: &str, text: &str, column: Option<&str>, out: &mut Series) {
-    // The dialect is the header line's: the first line that is not blank.
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let dialect = if header_line.contains(';') {
-        Dialect::Semicolon
-    } else {
-        Dialect::Comma
-    };
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(match dialect {
-            Dialect::Comma => b',',
-            Dialect::Semicolon => b';',
-        })
-        .from_reader(text.as_bytes());
+    let dialect = Dialect::of(text);
+    let mut reader = dialect.reader(text);
     // (period column, value column, number of fields) once the header is read.
     let mut header: Option<(usize, usize, usize)> = None;
     for rec in reader.records() {
@@ -195,7 +206,7 @@ fn columns(
 }
 
 /// A value in the file's dialect.
-fn value(text: &str, dialect: Dialect) -> Result<f64, String> {
+pub fn value(text: &str, dialect: Dialect) -> Result<f64, String> {
     let plain = match dialect {
         Dialect::Comma => text.to_string(),
         Dialect::Semicolon => decimal_comma(text)?,

@@ -8,9 +8,9 @@
 //! wait. Nothing here knows about spans: a problem says *where* in the source it is
 //! ([`Place`]), and the caller decides how to show it.
 
-mod csv;
+pub mod csv;
 mod periods;
-mod sheet;
+pub mod sheet;
 mod sql;
 
 use std::path::Path;
@@ -18,7 +18,7 @@ use std::path::Path;
 use crate::files::{Files, MAX_DATA_BYTES, ReadError};
 use crate::period::{Frequency, Grain, Period};
 
-pub use periods::{month_name_period, period_cell};
+pub use periods::{iso_date, month_name_period, period_cell};
 
 /// Where the actuals of a measure come from, beside its `actuals { … }` table.
 #[derive(Clone, Debug, PartialEq)]

@@ -25,60 +25,10 @@ pub fn read(
     grain: Grain,
 ) -> Series {
     let mut out = Series::default();
-    let whole = |message: String, label: &str| Problem::new(Place::Whole, message, label);
-    if let Some(problem) = unpacked_too_large(name, &bytes) {
-        out.problems.push(problem);
-        return out;
-    }
-    let mut book = match open(name, bytes) {
-        Ok(b) => b,
-        Err(why) => {
-            out.problems.push(
-                whole(
-                    format!("cannot read the workbook `{name}`: {why}"),
-                    "workbook named here",
-                )
-                .help("save it as .xlsx, .xlsm, .xls or .ods from the spreadsheet program"),
-            );
-            return out;
-        }
-    };
-    let names = book.sheet_names();
-    let sheet_name = match sheet {
-        Some(s) => match names.iter().find(|n| n.as_str() == s) {
-            Some(n) => n.clone(),
-            None => {
-                let help = crate::diag::did_you_mean(s, names.iter().map(String::as_str))
-                    .map(|n| format!("did you mean `sheet \"{n}\"`?"))
-                    .unwrap_or_else(|| format!("its sheets are: {}", quoted(&names)));
-                out.problems.push(
-                    whole(
-                        format!("the workbook `{name}` has no sheet `{s}`"),
-                        "workbook named here",
-                    )
-                    .help(help),
-                );
-                return out;
-            }
-        },
-        None => match names.first() {
-            Some(n) => n.clone(),
-            None => {
-                out.problems.push(whole(
-                    format!("the workbook `{name}` has no sheet"),
-                    "workbook named here",
-                ));
-                return out;
-            }
-        },
-    };
-    let range = match book.worksheet_range(&sheet_name) {
-        Ok(r) => r,
-        Err(e) => {
-            out.problems.push(whole(
-                format!("cannot read sheet `{sheet_name}` of `{name}`: {e}"),
-                "workbook named here",
-            ));
+    let (sheet_name, range) = match open_sheet(name, bytes, sheet) {
+        Ok(found) => found,
+        Err(problem) => {
+            out.problems.push(problem);
             return out;
         }
     };
@@ -92,6 +42,43 @@ pub fn read(
         Layout::Wide { row, key } => grid.wide(row, key.as_deref(), &mut out),
     }
     out
+}
+
+/// The cells of the sheet `sheet` (default: the first) of the workbook `name`, with
+/// the sheet's name; or why they cannot be read.
+pub fn open_sheet(
+    name: &str,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+) -> Result<(String, Range<Data>), Problem> {
+    let whole = |message: String| Problem::new(Place::Whole, message, "workbook named here");
+    if let Some(problem) = unpacked_too_large(name, &bytes) {
+        return Err(problem);
+    }
+    let mut book = open(name, bytes).map_err(|why| {
+        whole(format!("cannot read the workbook `{name}`: {why}"))
+            .help("save it as .xlsx, .xlsm, .xls or .ods from the spreadsheet program")
+    })?;
+    let names = book.sheet_names();
+    let sheet_name = match sheet {
+        Some(s) => match names.iter().find(|n| n.as_str() == s) {
+            Some(n) => n.clone(),
+            None => {
+                let help = crate::diag::did_you_mean(s, names.iter().map(String::as_str))
+                    .map(|n| format!("did you mean `sheet \"{n}\"`?"))
+                    .unwrap_or_else(|| format!("its sheets are: {}", quoted(&names)));
+                return Err(whole(format!("the workbook `{name}` has no sheet `{s}`")).help(help));
+            }
+        },
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| whole(format!("the workbook `{name}` has no sheet")))?,
+    };
+    let range = book
+        .worksheet_range(&sheet_name)
+        .map_err(|e| whole(format!("cannot read sheet `{sheet_name}` of `{name}`: {e}")))?;
+    Ok((sheet_name, range))
 }
 
 /// A zipped workbook (xlsx, xlsm, ods) whose entries unpack to more than the limit: a
