@@ -119,3 +119,30 @@ pub fn fmt(data: &[u8]) {
         "fmt changed the meaning"
     );
 }
+
+/// Any bytes as a data file: read as CSV, as each kind of workbook in both layouts, and
+/// as a SQLite database; every reader ends with values or problems, never a panic.
+pub fn data(data: &[u8]) {
+    use crate::data::{Layout, Source, csv, sheet, sql};
+    use crate::period::Grain;
+    let _ = csv::read("f.csv", data.to_vec(), None);
+    let _ = csv::read("f.csv", data.to_vec(), Some("value"));
+    let layouts = [
+        Layout::Long { column: None },
+        Layout::Wide {
+            row: "Revenue".into(),
+            key: None,
+        },
+        Layout::Wide {
+            row: "Revenue".into(),
+            key: Some("KPI".into()),
+        },
+    ];
+    for name in ["f.xlsx", "f.xls", "f.ods"] {
+        for layout in &layouts {
+            let _ = sheet::read(name, data.to_vec(), None, layout, Grain::Month);
+        }
+    }
+    let _ = sql::read("f.sqlite", data.to_vec(), "SELECT 1, 2");
+    let _ = Source::for_file("f.csv", None, None, None, None);
+}

@@ -24,3 +24,24 @@ fn regression_inputs_and_seeds_pass_every_target() {
         bsc::fuzzing::fmt(&data);
     }
 }
+
+/// The data fuzzer's seeds (the spreadsheet and CSV fixtures) and its regressions, through
+/// its body.
+#[test]
+fn data_files_pass_the_data_target() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs = Vec::new();
+    for dir in [
+        "tests/fixtures/data",
+        "tests/fixtures/check/data",
+        "fuzz/regressions/data",
+    ] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            inputs.extend(entries.map(|e| e.unwrap().path()));
+        }
+    }
+    assert!(inputs.len() >= 6, "{inputs:?}");
+    for p in inputs {
+        bsc::fuzzing::data(&std::fs::read(&p).unwrap());
+    }
+}

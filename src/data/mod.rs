@@ -11,7 +11,7 @@
 pub mod csv;
 mod periods;
 pub mod sheet;
-mod sql;
+pub mod sql;
 
 use std::path::Path;
 
