@@ -9,6 +9,7 @@ extern crate alloc;
 pub mod check;
 pub mod cli;
 pub mod codes;
+pub mod compute;
 pub mod data;
 pub mod diag;
 pub mod emit;

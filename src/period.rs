@@ -227,6 +227,47 @@ impl Period {
         }
     }
 
+    /// The period `n` periods of the same grain later (earlier when `n` is negative):
+    /// 2025-03 shifted by −12 is 2024-03. `None` outside the years 1–9999.
+    pub fn shift(self, n: i64) -> Option<Period> {
+        let per_year = match self.grain {
+            Grain::Year => 1,
+            Grain::Half => 2,
+            Grain::Quarter => 4,
+            Grain::Month => 12,
+            Grain::Week | Grain::Day => {
+                let days = if self.grain == Grain::Week { 7 * n } else { n };
+                let date = self
+                    .start()
+                    .checked_add_signed(chrono::Duration::try_days(days)?)?;
+                let p = Period::containing(date, self.grain);
+                return (1..=9999).contains(&p.year).then_some(p);
+            }
+        };
+        let index = i64::from(self.year) * per_year + i64::from(self.n) - 1 + n;
+        let year = index.div_euclid(per_year);
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        Some(Period {
+            grain: self.grain,
+            year: year as i32,
+            n: (index.rem_euclid(per_year) + 1) as u32,
+            day: 1,
+        })
+    }
+
+    /// The first period of the same grain in this period's calendar year (for a week, its
+    /// ISO year).
+    pub fn year_start(self) -> Period {
+        // A day's `n` is its month: January the 1st.
+        Period {
+            n: 1,
+            day: 1,
+            ..self
+        }
+    }
+
     /// The period of `grain` that contains `date` (used to step through a series).
     pub fn containing(date: NaiveDate, grain: Grain) -> Period {
         let (year, month) = (date.year(), date.month());
@@ -426,6 +467,26 @@ mod tests {
         assert_eq!(p("2025-W01").end(), d("2025-01-05"));
         assert!(p("2025-Q2") > p("2025-05"));
         assert_eq!(p("2025-Q2").end(), p("2025-06").end());
+    }
+
+    #[test]
+    fn shifts_by_periods_of_the_same_grain() {
+        let s = |p: &str, n| p_(p).shift(n).map(|x| x.to_string());
+        assert_eq!(s("2025-03", -12).as_deref(), Some("2024-03"));
+        assert_eq!(s("2025-01", -1).as_deref(), Some("2024-12"));
+        assert_eq!(s("2025-Q1", -1).as_deref(), Some("2024-Q4"));
+        assert_eq!(s("2025-H2", 1).as_deref(), Some("2026-H1"));
+        assert_eq!(s("2025", -3).as_deref(), Some("2022"));
+        assert_eq!(s("2025-W01", -1).as_deref(), Some("2024-W52"));
+        assert_eq!(s("2025-03-01", -1).as_deref(), Some("2025-02-28"));
+        assert_eq!(s("0001-01", -1), None);
+        assert_eq!(p_("2025-07").year_start().to_string(), "2025-01");
+        assert_eq!(p_("2025-07-19").year_start().to_string(), "2025-01-01");
+        assert_eq!(p_("2025-Q3").year_start().to_string(), "2025-Q1");
+    }
+
+    fn p_(s: &str) -> Period {
+        Period::parse(s).unwrap()
     }
 
     #[test]

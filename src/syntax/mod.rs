@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod errors;
+pub mod expr;
 mod grammar;
 pub mod keywords;
 mod lower;
