@@ -67,6 +67,9 @@ enum Command {
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Reads one workbook for bsc itself, in a process of its own (internal).
+    #[command(name = "__data-worker", hide = true)]
+    DataWorker,
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// The code, e.g. `unknown-ref`.
@@ -176,6 +179,10 @@ enum Format {
 
 /// Runs `bsc` with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
+    // Workbooks are read by a copy of this binary with bounded memory and time.
+    if let Ok(exe) = std::env::current_exe() {
+        crate::data::worker::use_worker(exe);
+    }
     let matches = match Cli::command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
@@ -208,6 +215,12 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
         } => import(&file, sheet.as_deref(), output.as_deref()),
         Command::Lsp => crate::lsp::run(),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::DataWorker => {
+            return match crate::data::worker::serve() {
+                0 => ExitStatus::Ok,
+                _ => ExitStatus::Failure,
+            };
+        }
     };
     match result {
         Ok(status) => status,

@@ -122,8 +122,11 @@ pub fn fmt(data: &[u8]) {
 
 /// Any bytes as a data file: read as CSV, as each kind of workbook in both layouts, and
 /// as a SQLite database; every reader ends with values or problems, never a panic.
+/// Workbooks are read the way bsc reads them: in a worker when one is registered
+/// (`data::worker::use_worker`), else in-process.
 pub fn data(data: &[u8]) {
-    use crate::data::{Layout, Source, csv, sheet, sql};
+    use crate::data::worker::{SheetRequest, read_sheet};
+    use crate::data::{Layout, Source, csv, sql};
     use crate::period::Grain;
     let _ = csv::read("f.csv", data.to_vec(), None);
     let _ = csv::read("f.csv", data.to_vec(), Some("value"));
@@ -140,7 +143,13 @@ pub fn data(data: &[u8]) {
     ];
     for name in ["f.xlsx", "f.xls", "f.ods"] {
         for layout in &layouts {
-            let _ = sheet::read(name, data.to_vec(), None, layout, Grain::Month);
+            let _ = read_sheet(SheetRequest {
+                name: name.into(),
+                sheet: None,
+                layout: layout.clone(),
+                grain: Grain::Month,
+                bytes: data.to_vec(),
+            });
         }
     }
     let _ = sql::read("f.sqlite", data.to_vec(), "SELECT 1, 2");

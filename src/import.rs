@@ -18,9 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use calamine::Data;
-
-use crate::data::{self, csv::Dialect, sheet};
+use crate::data::worker::{self, TableCell};
+use crate::data::{self, csv::Dialect};
 use crate::files::{self, MAX_DATA_BYTES};
 use crate::period::{Grain, Period};
 use crate::syntax::number_value;
@@ -162,48 +161,29 @@ fn read_table(path: &Path, sheet_name: Option<&str>) -> Result<Table, ImportErro
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if data::SHEET_EXTENSIONS.contains(&ext.as_str()) {
-        let (sheet, range) = sheet::open_sheet(&name, bytes, sheet_name).map_err(|p| {
+        let (sheet, rows) = worker::read_table(&name, bytes, sheet_name).map_err(|p| {
             ImportError(match p.help {
                 Some(h) => format!("{} ({h})", p.message),
                 None => p.message,
             })
         })?;
-        let rows = range
-            .rows()
+        let rows = rows
+            .into_iter()
             .map(|r| {
-                r.iter()
+                r.into_iter()
                     .map(|c| match c {
-                        Data::Empty => Cell::Empty,
-                        Data::Int(i) => Cell::Number(*i as f64),
-                        Data::Float(f) => Cell::Number(*f),
-                        Data::String(s) => Cell::Text(s.clone()),
-                        Data::DateTime(d) => d
-                            .as_datetime()
-                            .map(|d| Cell::Date(Period::containing(d.date(), Grain::Month)))
-                            .unwrap_or(Cell::Empty),
-                        Data::DateTimeIso(s) => data::iso_date(s)
-                            .map(|d| Cell::Date(Period::containing(d, Grain::Month)))
-                            .unwrap_or(Cell::Empty),
-                        Data::Bool(b) => Cell::Text(b.to_string()),
-                        Data::DurationIso(s) => Cell::Text(s.clone()),
-                        Data::Error(e) => Cell::Text(e.to_string()),
+                        TableCell::Empty => Cell::Empty,
+                        TableCell::Number(n) => Cell::Number(n),
+                        TableCell::Text(t) => Cell::Text(t),
+                        TableCell::Date(d) => data::iso_date(&d).map_or(Cell::Empty, |d| {
+                            Cell::Date(Period::containing(d, Grain::Month))
+                        }),
                     })
                     .collect()
             })
             .collect();
-        // Rows and columns of the range start at its first used cell: pad them back so
-        // that the wide layout finds the same header and labels.
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<Cell>> = rows;
-        for r in &mut rows {
-            let mut padded = vec![Cell::Empty; c0 as usize];
-            padded.append(r);
-            *r = padded;
-        }
-        let mut padded = vec![Vec::new(); r0 as usize];
-        padded.append(&mut rows);
         return Ok(Table {
-            rows: padded,
+            rows,
             sheet: Some(sheet),
             dialect: None,
         });

@@ -9,7 +9,9 @@ use std::fmt;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 
 /// How long a period is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Grain {
     Day,
     Week,
@@ -329,6 +331,13 @@ impl fmt::Display for Period {
 impl serde::Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let s = String::deserialize(d)?;
+        Period::parse(&s).map_err(|e| serde::de::Error::custom(e.message))
     }
 }
 

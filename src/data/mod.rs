@@ -12,6 +12,7 @@ pub mod csv;
 mod periods;
 pub mod sheet;
 pub mod sql;
+pub mod worker;
 
 use std::path::Path;
 
@@ -35,7 +36,7 @@ pub enum Source {
 }
 
 /// How a sheet holds a series.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Layout {
     /// A `period` column and a value column (`column "HEADER"`, default `value`).
     Long { column: Option<String> },
@@ -72,7 +73,7 @@ impl Source {
 }
 
 /// Where in a source a value or a problem is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Place {
     /// The source as a whole.
     Whole,
@@ -96,7 +97,7 @@ impl Place {
 }
 
 /// One value of a series.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub period: Period,
     pub value: f64,
@@ -104,7 +105,7 @@ pub struct Point {
 }
 
 /// Something wrong with a source: a `data` diagnostic to be.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub message: String,
     pub label: String,
@@ -161,13 +162,13 @@ pub fn read(files: Files<'_>, req: &Request<'_>) -> Series {
     };
     match req.source {
         Source::Csv { column } => csv::read(req.name, bytes, column.as_deref()),
-        Source::Sheet { sheet, layout } => sheet::read(
-            req.name,
+        Source::Sheet { sheet, layout } => worker::read_sheet(worker::SheetRequest {
+            name: req.name.to_string(),
+            sheet: sheet.clone(),
+            layout: layout.clone(),
+            grain: grain(req.frequency),
             bytes,
-            sheet.as_deref(),
-            layout,
-            grain(req.frequency),
-        ),
+        }),
         Source::Sql { query } => sql::read(req.name, bytes, query),
     }
 }

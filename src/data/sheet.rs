@@ -81,6 +81,42 @@ pub fn open_sheet(
     Ok((sheet_name, range))
 }
 
+/// The cells of a sheet as a table (rows from the sheet's first row, columns from its
+/// first column, so that row and column numbers are the spreadsheet's), with the sheet's
+/// name.
+pub fn table(
+    name: &str,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+) -> Result<(String, Vec<Vec<super::worker::TableCell>>), Problem> {
+    use super::worker::TableCell;
+    let (sheet, range) = open_sheet(name, bytes, sheet)?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut rows = vec![Vec::new(); r0 as usize];
+    for row in range.rows() {
+        let mut cells = vec![TableCell::Empty; c0 as usize];
+        cells.extend(row.iter().map(|c| {
+            match c {
+                Data::Empty => TableCell::Empty,
+                Data::Int(i) => TableCell::Number(*i as f64),
+                Data::Float(f) => TableCell::Number(*f),
+                Data::String(s) => TableCell::Text(s.clone()),
+                Data::DateTime(d) => d
+                    .as_datetime()
+                    .map_or(TableCell::Empty, |d| TableCell::Date(d.date().to_string())),
+                Data::DateTimeIso(s) => {
+                    iso_date(s).map_or(TableCell::Empty, |d| TableCell::Date(d.to_string()))
+                }
+                Data::Bool(b) => TableCell::Text(b.to_string()),
+                Data::DurationIso(s) => TableCell::Text(s.clone()),
+                Data::Error(e) => TableCell::Text(e.to_string()),
+            }
+        }));
+        rows.push(cells);
+    }
+    Ok((sheet, rows))
+}
+
 /// A zipped workbook (xlsx, xlsm, ods) whose entries unpack to more than the limit: a
 /// small file can expand to gigabytes. The sizes are those the archive declares; the
 /// unzipping reader stops at a declared size, so a lying archive cannot exceed it.
