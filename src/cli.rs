@@ -416,7 +416,7 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
                 || emit::default_output(&args.file, format),
                 Path::to_path_buf,
             );
-            emit::write_atomic(&path, text.as_bytes())?;
+            crate::output::write_output(&path, text.as_bytes(), &built.compilation.read_paths())?;
             let score = match scores.scorecard.score {
                 Some(_) => format!("score {}", crate::num::percent(scores.scorecard.score)),
                 None => "no score".to_string(),
@@ -617,7 +617,7 @@ fn fmt(targets: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
                     println!("{name}");
                     status = ExitStatus::Errors;
                 } else {
-                    emit::write_atomic(file, formatted.as_bytes())?;
+                    crate::output::rewrite(file, formatted.as_bytes())?;
                     eprintln!("formatted {name}");
                 }
             }

@@ -238,7 +238,11 @@ fn build_once(
             });
         }
     };
-    if let Err(e) = emit::write_atomic(&opts.output, text.as_bytes()) {
+    if let Err(e) = crate::output::write_output(
+        &opts.output,
+        text.as_bytes(),
+        &built.compilation.read_paths(),
+    ) {
         return Some(Built {
             inputs,
             line: format!("error: {e}"),

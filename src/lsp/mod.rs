@@ -883,7 +883,7 @@ fn uri_for(std_dir: &mut Option<PathBuf>, name: &str, path: Option<&Path>) -> Op
             if !target.exists() {
                 std::fs::create_dir_all(target.parent()?).ok()?;
                 let text = STD.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)?;
-                crate::emit::write_atomic(&target, text.as_bytes()).ok()?;
+                crate::output::write_atomic(&target, text.as_bytes()).ok()?;
             }
             Url::from_file_path(target).ok()
         }
