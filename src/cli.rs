@@ -351,7 +351,10 @@ fn check(args: &CheckArgs, opts: &Options) -> Result<ExitStatus, Error> {
     let report = Report::new(&compilations);
     let out = match args.format {
         Format::Human => {
-            eprint!("{}", emit::human::render(&report, use_color()));
+            // "no problems found" is no answer when a file could not be read.
+            if !(failed && report.items.is_empty()) {
+                eprint!("{}", emit::human::render(&report, use_color()));
+            }
             String::new()
         }
         Format::Json => emit::json::render(&report),

@@ -310,3 +310,52 @@ fn a_session_with_the_language_server() {
     let status = c.child.wait().unwrap();
     assert!(status.success());
 }
+
+#[cfg(unix)]
+#[test]
+fn fifo_inputs_never_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["lib.bsc", "pipe.csv"] {
+        let c =
+            std::ffi::CString::new(dir.path().join(name).as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+    let path = dir.path().join("plan.bsc");
+    let text = "use \"lib\"\nperspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M\" { unit \"u\" baseline 5 target 9 actuals \"pipe.csv\" } } }\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": text } }),
+    );
+    let diags = c.diagnostics(&uri);
+    let messages: Vec<&str> = diags
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("lib.bsc`: it is a FIFO"))
+            && messages
+                .iter()
+                .any(|m| m.contains("pipe.csv`: it is a FIFO")),
+        "{messages:?}"
+    );
+    // Still answering.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "financial");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

@@ -19,6 +19,13 @@ struct Watch {
 
 impl Watch {
     fn start(dir: tempfile::TempDir, args: &[&str]) -> Watch {
+        let w = Watch::spawn(dir, args);
+        w.wait_for("the first build", |w| w.builds() >= 1);
+        w
+    }
+
+    /// Starts `bsc watch` without waiting for a first build.
+    fn spawn(dir: tempfile::TempDir, args: &[&str]) -> Watch {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
             .arg("watch")
             .args(args)
@@ -38,9 +45,7 @@ impl Watch {
                 sink.lock().unwrap().push(line);
             }
         });
-        let w = Watch { child, log, dir };
-        w.wait_for("the first build", |w| w.builds() >= 1);
-        w
+        Watch { child, log, dir }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -368,4 +373,44 @@ fn serve_answers_the_report_and_404_to_everything_else() {
             "bound to 127.0.0.1 only: {l}"
         );
     }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_inputs_never_block_and_ctrl_c_stops() {
+    // A FIFO as a CSV and as an import: errors at once, and Ctrl-C still stops.
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe.csv"));
+    mkfifo(&dir.path().join("lib.bsc"));
+    let measure = "perspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"pipe.csv\" } } }";
+    write(
+        dir.path(),
+        "plan.bsc",
+        &plan("Piped", &format!("use \"lib\"\n{measure}")),
+    );
+    let w = Watch::start(dir, &["plan.bsc", "--format", "json", "-o", "out.json"]);
+    let log = w.log_text();
+    assert!(
+        log.contains("cannot read `pipe.csv`: it is a FIFO, not a file")
+            && log.contains("cannot read `lib.bsc`: it is a FIFO, not a file"),
+        "{log}"
+    );
+    assert_eq!(w.interrupt(), 0, "Ctrl-C stops the watch");
+
+    // A FIFO as the entry file.
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("plan.bsc"));
+    let w = Watch::spawn(dir, &["plan.bsc", "--format", "json", "-o", "out.json"]);
+    w.wait_for("the read error", |w| {
+        w.log_text()
+            .contains("error: cannot read `plan.bsc`: it is a FIFO, not a file")
+    });
+    assert_eq!(w.interrupt(), 0, "Ctrl-C stops the watch");
 }
