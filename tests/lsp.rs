@@ -73,6 +73,42 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next message, waiting at most 20 s.
+    fn next(&mut self) -> Value {
+        self.rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a message")
+    }
+
+    fn initialized(&mut self) {
+        self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
+        self.notify("initialized", json!({}));
+    }
+
+    /// Waits for the server to end; its exit status.
+    fn exit_code(mut self) -> i32 {
+        drop(self.stdin);
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code().expect("exited, not killed by a signal");
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the server hangs"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
@@ -358,4 +394,157 @@ fn fifo_inputs_never_stop_the_server() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert!(c.child.wait().unwrap().success());
+}
+
+fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn malformed_messages_are_answered_and_the_server_keeps_serving() {
+    let mut c = Client::start();
+    c.initialized();
+    for (bad, code) in [
+        (frame("{\"jsonrpc\":\"2.0\",\"id\":"), -32700),
+        (
+            frame("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"}]"),
+            -32600,
+        ),
+        (
+            frame("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"shutdown\"}"),
+            -32600,
+        ),
+        (b"Content-Lenght 12\r\n\r\n".to_vec(), -32700),
+    ] {
+        c.send_raw(&bad);
+        let reply = c.next();
+        assert_eq!(
+            reply["error"]["code"],
+            code,
+            "{}: {reply}",
+            String::from_utf8_lossy(&bad)
+        );
+        // Still serving.
+        let symbols = c.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///nowhere.bsc" } }),
+        );
+        assert_eq!(symbols, json!([]));
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// The peak memory of a process, in KiB (Linux).
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn huge_content_lengths_are_refused_without_allocating() {
+    for n in ["1000000000000", "18446744073709551615", "4294967296"] {
+        let mut c = Client::start();
+        c.initialized();
+        c.send_raw(format!("Content-Length: {n}\r\n\r\n{{}}").as_bytes());
+        let reply = c.next();
+        assert!(
+            reply["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("larger than the limit of 64 MiB")),
+            "{n}: {reply}"
+        );
+        let peak = peak_kib(c.child.id());
+        assert!(peak < 256 * 1024, "{n}: peak memory {peak} KiB");
+        // The client goes away without `shutdown`: exit status 1, not an abort or a panic.
+        assert_eq!(c.exit_code(), 1, "{n}");
+    }
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1_and_requests_after_shutdown_are_invalid() {
+    let mut c = Client::start();
+    c.initialized();
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 1);
+
+    let mut c = Client::start();
+    c.initialized();
+    c.request("shutdown", Value::Null);
+    c.send(json!({ "jsonrpc": "2.0", "id": 99, "method": "textDocument/documentSymbol", "params": { "textDocument": { "uri": "file:///x.bsc" } } }));
+    let reply = c.next();
+    assert_eq!(reply["id"], 99);
+    assert_eq!(reply["error"]["code"], -32600, "{reply}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// A large scorecard whose map names `missing_{n}`: each version has its own error.
+fn typed(objectives: usize, n: usize) -> String {
+    let mut s = String::from("perspective financial {\n");
+    for i in 0..objectives {
+        s.push_str(&format!(
+            "  objective o{i} \"Objective {i}\" {{ owner \"x\" measure m{i} \"M{i}\" {{ unit \"u\" baseline 1 target 9 actuals {{ 2025-01: 3, 2025-02: 4 }} }} }}\n"
+        ));
+    }
+    s.push_str(&format!("}}\nmap {{ o0 -> missing_{n} }}\n"));
+    s
+}
+
+#[test]
+fn a_burst_of_edits_is_compiled_once_for_the_latest_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 0, "text": typed(400, 0) } }),
+    );
+    c.diagnostics(&uri);
+    // 200 edits sent at once, as fast typing does.
+    let edits = 200;
+    let mut burst = Vec::new();
+    for v in 1..=edits {
+        let msg = json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": { "textDocument": { "uri": uri, "version": v }, "contentChanges": [{ "text": typed(400, v) }] } });
+        burst.extend(frame(&msg.to_string()));
+    }
+    c.send_raw(&burst);
+    // A request after the burst is answered from the latest text.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "financial");
+    let publishes: Vec<&Value> = c
+        .notes
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+        .collect();
+    assert!(
+        !publishes.is_empty() && publishes.len() < edits / 4,
+        "{} publishes for {edits} edits",
+        publishes.len()
+    );
+    let last = publishes.last().unwrap();
+    assert_eq!(last["params"]["version"], edits, "{last}");
+    let messages = last["params"]["diagnostics"].to_string();
+    assert!(
+        messages.contains(&format!("unknown objective `missing_{edits}`")),
+        "{messages}"
+    );
+    let versions: Vec<i64> = publishes
+        .iter()
+        .map(|p| p["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
 }
