@@ -2,6 +2,7 @@
 //! the ways editors save them. Every wait polls with a deadline; no fixed sleep is an
 //! assertion.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -413,4 +414,128 @@ fn fifo_inputs_never_block_and_ctrl_c_stops() {
             .contains("error: cannot read `plan.bsc`: it is a FIFO, not a file")
     });
     assert_eq!(w.interrupt(), 0, "Ctrl-C stops the watch");
+}
+
+#[test]
+fn folders_that_do_not_exist_yet_are_watched_once_they_appear() {
+    let w = started(&[(
+        "plan.bsc",
+        &plan(
+            "Later",
+            "use \"sub/lib\"\nuse \"a/b/deep\"\nperspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"data/m.csv\" } } }",
+        ),
+    )]);
+    w.wait_for("the import errors", |w| {
+        w.log_text().contains("cannot read `sub/lib.bsc`")
+    });
+    let d = w.dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    write(
+        d,
+        "sub/lib.bsc",
+        "initiative crm \"CRM v1\" { owner \"x\" supports margin }\n",
+    );
+    std::fs::create_dir_all(d.join("a/b")).unwrap();
+    write(
+        d,
+        "a/b/deep.bsc",
+        "initiative deep \"Deep v1\" { owner \"x\" supports margin }\n",
+    );
+    std::fs::create_dir(d.join("data")).unwrap();
+    write(d, "data/m.csv", "period,value\n2025-01,7\n");
+    w.wait_output_contains("CRM v1");
+    w.wait_output_contains("Deep v1");
+    w.wait_output_contains("\"value\": 7");
+    // Every later save in the new folders is seen.
+    write(
+        d,
+        "sub/lib.bsc",
+        "initiative crm \"CRM v2\" { owner \"x\" supports margin }\n",
+    );
+    w.wait_output_contains("CRM v2");
+    write(
+        d,
+        "a/b/deep.bsc",
+        "initiative deep \"Deep v2\" { owner \"x\" supports margin }\n",
+    );
+    w.wait_output_contains("Deep v2");
+    write(d, "data/m.csv", "period,value\n2025-01,7\n2025-02,8.5\n");
+    w.wait_output_contains("\"value\": 8.5");
+}
+
+#[test]
+fn a_data_folder_stays_watched_through_a_syntax_error() {
+    let measure = "perspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"data/m.csv\" } } }";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    write(dir.path(), "data/m.csv", "period,value\n2025-01,7\n");
+    write(dir.path(), "plan.bsc", &plan("Data", measure));
+    let w = Watch::start(dir, &["plan.bsc", "--format", "json", "-o", "out.json"]);
+    w.wait_output_contains("\"value\": 7");
+    write(w.dir.path(), "plan.bsc", "perspective financial {");
+    w.wait_for("the syntax error", |w| {
+        w.log_text().contains("kept the last good output")
+    });
+    let before = w.settled_builds();
+    // A CSV saved now is seen now, not only after the next good build.
+    write(w.dir.path(), "data/m.csv", "period,value\n2025-01,9\n");
+    w.wait_for("a build for the CSV save", |w| w.builds() > before);
+    write(w.dir.path(), "plan.bsc", &plan("Data", measure));
+    w.wait_output_contains("\"value\": 9");
+}
+
+/// Saves like an editor that truncates the file, then writes it `pause` later.
+fn truncate_then_write(path: &Path, text: &str, pause: Duration) {
+    std::fs::File::create(path).unwrap(); // truncated
+    std::thread::sleep(pause);
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_save_caught_mid_write_never_replaces_a_good_output() {
+    let measure = "perspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"m.csv\" } } }";
+    let w = started(&[
+        ("plan.bsc", &plan("Whole", measure)),
+        ("m.csv", "period,value\n2025-01,7\n"),
+    ]);
+    w.wait_output_contains("\"value\": 7");
+    // Record every output the watch writes while the saves go on.
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let recorder = {
+        let (seen, stop, out) = (Arc::clone(&seen), Arc::clone(&stop), w.path("out.json"));
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(t) = std::fs::read_to_string(&out) {
+                    seen.lock().unwrap().insert(t);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let pause = Duration::from_millis(150);
+    truncate_then_write(&w.path("plan.bsc"), &plan("Whole again", measure), pause);
+    w.wait_output_contains("\"Whole again\"");
+    truncate_then_write(&w.path("m.csv"), "period,value\n2025-01,8\n", pause);
+    w.wait_output_contains("\"value\": 8");
+    w.settled_builds();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    recorder.join().unwrap();
+    let seen = seen.lock().unwrap();
+    for out in seen.iter() {
+        assert!(
+            out.contains("\"Whole") && out.contains("\"value\""),
+            "an output of a half-written save: {out}"
+        );
+    }
+    assert!(
+        !w.log_text().contains("error:") && !w.log_text().contains("kept the last good output"),
+        "no error was reported for a save caught mid-write:\n{}",
+        w.log_text()
+    );
+    // A file that stays empty is the user's choice: it is built after the wait.
+    std::fs::write(w.path("plan.bsc"), "").unwrap();
+    w.wait_for("the empty file's build", |w| {
+        w.output().contains("\"schema\"") && !w.output().contains("\"Whole")
+    });
 }
