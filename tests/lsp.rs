@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 struct Client {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed.
+    stdin: Option<ChildStdin>,
     rx: mpsc::Receiver<Value>,
     next_id: u64,
     /// Notifications received while waiting for responses.
@@ -45,6 +46,13 @@ fn reader(out: ChildStdout, tx: mpsc::Sender<Value>) {
     }
 }
 
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Client {
     fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
@@ -60,7 +68,7 @@ impl Client {
         std::thread::spawn(move || reader(out, tx));
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             notes: Vec::new(),
@@ -69,13 +77,15 @@ impl Client {
 
     fn send(&mut self, msg: Value) {
         let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
     }
 
     fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
     }
 
     /// The next message, waiting at most 20 s.
@@ -94,8 +104,8 @@ impl Client {
     }
 
     /// Waits for the server to end; its exit status.
-    fn exit_code(mut self) -> i32 {
-        drop(self.stdin);
+    fn exit_code(&mut self) -> i32 {
+        self.stdin = None;
         let start = std::time::Instant::now();
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
@@ -343,8 +353,7 @@ fn a_session_with_the_language_server() {
 
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
-    let status = c.child.wait().unwrap();
-    assert!(status.success());
+    assert_eq!(c.exit_code(), 0);
 }
 
 #[cfg(unix)]
@@ -393,7 +402,7 @@ fn fifo_inputs_never_stop_the_server() {
     assert_eq!(symbols[0]["name"], "financial");
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
-    assert!(c.child.wait().unwrap().success());
+    assert_eq!(c.exit_code(), 0);
 }
 
 fn frame(body: &str) -> Vec<u8> {

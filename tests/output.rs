@@ -170,11 +170,19 @@ fn a_fifo_is_written_to_not_replaced() {
     let d = dir.path();
     let fifo = d.join("pipe.json");
     mkfifo(&fifo);
+    // Held open for writing too, so that the reader's open never waits and its read
+    // ends once bsc and this handle are closed, whatever bsc did.
+    let keeper = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || read(fifo))
     };
     let r = build(d, "pipe.json");
+    drop(keeper);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(reader.join().unwrap().contains("\"Written\""));
     use std::os::unix::fs::FileTypeExt;
