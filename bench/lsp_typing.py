@@ -18,7 +18,7 @@ URI = "file:///tmp/bsc-lsp-typing/plan.bsc"
 
 def document(n):
     lines = ["perspective financial {"]
-    for i in range(2200):
+    for i in range(6800):
         lines.append(f'  objective o{i} "Objective {i} with a title" {{ owner "x" measure m{i} "M{i}" '
                      f'{{ unit "u" baseline 1 target 9 actuals {{ 2025-01: 3, 2025-02: 4 }} }} }}')
     lines.append("}")

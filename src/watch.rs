@@ -15,9 +15,9 @@
 //!   hides what the file imports and reads) keeps watching the last build's inputs, so a
 //!   file saved while a build runs always causes the next one;
 //! - a save caught mid-write (an editor that truncates the file, then writes it) is not
-//!   taken for the user's work: when a build after a good one finds an input empty, a
-//!   syntax error or an unreadable data row, it waits [`SETTLE`] and builds again before
-//!   its result replaces the good output.
+//!   taken for the user's work: a build that finds an input empty, or (after a good
+//!   build) a syntax error or an unreadable data row, waits [`SETTLE`] and builds again
+//!   before its result replaces the good output.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -157,7 +157,10 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
                 inputs = c.inputs.clone();
             }
             inputs.remove(&output);
-            if last_ok && !settled && c.suspect {
+            // An empty input would replace the output (with nothing) whatever the last
+            // build was; an error only matters after a good build.
+            let suspect = c.empty_input || (last_ok && c.unreadable);
+            if suspect && !settled {
                 // Perhaps a save caught mid-write: give it a moment, then read again.
                 settled = true;
                 if wait_quietly(&rx, SETTLE) {
@@ -272,9 +275,11 @@ struct Compiled {
     errors: usize,
     /// A file of it has a syntax error (which hides what it imports and reads).
     syntax_error: bool,
-    /// Perhaps a save caught mid-write: an input is empty, or does not parse, or a data
-    /// file has a bad row.
-    suspect: bool,
+    /// An input read is empty: perhaps a save caught between truncate and write.
+    empty_input: bool,
+    /// An input does not parse or a data file has a bad row: perhaps a save caught
+    /// mid-write.
+    unreadable: bool,
 }
 
 /// Compiles the root file. `None` when it could not be read (said why).
@@ -304,14 +309,15 @@ fn compile_once(opts: &WatchOptions, root: &Path) -> Option<Compiled> {
         .sources
         .iter()
         .any(|(_, f)| f.path.is_some() && f.text.trim().is_empty());
-    let suspect = syntax_error || empty_input || c.diagnostics.iter().any(|d| d.code == Code::Data);
+    let unreadable = syntax_error || c.diagnostics.iter().any(|d| d.code == Code::Data);
     let errors = c.errors();
     Some(Compiled {
         build: Build::new(c),
         inputs,
         errors,
         syntax_error,
-        suspect,
+        empty_input,
+        unreadable,
     })
 }
 

@@ -539,3 +539,45 @@ fn a_save_caught_mid_write_never_replaces_a_good_output() {
         w.output().contains("\"schema\"") && !w.output().contains("\"Whole")
     });
 }
+
+#[test]
+fn a_save_caught_mid_write_after_a_broken_one_never_replaces_a_good_output() {
+    let w = started(&[("plan.bsc", &plan("Good", ""))]);
+    w.wait_output_contains("\"Good\"");
+    write(w.dir.path(), "plan.bsc", "perspective financial {");
+    w.wait_for("the syntax error", |w| {
+        w.log_text().contains("kept the last good output")
+    });
+    let before = w.builds();
+    // The fix arrives by truncate-then-write: the empty file in between would replace
+    // the good output with an empty report.
+    let out = w.path("out.json");
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let recorder = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut seen = BTreeSet::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(t) = std::fs::read_to_string(&out) {
+                    seen.insert(t);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            seen
+        })
+    };
+    truncate_then_write(
+        &w.path("plan.bsc"),
+        &plan("Fixed", ""),
+        Duration::from_millis(150),
+    );
+    w.wait_output_contains("\"Fixed\"");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for out in recorder.join().unwrap() {
+        assert!(
+            out.contains("\"Good\"") || out.contains("\"Fixed\""),
+            "{out}"
+        );
+    }
+    assert!(w.builds() > before);
+}
