@@ -189,23 +189,28 @@ def soak_watch(saves=1000, seed=15):
     stop.set()
     recorder.join()
     rss1, threads1 = status(proc.pid)
-    bad = 0
+    bad, why = 0, {}
     for text in seen:
         try:
             doc = json.loads(text)
         except ValueError:
             bad += 1  # a torn file (never expected: the output is renamed into place)
+            why["torn"] = why.get("torn", 0) + 1
             continue
         actuals = [a["value"] for m in doc["measures"] for a in m["actuals"]]
-        if not doc["scorecard"].get("title") or not actuals or not doc["initiatives"]:
+        missing = [w for w, ok in (("no title", doc["scorecard"].get("title")), ("no CSV value", actuals),
+                                   ("no import", doc["initiatives"])) if not ok]
+        if missing:
             bad += 1
+            for w in missing:
+                why[w] = why.get(w, 0) + 1
     builds = log.builds()
     proc.terminate()
     proc.wait()
     shutil.rmtree(work, ignore_errors=True)
     return {"saves": saves, "kinds": kinds, "took": took, "builds": builds, "lost": lost, "checks": saves // 50,
             "catch_up": max(catch_up),
-            "outputs": len(seen), "bad": bad, "rss": (rss0, rss1), "threads": (threads0, threads1)}
+            "outputs": len(seen), "bad": bad, "why": why, "rss": (rss0, rss1), "threads": (threads0, threads1)}
 
 
 def serve_project():
@@ -326,7 +331,7 @@ def main():
 | checkpoints (every 50 saves) where the output never came to hold the latest text of every file | {w['lost']} of {w['checks']} |
 | longest wait at a checkpoint for the output to catch up | {w['catch_up'] * 1000:.0f} ms |
 | distinct outputs seen (polled every 2 ms) | {w['outputs']} |
-| transient bad outputs (no title, no CSV value or no import: a save caught mid-write) | {w['bad']} |
+| transient bad outputs (no title, no CSV value or no import: a save caught mid-write) | {w['bad']}{' (' + ', '.join(f'{k}: {v}' for k, v in sorted(w['why'].items())) + ')' if w['why'] else ''} |
 | watch memory, start → end | {w['rss'][0] // 1024} MiB → {w['rss'][1] // 1024} MiB |
 | watch threads, start → end | {w['threads'][0]} → {w['threads'][1]} |
 

@@ -17,7 +17,8 @@
 //! - a save caught mid-write (an editor that truncates the file, then writes it) is not
 //!   taken for the user's work: a build that finds an input empty, or (after a good
 //!   build) a syntax error or an unreadable data row, waits [`SETTLE`] and builds again
-//!   before its result replaces the good output.
+//!   before its result replaces the good output (again while files keep changing, up to
+//!   [`MAX_SETTLE`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,8 @@ const VANISH_GRACE: Duration = Duration::from_millis(500);
 /// How long a file that just became empty or unreadable is given to be written whole
 /// before its result replaces a good output (an editor's truncate-then-write).
 pub const SETTLE: Duration = Duration::from_millis(300);
+/// The longest such a file is waited on while files keep changing.
+pub const MAX_SETTLE: Duration = Duration::from_secs(2);
 
 /// What `bsc watch` was asked to do.
 #[derive(Debug)]
@@ -143,7 +146,9 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
     let mut version = 0u64;
     // Whether the last build that was reported had no error.
     let mut last_ok = false;
-    let mut settled = false;
+    // While a result looks like a save caught mid-write: since when, and whether files
+    // changed during the last wait (then it is waited on again).
+    let mut settling: Option<(Instant, bool)> = None;
     loop {
         // Watch before building: a save during the build causes the next one.
         armed.arm(&mut watcher, &inputs);
@@ -160,16 +165,22 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
             // An empty input would replace the output (with nothing) whatever the last
             // build was; an error only matters after a good build.
             let suspect = c.empty_input || (last_ok && c.unreadable);
-            if suspect && !settled {
-                // Perhaps a save caught mid-write: give it a moment, then read again.
-                settled = true;
-                if wait_quietly(&rx, SETTLE) {
+            // Perhaps a save caught mid-write: give it a moment, then read again; again
+            // while files keep changing, for at most MAX_SETTLE.
+            let wait = match settling {
+                None => true,
+                Some((since, changed)) => changed && since.elapsed() < MAX_SETTLE,
+            };
+            if suspect && wait {
+                let since = settling.map_or_else(Instant::now, |s| s.0);
+                let Some(changed) = wait_quietly(&rx, SETTLE) else {
                     return Ok(ExitStatus::Ok);
-                }
+                };
+                settling = Some((since, changed));
                 continue;
             }
         }
-        settled = false;
+        settling = None;
         let line = compiled.map(|c| {
             last_ok = c.errors == 0;
             finish(&opts, c, server.as_ref(), &mut version)
@@ -223,14 +234,18 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
 }
 
 /// Lets `wait` pass, taking in events (the rebuild that follows reads everything
-/// anyway). `true` if Ctrl-C came.
-fn wait_quietly(rx: &mpsc::Receiver<Msg>, wait: Duration) -> bool {
+/// anyway). Whether a file changed meanwhile; `None` if Ctrl-C came.
+fn wait_quietly(rx: &mpsc::Receiver<Msg>, wait: Duration) -> Option<bool> {
     let until = Instant::now() + wait;
+    let mut changed = false;
     loop {
         match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
-            Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return true,
+            Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            Ok(Msg::Fs(Ok(ev))) if !matches!(ev.kind, notify::EventKind::Access(_)) => {
+                changed = true;
+            }
             Ok(Msg::Fs(_)) => {}
-            Err(mpsc::RecvTimeoutError::Timeout) => return false,
+            Err(mpsc::RecvTimeoutError::Timeout) => return Some(changed),
         }
     }
 }
