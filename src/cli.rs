@@ -364,7 +364,10 @@ fn check(args: &CheckArgs, opts: &Options) -> Result<ExitStatus, Error> {
     let report = Report::new(&compilations);
     let out = match args.format {
         Format::Human => {
-            eprint!("{}", emit::human::render(&report, use_color()));
+            // "no problems found" is no answer when a file could not be read.
+            if !(failed && report.items.is_empty()) {
+                eprint!("{}", emit::human::render(&report, use_color()));
+            }
             String::new()
         }
         Format::Json => emit::json::render(&report),
@@ -429,7 +432,7 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
                 || emit::default_output(&args.file, format),
                 Path::to_path_buf,
             );
-            emit::write_atomic(&path, text.as_bytes())?;
+            crate::output::write_output(&path, text.as_bytes(), &built.compilation.read_paths())?;
             let score = match scores.scorecard.score {
                 Some(_) => format!("score {}", crate::num::percent(scores.scorecard.score)),
                 None => "no score".to_string(),
@@ -630,7 +633,7 @@ fn fmt(targets: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
                     println!("{name}");
                     status = ExitStatus::Errors;
                 } else {
-                    emit::write_atomic(file, formatted.as_bytes())?;
+                    crate::output::rewrite(file, formatted.as_bytes())?;
                     eprintln!("formatted {name}");
                 }
             }

@@ -8,6 +8,10 @@
 //! before an item stay before it (blank lines before a comment are kept), one on the
 //! same line after an item stays there, and one inside a construct printed on one line
 //! moves to the line before the next item.
+//!
+//! A `///` line that documents nothing where it stands (before a property, before `}`,
+//! inside a declaration's head) is an ordinary comment, and is printed as one: `//`.
+//! Printed as `///` it could land right before a declaration and become its doc.
 
 use crate::diag::Diagnostic;
 use crate::span::{FileId, Span};
@@ -33,6 +37,7 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
     let mut f = Formatter {
         src: body,
         comments: &ast.comments,
+        docs: attached_docs(&ast),
         next: 0,
         out: String::new(),
         last_end: 0,
@@ -58,6 +63,8 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 struct Formatter<'a> {
     src: &'a str,
     comments: &'a [Comment],
+    /// Per comment: whether it is a `///` line of a declaration's doc.
+    docs: Vec<bool>,
     /// The next comment not yet printed.
     next: usize,
     out: String,
@@ -70,6 +77,17 @@ const INDENT: &str = "  ";
 impl Formatter<'_> {
     fn text(&self, span: Span) -> &str {
         self.src.get(span.range()).unwrap_or("")
+    }
+
+    /// The text of comment `i` as printed: a `///` line that is no declaration's doc
+    /// becomes `//`, so that it cannot become one where it is printed.
+    fn comment(&self, i: usize) -> String {
+        let c = self.comments[i];
+        let text = self.text(c.span).trim_end();
+        match text.strip_prefix("///") {
+            Some(rest) if c.kind == CommentKind::Doc && !self.docs[i] => format!("//{rest}"),
+            _ => text.to_string(),
+        }
     }
 
     fn blank_line(&mut self) {
@@ -100,7 +118,7 @@ impl Formatter<'_> {
             if gap.matches('\n').count() >= 2 {
                 self.blank_line();
             }
-            let text = self.text(c.span).trim_end().to_string();
+            let text = self.comment(self.next);
             self.line(depth, &text);
             self.out.push('\n');
             self.last_end = c.span.end as usize;
@@ -130,7 +148,7 @@ impl Formatter<'_> {
                 && !self.text(c.span).contains('\n')
             {
                 self.out.push(' ');
-                let text = self.text(c.span).trim_end().to_string();
+                let text = self.comment(self.next);
                 self.out.push_str(&text);
                 self.last_end = c.span.end as usize;
                 self.next += 1;
@@ -467,6 +485,43 @@ fn item_span(item: &Item) -> Span {
     }
 }
 
+/// Marks the comments that are the doc of a declaration: the `///` lines right before
+/// it, as many as its doc has lines.
+fn attached_docs(ast: &File) -> Vec<bool> {
+    let mut docs = vec![false; ast.comments.len()];
+    let mut mark = |doc: &Option<String>, span: Span| {
+        if let Some(d) = doc {
+            let end = ast.comments.partition_point(|c| c.span.end <= span.start);
+            let n = d.split('\n').count().min(end);
+            docs[end - n..end].iter_mut().for_each(|m| *m = true);
+        }
+    };
+    for item in &ast.items {
+        match item {
+            Item::Use(d) => mark(&d.doc, d.span),
+            Item::Scorecard(d) => mark(&d.doc, d.span),
+            Item::Kpi(d) => mark(&d.doc, d.span),
+            Item::Initiative(d) => mark(&d.doc, d.span),
+            Item::Map(d) => mark(&d.doc, d.span),
+            Item::Perspective(d) => {
+                mark(&d.doc, d.span);
+                for it in &d.node.items {
+                    let PerspectiveItem::Objective(o) = it else {
+                        continue;
+                    };
+                    mark(&o.doc, o.span);
+                    for m in &o.node.items {
+                        if let ObjectiveItem::Measure(m) = m {
+                            mark(&m.doc, m.span);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    docs
+}
+
 /// The offsets of a declaration's `{` (after its head) and its final `}`.
 fn braces(src: &str, head: Span, whole: Span) -> (usize, usize) {
     let after = head.end as usize;
@@ -502,6 +557,17 @@ mod tests {
     fn a_file_that_does_not_parse_is_an_error() {
         let errs = format("perspective financial {").unwrap_err();
         assert_eq!(errs[0].code, crate::codes::Code::Syntax);
+    }
+
+    #[test]
+    fn a_doc_line_that_documents_nothing_stays_no_doc() {
+        // Before the objective once printed, `/// stray` would become its doc.
+        let src = "perspective financial /// stray\n{\n  objective o \"O\" { /// none\n owner \"x\" }\n  /// end\n}\n/// real\nkpi k \"K\" {}\n";
+        let out = format(src).unwrap();
+        assert_eq!(
+            out,
+            "perspective financial {\n  // stray\n\n  objective o \"O\" { // none\n    owner \"x\"\n  }\n  // end\n}\n\n/// real\nkpi k \"K\" {\n}\n"
+        );
     }
 
     #[test]

@@ -65,10 +65,19 @@ pub fn check(data: &[u8]) {
     let _ = crate::emit::sarif::render(&report);
 }
 
-/// What a text means: its scored model as JSON without source positions, compiled as
-/// the file at `path` (imports resolve from there, through `fs`).
+/// What a text means: its scored model as JSON without source positions, and the doc
+/// of every declaration of the user's files (`docs`: the model shows those of what it
+/// scores, not of `kpi` templates, `use` or `map`), compiled as the file at `path`
+/// (imports resolve from there, through `fs`).
 pub fn meaning_at(text: &str, path: &Path, fs: &dyn FileSystem) -> serde_json::Value {
     let c = crate::compile_bytes(fs, "f.bsc", path, text.as_bytes(), &Options::default());
+    let docs: Vec<String> = c
+        .files
+        .iter()
+        .filter(|f| !f.is_std)
+        .filter_map(|f| f.ast.as_ref())
+        .flat_map(docs)
+        .collect();
     let built = Build::new(c);
     let mut v: serde_json::Value = serde_json::from_str(&crate::emit::model_json::render(
         &built.compilation,
@@ -95,7 +104,42 @@ pub fn meaning_at(text: &str, path: &Path, fs: &dyn FileSystem) -> serde_json::V
         }
     }
     strip(&mut v);
+    if let serde_json::Value::Object(m) = &mut v {
+        m.insert("docs".into(), docs.into());
+    }
     v
+}
+
+/// `KIND NAME: DOC` for every declaration of a syntax tree, in source order.
+fn docs(ast: &crate::syntax::ast::File) -> Vec<String> {
+    use crate::syntax::ast::{Decl, Item, ObjectiveItem, PerspectiveItem};
+    fn one<T>(out: &mut Vec<String>, kind: &str, name: &str, d: &Decl<T>) {
+        out.push(format!("{kind} {name}: {:?}", d.doc));
+    }
+    let mut out = Vec::new();
+    for item in &ast.items {
+        match item {
+            Item::Use(d) => one(&mut out, "use", &d.node.path.value, d),
+            Item::Scorecard(d) => one(&mut out, "scorecard", &d.node.title.value, d),
+            Item::Kpi(d) => one(&mut out, "kpi", &d.node.id.name, d),
+            Item::Initiative(d) => one(&mut out, "initiative", &d.node.id.name, d),
+            Item::Map(d) => one(&mut out, "map", "", d),
+            Item::Perspective(d) => {
+                one(&mut out, "perspective", &d.node.id.name, d);
+                for it in &d.node.items {
+                    if let PerspectiveItem::Objective(o) = it {
+                        one(&mut out, "objective", &o.node.id.name, o);
+                        for m in &o.node.items {
+                            if let ObjectiveItem::Measure(m) = m {
+                                one(&mut out, "measure", &m.node.id.name, m);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Formatting a file that parses gives a file that parses to the same model and

@@ -24,6 +24,7 @@ pub mod load;
 pub mod lsp;
 pub mod model;
 pub mod num;
+pub mod output;
 pub mod period;
 pub mod project;
 pub mod resolve;

@@ -6,6 +6,19 @@
 //! for other files in those folders (the output, swap and backup files) are ignored;
 //! bursts of events are debounced into one rebuild. The set of watched files follows the
 //! last compilation, so a new `use` is watched from the next rebuild on.
+//!
+//! Three rules keep a save from being missed or misread:
+//!
+//! - a folder that does not exist yet (`use "sub/lib"` before `sub/` is made) is watched
+//!   through its nearest existing ancestor, and watched itself once it appears;
+//! - the folders are watched before each build, and a build with a syntax error (which
+//!   hides what the file imports and reads) keeps watching the last build's inputs, so a
+//!   file saved while a build runs always causes the next one;
+//! - a save caught mid-write (an editor that truncates the file, then writes it) is not
+//!   taken for the user's work: a build that finds an input empty, or (after a good
+//!   build) a syntax error or an unreadable data row, waits [`SETTLE`] and builds again
+//!   before its result replaces the good output (again while files keep changing, up to
+//!   [`MAX_SETTLE`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use crate::codes::Code;
 use crate::emit::{self, OutFormat, Report};
 use crate::files::{self, Disk};
 use crate::serve::{Server, State};
@@ -26,6 +40,11 @@ pub const MAX_DEBOUNCE: Duration = Duration::from_millis(500);
 /// How long a root file that vanished (delete, then recreate) is waited for before
 /// `watch` says it is waiting.
 const VANISH_GRACE: Duration = Duration::from_millis(500);
+/// How long a file that just became empty or unreadable is given to be written whole
+/// before its result replaces a good output (an editor's truncate-then-write).
+pub const SETTLE: Duration = Duration::from_millis(300);
+/// The longest such a file is waited on while files keep changing.
+pub const MAX_SETTLE: Duration = Duration::from_secs(2);
 
 /// What `bsc watch` was asked to do.
 #[derive(Debug)]
@@ -46,23 +65,50 @@ enum Msg {
     Stop,
 }
 
-/// The absolute form of a path, resolving symlinks in its folder (the file itself may
-/// not exist), as file events name it.
+/// The absolute form of a path as file events name it: its folder with symlinks
+/// resolved (as far as it exists), then its name.
 fn absolute(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     match (abs.parent(), abs.file_name()) {
-        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
-            .unwrap_or_else(|_| dir.to_path_buf())
-            .join(name),
+        (Some(dir), Some(name)) => files::canonical_on_disk(dir).join(name),
         _ => abs,
     }
 }
 
-/// The outcome of one build.
-struct Built {
-    /// Files whose change should trigger the next build.
-    inputs: BTreeSet<PathBuf>,
-    line: String,
+/// The folder to watch for a file: its own, or, while that does not exist, the nearest
+/// ancestor that does (the folder's creation there is an event).
+fn watch_dir(file: &Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .find(|d| d.is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// The folders being watched.
+struct Armed {
+    dirs: BTreeSet<PathBuf>,
+}
+
+impl Armed {
+    /// Watches the folders of `inputs` (or their nearest existing ancestors) and no
+    /// others. Returns the folders that were not watched before.
+    fn arm(&mut self, watcher: &mut impl Watcher, inputs: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+        let dirs: BTreeSet<PathBuf> = inputs.iter().filter_map(|p| watch_dir(p)).collect();
+        for d in self.dirs.difference(&dirs) {
+            let _ = watcher.unwatch(d);
+        }
+        let mut added = BTreeSet::new();
+        for d in dirs.difference(&self.dirs) {
+            match watcher.watch(d, RecursiveMode::NonRecursive) {
+                Ok(()) => {
+                    added.insert(d.clone());
+                }
+                Err(e) => eprintln!("warning: cannot watch {}: {e}", d.display()),
+            }
+        }
+        self.dirs = dirs;
+        added
+    }
 }
 
 /// Runs until Ctrl-C.
@@ -93,52 +139,76 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
 
     let root = absolute(&opts.file);
     let output = absolute(&opts.output);
-    let mut watched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    // Watch the root's folder before the first build, so that no save is missed.
-    if let Some(dir) = root.parent() {
-        if watcher.watch(dir, RecursiveMode::NonRecursive).is_ok() {
-            watched_dirs.insert(dir.to_path_buf());
-        }
-    }
+    let mut armed = Armed {
+        dirs: BTreeSet::new(),
+    };
     let mut inputs: BTreeSet<PathBuf> = BTreeSet::from([root.clone()]);
     let mut version = 0u64;
+    // Whether the last build that was reported had no error.
+    let mut last_ok = false;
+    // While a result looks like a save caught mid-write: since when, and whether files
+    // changed during the last wait (then it is waited on again).
+    let mut settling: Option<(Instant, bool)> = None;
     loop {
+        // Watch before building: a save during the build causes the next one.
+        armed.arm(&mut watcher, &inputs);
         let started = Instant::now();
-        let built = build_once(&opts, &root, server.as_ref(), &mut version);
-        if let Some(b) = &built {
-            inputs = b.inputs.clone();
-        }
-        inputs.remove(&output);
-        // Watch the folders of every input (before saying the build is done, so that no
-        // save after the status line is missed); drop folders no longer needed.
-        let dirs: BTreeSet<PathBuf> = inputs
-            .iter()
-            .filter_map(|p| p.parent().map(Path::to_path_buf))
-            .collect();
-        for d in watched_dirs.difference(&dirs) {
-            let _ = watcher.unwatch(d);
-        }
-        for d in dirs.difference(&watched_dirs) {
-            if let Err(e) = watcher.watch(d, RecursiveMode::NonRecursive) {
-                eprintln!("warning: cannot watch {}: {e}", d.display());
+        let compiled = compile_once(&opts, &root);
+        if let Some(c) = &compiled {
+            if c.syntax_error {
+                // The syntax error hides what the file reads: keep watching it all.
+                inputs.extend(c.inputs.iter().cloned());
+            } else {
+                inputs = c.inputs.clone();
+            }
+            inputs.remove(&output);
+            // An empty input would replace the output (with nothing) whatever the last
+            // build was; an error only matters after a good build.
+            let suspect = c.empty_input || (last_ok && c.unreadable);
+            // Perhaps a save caught mid-write: give it a moment, then read again; again
+            // while files keep changing, for at most MAX_SETTLE.
+            let wait = match settling {
+                None => true,
+                Some((since, changed)) => changed && since.elapsed() < MAX_SETTLE,
+            };
+            if suspect && wait {
+                let since = settling.map_or_else(Instant::now, |s| s.0);
+                let Some(changed) = wait_quietly(&rx, SETTLE) else {
+                    return Ok(ExitStatus::Ok);
+                };
+                settling = Some((since, changed));
+                continue;
             }
         }
-        watched_dirs = dirs;
-        if let Some(b) = built {
+        settling = None;
+        let line = compiled.map(|c| {
+            last_ok = c.errors == 0;
+            finish(&opts, c, server.as_ref(), &mut version)
+        });
+        // Folders that appeared with this build (a new `use`, a new folder) are watched
+        // from now; a file in one that changed since the build started is built again.
+        let added = armed.arm(&mut watcher, &inputs);
+        if let Some(line) = line {
             eprintln!(
-                "[{}] {} ({} ms)",
+                "[{}] {line} ({} ms)",
                 chrono::Local::now().format("%H:%M:%S"),
-                b.line,
                 started.elapsed().as_millis()
             );
         }
+        if changed_since(&inputs, &added, started) {
+            continue;
+        }
 
-        // Wait for a change to an input, then for its burst of events to end (other
-        // files' events, such as a browser reading the output, do not extend it).
+        // Wait for a change to an input (or to a folder on the way to one), then for its
+        // burst of events to end (other files' events, such as a browser reading the
+        // output, do not extend it).
         let relevant = |ev: &notify::Result<notify::Event>| match ev {
             Ok(ev) => {
                 !matches!(ev.kind, notify::EventKind::Access(_))
-                    && ev.paths.iter().any(|p| inputs.contains(p))
+                    && ev
+                        .paths
+                        .iter()
+                        .any(|p| inputs.contains(p) || inputs.iter().any(|i| i.starts_with(p)))
             }
             Err(_) => false,
         };
@@ -163,6 +233,37 @@ pub fn watch(opts: WatchOptions) -> Result<ExitStatus, Error> {
     }
 }
 
+/// Lets `wait` pass, taking in events (the rebuild that follows reads everything
+/// anyway). Whether a file changed meanwhile; `None` if Ctrl-C came.
+fn wait_quietly(rx: &mpsc::Receiver<Msg>, wait: Duration) -> Option<bool> {
+    let until = Instant::now() + wait;
+    let mut changed = false;
+    loop {
+        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            Ok(Msg::Fs(Ok(ev))) if !matches!(ev.kind, notify::EventKind::Access(_)) => {
+                changed = true;
+            }
+            Ok(Msg::Fs(_)) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => return Some(changed),
+        }
+    }
+}
+
+/// Whether an input in one of the newly watched folders `added` was modified (or made)
+/// after `since`: its save could not be seen.
+fn changed_since(inputs: &BTreeSet<PathBuf>, added: &BTreeSet<PathBuf>, since: Instant) -> bool {
+    let elapsed = since.elapsed();
+    inputs.iter().any(|p| {
+        p.parent().is_some_and(|d| added.contains(d))
+            && std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age <= elapsed)
+    })
+}
+
 /// Reads the root file, waiting a moment if it has vanished (an editor's delete and
 /// recreate). `None` if it is still missing.
 fn read_root(path: &Path) -> Result<Option<Vec<u8>>, files::ReadError> {
@@ -181,14 +282,23 @@ fn read_root(path: &Path) -> Result<Option<Vec<u8>>, files::ReadError> {
     }
 }
 
-/// One build: compile, print the diagnostics, write the output if there is no error,
-/// and tell the browser. `None` when nothing could be read.
-fn build_once(
-    opts: &WatchOptions,
-    root: &Path,
-    server: Option<&Server>,
-    version: &mut u64,
-) -> Option<Built> {
+/// One compilation and what the watch loop needs to know of it.
+struct Compiled {
+    build: Build,
+    /// Files whose change should trigger the next build.
+    inputs: BTreeSet<PathBuf>,
+    errors: usize,
+    /// A file of it has a syntax error (which hides what it imports and reads).
+    syntax_error: bool,
+    /// An input read is empty: perhaps a save caught between truncate and write.
+    empty_input: bool,
+    /// An input does not parse or a data file has a bad row: perhaps a save caught
+    /// mid-write.
+    unreadable: bool,
+}
+
+/// Compiles the root file. `None` when it could not be read (said why).
+fn compile_once(opts: &WatchOptions, root: &Path) -> Option<Compiled> {
     let bytes = match read_root(&opts.file) {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -209,7 +319,32 @@ fn build_once(
     );
     let mut inputs: BTreeSet<PathBuf> = c.read_paths().iter().map(|p| absolute(p)).collect();
     inputs.insert(root.to_path_buf());
-    let built = Build::new(c);
+    let syntax_error = c.diagnostics.iter().any(|d| d.code == Code::Syntax);
+    let empty_input = c
+        .sources
+        .iter()
+        .any(|(_, f)| f.path.is_some() && f.text.trim().is_empty());
+    let unreadable = syntax_error || c.diagnostics.iter().any(|d| d.code == Code::Data);
+    let errors = c.errors();
+    Some(Compiled {
+        build: Build::new(c),
+        inputs,
+        errors,
+        syntax_error,
+        empty_input,
+        unreadable,
+    })
+}
+
+/// Prints the diagnostics, writes the output if there is no error, and tells the
+/// browser. The status line.
+fn finish(
+    opts: &WatchOptions,
+    compiled: Compiled,
+    server: Option<&Server>,
+    version: &mut u64,
+) -> String {
+    let built = &compiled.build;
     let report = Report::new([&built.compilation]);
     if !report.items.is_empty() {
         eprint!("{}", emit::human::render(&report, opts.color));
@@ -224,25 +359,18 @@ fn build_once(
         if let Some(s) = server {
             s.publish(State::Failed(emit::human::render(&report, false)));
         }
-        return Some(Built {
-            inputs,
-            line: format!("{counts}: kept the last good output"),
-        });
+        return format!("{counts}: kept the last good output");
     }
-    let text = match emit::render(&built, opts.format) {
+    let text = match emit::render(built, opts.format) {
         Ok(t) => t,
-        Err(e) => {
-            return Some(Built {
-                inputs,
-                line: format!("error: {e}"),
-            });
-        }
+        Err(e) => return format!("error: {e}"),
     };
-    if let Err(e) = emit::write_atomic(&opts.output, text.as_bytes()) {
-        return Some(Built {
-            inputs,
-            line: format!("error: {e}"),
-        });
+    if let Err(e) = crate::output::write_output(
+        &opts.output,
+        text.as_bytes(),
+        &built.compilation.read_paths(),
+    ) {
+        return format!("error: {e}");
     }
     *version += 1;
     if let Some(s) = server {
@@ -255,10 +383,7 @@ fn build_once(
             page: served,
         });
     }
-    Some(Built {
-        inputs,
-        line: format!("ok: {counts}, wrote {}", opts.output.display()),
-    })
+    format!("ok: {counts}, wrote {}", opts.output.display())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -86,14 +86,21 @@ fn a_killed_build_never_leaves_a_torn_report() {
         killed_mid_run >= 10,
         "only {killed_mid_run} kills landed during a build"
     );
-    // Temporary files of killed runs are the only leftovers; none is ever the output.
+    // Nothing but the two files is left: the temporary file is unnamed until the moment
+    // before its rename (`O_TMPFILE`), so a kill leaves no `.bsc-*.tmp` behind, except
+    // one that lands in the microseconds between naming and renaming (and such a file is
+    // removed by a later write once it is stale).
+    let mut temps = 0;
     for e in std::fs::read_dir(dir.path()).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
-        assert!(
-            name == "plan.bsc"
-                || name == "plan.html"
-                || (name.starts_with(".bsc-") && name.ends_with(".tmp")),
-            "{name}"
-        );
+        if name.starts_with(".bsc-") && name.ends_with(".tmp") {
+            temps += 1;
+            continue;
+        }
+        assert!(name == "plan.bsc" || name == "plan.html", "{name}");
     }
+    assert!(
+        temps <= 1,
+        "{temps} temporary files of killed runs piled up in 60 kills"
+    );
 }

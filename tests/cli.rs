@@ -142,8 +142,8 @@ fn a_missing_file_is_a_clear_message_and_exit_2() {
     let r = bsc(dir.path(), &["check", "nope.bsc"]);
     assert_eq!(r.status, 2);
     assert_eq!(
-        r.stderr,
-        "error: cannot read `nope.bsc`: no such file\nno problems found\n"
+        r.stderr, "error: cannot read `nope.bsc`: no such file\n",
+        "no \"no problems found\" after a file that could not be read"
     );
     let r = bsc(dir.path(), &["check"]);
     assert_eq!(r.status, 2, "bad usage");

@@ -11,13 +11,20 @@ use bsc::files::Disk;
 use bsc::fmt::format;
 use proptest::prelude::*;
 
-/// The comments of a text, trimmed, in order.
+/// The comments of a text, trimmed, in order; `///` read as `//` (the formatter prints a
+/// `///` line that documents nothing as `//`; docs are compared with the model).
 fn comments(text: &str) -> Vec<String> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     bsc::syntax::scan::scan(bsc::span::FileId(0), body)
         .comments
         .iter()
-        .map(|c| body[c.span.range()].trim_end().to_string())
+        .map(|c| {
+            let t = body[c.span.range()].trim_end();
+            match t.strip_prefix("///") {
+                Some(rest) if !rest.starts_with('/') => format!("//{rest}"),
+                _ => t.to_string(),
+            }
+        })
         .collect()
 }
 
@@ -216,6 +223,16 @@ fn gap() -> impl Strategy<Value = String> {
     ]
 }
 
+/// What may stand between a declaration's head and its `{`: a `///` line there
+/// documents nothing.
+fn head_gap() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(" ".to_string()),
+        Just("\n/// stray in the head\n".to_string()),
+        Just(" /* head */ ".to_string()),
+    ]
+}
+
 fn measure_props() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(
         prop_oneof![
@@ -241,8 +258,9 @@ fn scorecard() -> impl Strategy<Value = String> {
     let objective = (
         ident(),
         title(),
-        prop::collection::vec((ident(), title(), measure_props(), gap()), 0..3),
+        prop::collection::vec((ident(), title(), measure_props(), gap(), head_gap()), 0..3),
         gap(),
+        head_gap(),
     );
     let perspective = (
         prop_oneof![
@@ -253,22 +271,25 @@ fn scorecard() -> impl Strategy<Value = String> {
         ],
         prop::collection::vec(objective, 0..3),
         gap(),
+        head_gap(),
+        gap(),
     );
     let uses = prop::collection::vec(gap(), 0..4);
     (title(), prop::collection::vec(perspective, 0..4), prop::collection::vec((ident(), ident()), 0..4), gap(), uses).prop_map(|(t, ps, links, g, uses)| {
         // A run of `use` lines (the formatter keeps it together), each after a gap.
         let mut s: String = uses.iter().map(|g| format!("{g}use \"std/kpis\"\n")).collect();
         s.push_str(&format!("{g}@allow(focus)\nscorecard \"{t}\" {{ owner \"CEO\"{g}period 2025-01 .. 2025-12 }}\n"));
-        for (pid, objs, g) in ps {
-            s.push_str(&format!("{g}perspective {pid} {{"));
-            for (oid, ot, ms, g) in objs {
-                s.push_str(&format!("{g}objective {oid} \"{ot}\" {{ owner \"x\""));
-                for (mid, mt, props, g) in ms {
-                    s.push_str(&format!("{g}measure {mid} \"{mt}\" {{ {} }}", props.join(&g)));
+        for (pid, objs, g, hg, end) in ps {
+            s.push_str(&format!("{g}perspective {pid}{hg}{{"));
+            for (oid, ot, ms, g, hg) in objs {
+                s.push_str(&format!("{g}objective {oid} \"{ot}\"{hg}{{ owner \"x\""));
+                for (mid, mt, props, g, hg) in ms {
+                    s.push_str(&format!("{g}measure {mid} \"{mt}\"{hg}{{ {} }}", props.join(&g)));
                 }
                 s.push_str("}\n");
             }
-            s.push_str("}\n");
+            // What stands before `}` documents nothing either.
+            s.push_str(&format!("{end}}}\n"));
         }
         if !links.is_empty() {
             let chains: Vec<String> = links.iter().map(|(a, b)| format!("{a} -> {b}")).collect();

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 struct Client {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed.
+    stdin: Option<ChildStdin>,
     rx: mpsc::Receiver<Value>,
     next_id: u64,
     /// Notifications received while waiting for responses.
@@ -45,6 +46,13 @@ fn reader(out: ChildStdout, tx: mpsc::Sender<Value>) {
     }
 }
 
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Client {
     fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
@@ -60,7 +68,7 @@ impl Client {
         std::thread::spawn(move || reader(out, tx));
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             notes: Vec::new(),
@@ -69,8 +77,46 @@ impl Client {
 
     fn send(&mut self, msg: Value) {
         let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next message, waiting at most 20 s.
+    fn next(&mut self) -> Value {
+        self.rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a message")
+    }
+
+    fn initialized(&mut self) {
+        self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
+        self.notify("initialized", json!({}));
+    }
+
+    /// Waits for the server to end; its exit status.
+    fn exit_code(&mut self) -> i32 {
+        self.stdin = None;
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code().expect("exited, not killed by a signal");
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the server hangs"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -307,6 +353,207 @@ fn a_session_with_the_language_server() {
 
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
-    let status = c.child.wait().unwrap();
-    assert!(status.success());
+    assert_eq!(c.exit_code(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_inputs_never_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["lib.bsc", "pipe.csv"] {
+        let c =
+            std::ffi::CString::new(dir.path().join(name).as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+    let path = dir.path().join("plan.bsc");
+    let text = "use \"lib\"\nperspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M\" { unit \"u\" baseline 5 target 9 actuals \"pipe.csv\" } } }\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": text } }),
+    );
+    let diags = c.diagnostics(&uri);
+    let messages: Vec<&str> = diags
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("lib.bsc`: it is a FIFO"))
+            && messages
+                .iter()
+                .any(|m| m.contains("pipe.csv`: it is a FIFO")),
+        "{messages:?}"
+    );
+    // Still answering.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "financial");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn malformed_messages_are_answered_and_the_server_keeps_serving() {
+    let mut c = Client::start();
+    c.initialized();
+    for (bad, code) in [
+        (frame("{\"jsonrpc\":\"2.0\",\"id\":"), -32700),
+        (
+            frame("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"}]"),
+            -32600,
+        ),
+        (
+            frame("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"shutdown\"}"),
+            -32600,
+        ),
+        (b"Content-Lenght 12\r\n\r\n".to_vec(), -32700),
+    ] {
+        c.send_raw(&bad);
+        let reply = c.next();
+        assert_eq!(
+            reply["error"]["code"],
+            code,
+            "{}: {reply}",
+            String::from_utf8_lossy(&bad)
+        );
+        // Still serving.
+        let symbols = c.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///nowhere.bsc" } }),
+        );
+        assert_eq!(symbols, json!([]));
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// The peak memory of a process, in KiB (Linux).
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn huge_content_lengths_are_refused_without_allocating() {
+    for n in ["1000000000000", "18446744073709551615", "4294967296"] {
+        let mut c = Client::start();
+        c.initialized();
+        c.send_raw(format!("Content-Length: {n}\r\n\r\n{{}}").as_bytes());
+        let reply = c.next();
+        assert!(
+            reply["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("larger than the limit of 64 MiB")),
+            "{n}: {reply}"
+        );
+        let peak = peak_kib(c.child.id());
+        assert!(peak < 256 * 1024, "{n}: peak memory {peak} KiB");
+        // The client goes away without `shutdown`: exit status 1, not an abort or a panic.
+        assert_eq!(c.exit_code(), 1, "{n}");
+    }
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1_and_requests_after_shutdown_are_invalid() {
+    let mut c = Client::start();
+    c.initialized();
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 1);
+
+    let mut c = Client::start();
+    c.initialized();
+    c.request("shutdown", Value::Null);
+    c.send(json!({ "jsonrpc": "2.0", "id": 99, "method": "textDocument/documentSymbol", "params": { "textDocument": { "uri": "file:///x.bsc" } } }));
+    let reply = c.next();
+    assert_eq!(reply["id"], 99);
+    assert_eq!(reply["error"]["code"], -32600, "{reply}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// A large scorecard whose map names `missing_{n}`: each version has its own error.
+fn typed(objectives: usize, n: usize) -> String {
+    let mut s = String::from("perspective financial {\n");
+    for i in 0..objectives {
+        s.push_str(&format!(
+            "  objective o{i} \"Objective {i}\" {{ owner \"x\" measure m{i} \"M{i}\" {{ unit \"u\" baseline 1 target 9 actuals {{ 2025-01: 3, 2025-02: 4 }} }} }}\n"
+        ));
+    }
+    s.push_str(&format!("}}\nmap {{ o0 -> missing_{n} }}\n"));
+    s
+}
+
+#[test]
+fn a_burst_of_edits_is_compiled_once_for_the_latest_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 0, "text": typed(400, 0) } }),
+    );
+    c.diagnostics(&uri);
+    // 200 edits sent at once, as fast typing does.
+    let edits = 200;
+    let mut burst = Vec::new();
+    for v in 1..=edits {
+        let msg = json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": { "textDocument": { "uri": uri, "version": v }, "contentChanges": [{ "text": typed(400, v) }] } });
+        burst.extend(frame(&msg.to_string()));
+    }
+    c.send_raw(&burst);
+    // A request after the burst is answered from the latest text.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(symbols[0]["name"], "financial");
+    let publishes: Vec<&Value> = c
+        .notes
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+        .collect();
+    assert!(
+        !publishes.is_empty() && publishes.len() < edits / 4,
+        "{} publishes for {edits} edits",
+        publishes.len()
+    );
+    let last = publishes.last().unwrap();
+    assert_eq!(last["params"]["version"], edits, "{last}");
+    let messages = last["params"]["diagnostics"].to_string();
+    assert!(
+        messages.contains(&format!("unknown objective `missing_{edits}`")),
+        "{messages}"
+    );
+    let versions: Vec<i64> = publishes
+        .iter()
+        .map(|p| p["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
 }

@@ -2,6 +2,7 @@
 //! the ways editors save them. Every wait polls with a deadline; no fixed sleep is an
 //! assertion.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,13 @@ struct Watch {
 
 impl Watch {
     fn start(dir: tempfile::TempDir, args: &[&str]) -> Watch {
+        let w = Watch::spawn(dir, args);
+        w.wait_for("the first build", |w| w.builds() >= 1);
+        w
+    }
+
+    /// Starts `bsc watch` without waiting for a first build.
+    fn spawn(dir: tempfile::TempDir, args: &[&str]) -> Watch {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
             .arg("watch")
             .args(args)
@@ -38,9 +46,7 @@ impl Watch {
                 sink.lock().unwrap().push(line);
             }
         });
-        let w = Watch { child, log, dir };
-        w.wait_for("the first build", |w| w.builds() >= 1);
-        w
+        Watch { child, log, dir }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -294,7 +300,7 @@ fn http_get(port: u16, target: &str) -> (u16, String) {
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(
         s,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut text = String::new();
@@ -368,4 +374,210 @@ fn serve_answers_the_report_and_404_to_everything_else() {
             "bound to 127.0.0.1 only: {l}"
         );
     }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_inputs_never_block_and_ctrl_c_stops() {
+    // A FIFO as a CSV and as an import: errors at once, and Ctrl-C still stops.
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe.csv"));
+    mkfifo(&dir.path().join("lib.bsc"));
+    let measure = "perspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"pipe.csv\" } } }";
+    write(
+        dir.path(),
+        "plan.bsc",
+        &plan("Piped", &format!("use \"lib\"\n{measure}")),
+    );
+    let w = Watch::start(dir, &["plan.bsc", "--format", "json", "-o", "out.json"]);
+    let log = w.log_text();
+    assert!(
+        log.contains("cannot read `pipe.csv`: it is a FIFO, not a file")
+            && log.contains("cannot read `lib.bsc`: it is a FIFO, not a file"),
+        "{log}"
+    );
+    assert_eq!(w.interrupt(), 0, "Ctrl-C stops the watch");
+
+    // A FIFO as the entry file.
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("plan.bsc"));
+    let w = Watch::spawn(dir, &["plan.bsc", "--format", "json", "-o", "out.json"]);
+    w.wait_for("the read error", |w| {
+        w.log_text()
+            .contains("error: cannot read `plan.bsc`: it is a FIFO, not a file")
+    });
+    assert_eq!(w.interrupt(), 0, "Ctrl-C stops the watch");
+}
+
+#[test]
+fn folders_that_do_not_exist_yet_are_watched_once_they_appear() {
+    let w = started(&[(
+        "plan.bsc",
+        &plan(
+            "Later",
+            "use \"sub/lib\"\nuse \"a/b/deep\"\nperspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"data/m.csv\" } } }",
+        ),
+    )]);
+    w.wait_for("the import errors", |w| {
+        w.log_text().contains("cannot read `sub/lib.bsc`")
+    });
+    let d = w.dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    write(
+        d,
+        "sub/lib.bsc",
+        "initiative crm \"CRM v1\" { owner \"x\" supports margin }\n",
+    );
+    std::fs::create_dir_all(d.join("a/b")).unwrap();
+    write(
+        d,
+        "a/b/deep.bsc",
+        "initiative deep \"Deep v1\" { owner \"x\" supports margin }\n",
+    );
+    std::fs::create_dir(d.join("data")).unwrap();
+    write(d, "data/m.csv", "period,value\n2025-01,7\n");
+    w.wait_output_contains("CRM v1");
+    w.wait_output_contains("Deep v1");
+    w.wait_output_contains("\"value\": 7");
+    // Every later save in the new folders is seen.
+    write(
+        d,
+        "sub/lib.bsc",
+        "initiative crm \"CRM v2\" { owner \"x\" supports margin }\n",
+    );
+    w.wait_output_contains("CRM v2");
+    write(
+        d,
+        "a/b/deep.bsc",
+        "initiative deep \"Deep v2\" { owner \"x\" supports margin }\n",
+    );
+    w.wait_output_contains("Deep v2");
+    write(d, "data/m.csv", "period,value\n2025-01,7\n2025-02,8.5\n");
+    w.wait_output_contains("\"value\": 8.5");
+}
+
+#[test]
+fn a_data_folder_stays_watched_through_a_syntax_error() {
+    let measure = "perspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"data/m.csv\" } } }";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    write(dir.path(), "data/m.csv", "period,value\n2025-01,7\n");
+    write(dir.path(), "plan.bsc", &plan("Data", measure));
+    let w = Watch::start(dir, &["plan.bsc", "--format", "json", "-o", "out.json"]);
+    w.wait_output_contains("\"value\": 7");
+    write(w.dir.path(), "plan.bsc", "perspective financial {");
+    w.wait_for("the syntax error", |w| {
+        w.log_text().contains("kept the last good output")
+    });
+    let before = w.settled_builds();
+    // A CSV saved now is seen now, not only after the next good build.
+    write(w.dir.path(), "data/m.csv", "period,value\n2025-01,9\n");
+    w.wait_for("a build for the CSV save", |w| w.builds() > before);
+    write(w.dir.path(), "plan.bsc", &plan("Data", measure));
+    w.wait_output_contains("\"value\": 9");
+}
+
+/// Saves like an editor that truncates the file, then writes it `pause` later.
+fn truncate_then_write(path: &Path, text: &str, pause: Duration) {
+    std::fs::File::create(path).unwrap(); // truncated
+    std::thread::sleep(pause);
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_save_caught_mid_write_never_replaces_a_good_output() {
+    let measure = "perspective customer { objective c \"C\" { owner \"x\" measure mc \"MC\" { unit \"u\" baseline 1 target 9 actuals \"m.csv\" } } }";
+    let w = started(&[
+        ("plan.bsc", &plan("Whole", measure)),
+        ("m.csv", "period,value\n2025-01,7\n"),
+    ]);
+    w.wait_output_contains("\"value\": 7");
+    // Record every output the watch writes while the saves go on.
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let recorder = {
+        let (seen, stop, out) = (Arc::clone(&seen), Arc::clone(&stop), w.path("out.json"));
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(t) = std::fs::read_to_string(&out) {
+                    seen.lock().unwrap().insert(t);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let pause = Duration::from_millis(150);
+    truncate_then_write(&w.path("plan.bsc"), &plan("Whole again", measure), pause);
+    w.wait_output_contains("\"Whole again\"");
+    truncate_then_write(&w.path("m.csv"), "period,value\n2025-01,8\n", pause);
+    w.wait_output_contains("\"value\": 8");
+    w.settled_builds();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    recorder.join().unwrap();
+    let seen = seen.lock().unwrap();
+    for out in seen.iter() {
+        assert!(
+            out.contains("\"Whole") && out.contains("\"value\""),
+            "an output of a half-written save: {out}"
+        );
+    }
+    assert!(
+        !w.log_text().contains("error:") && !w.log_text().contains("kept the last good output"),
+        "no error was reported for a save caught mid-write:\n{}",
+        w.log_text()
+    );
+    // A file that stays empty is the user's choice: it is built after the wait.
+    std::fs::write(w.path("plan.bsc"), "").unwrap();
+    w.wait_for("the empty file's build", |w| {
+        w.output().contains("\"schema\"") && !w.output().contains("\"Whole")
+    });
+}
+
+#[test]
+fn a_save_caught_mid_write_after_a_broken_one_never_replaces_a_good_output() {
+    let w = started(&[("plan.bsc", &plan("Good", ""))]);
+    w.wait_output_contains("\"Good\"");
+    write(w.dir.path(), "plan.bsc", "perspective financial {");
+    w.wait_for("the syntax error", |w| {
+        w.log_text().contains("kept the last good output")
+    });
+    let before = w.builds();
+    // The fix arrives by truncate-then-write: the empty file in between would replace
+    // the good output with an empty report.
+    let out = w.path("out.json");
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let recorder = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut seen = BTreeSet::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(t) = std::fs::read_to_string(&out) {
+                    seen.insert(t);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            seen
+        })
+    };
+    truncate_then_write(
+        &w.path("plan.bsc"),
+        &plan("Fixed", ""),
+        Duration::from_millis(150),
+    );
+    w.wait_output_contains("\"Fixed\"");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for out in recorder.join().unwrap() {
+        assert!(
+            out.contains("\"Good\"") || out.contains("\"Fixed\""),
+            "{out}"
+        );
+    }
+    assert!(w.builds() > before);
 }

@@ -7,13 +7,17 @@
 //! the protocol requires; `source.rs` converts them.
 
 mod index;
+pub mod transport;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use std::sync::mpsc::Receiver;
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
-use lsp_types::{Url, notification::Notification as _};
+use lsp_types::{Url, notification::Notification as _, request::Request as _};
+use serde_json::Value;
 
 use crate::codes::Level;
 use crate::files::Overlay;
@@ -39,15 +43,20 @@ struct Build {
 
 struct Server {
     docs: BTreeMap<Url, String>,
+    /// The version of each open document the editor last sent.
+    versions: BTreeMap<Url, i32>,
+    /// Documents changed since they (and their importers) were last compiled, in order.
+    dirty: Vec<Url>,
     builds: BTreeMap<Url, Build>,
     /// Files each root published diagnostics for (to clear them later).
     published: BTreeMap<Url, Vec<Url>>,
     std_dir: Option<PathBuf>,
 }
 
-/// Runs the server until the client says `exit`.
+/// Runs the server until the client says `exit`: exit status 0 after `shutdown`, 1
+/// without it (LSP), also when stdin ends first.
 pub fn run() -> Result<ExitStatus, Error> {
-    let (conn, io) = Connection::stdio();
+    let (sender, receiver) = transport::stdio();
     let caps = lsp::ServerCapabilities {
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
             lsp::TextDocumentSyncKind::FULL,
@@ -69,37 +78,90 @@ pub fn run() -> Result<ExitStatus, Error> {
         ..Default::default()
     };
     let caps = serde_json::to_value(caps).map_err(|e| Error::Usage(e.to_string()))?;
-    let io_err = |e: String| Error::Usage(format!("language server: {e}"));
-    conn.initialize(caps).map_err(|e| io_err(e.to_string()))?;
+    if !initialize(&sender, &receiver, caps) {
+        return Ok(ExitStatus::Errors);
+    }
     let mut server = Server {
         docs: BTreeMap::new(),
+        versions: BTreeMap::new(),
+        dirty: Vec::new(),
         builds: BTreeMap::new(),
         published: BTreeMap::new(),
         std_dir: None,
     };
-    for msg in &conn.receiver {
-        match msg {
-            Message::Request(req) => {
-                if conn
-                    .handle_shutdown(&req)
-                    .map_err(|e| io_err(e.to_string()))?
-                {
-                    break;
+    let mut shut_down = false;
+    while let Ok(first) = receiver.recv() {
+        // Everything already received is handled before compiling: a burst of edits
+        // (typing) compiles only the latest text of each document.
+        let batch: Vec<Message> = std::iter::once(first).chain(receiver.try_iter()).collect();
+        for msg in batch {
+            match msg {
+                Message::Request(req) if shut_down => sender.send(Response::new_err(
+                    req.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is shutting down".into(),
+                )),
+                Message::Request(req) if req.method == lsp::request::Shutdown::METHOD => {
+                    shut_down = true;
+                    sender.send(Response::new_ok(req.id, ()));
                 }
-                let resp = server.request(req);
-                let _ = conn.sender.send(Message::Response(resp));
-            }
-            Message::Notification(n) => {
-                for out in server.notification(n) {
-                    let _ = conn.sender.send(Message::Notification(out));
+                Message::Request(req) => {
+                    // A request sees every edit received before it.
+                    server.flush(&sender);
+                    sender.send(server.request(req));
                 }
+                Message::Notification(n) if n.method == lsp::notification::Exit::METHOD => {
+                    return Ok(if shut_down {
+                        ExitStatus::Ok
+                    } else {
+                        ExitStatus::Errors
+                    });
+                }
+                Message::Notification(_) if shut_down => {}
+                Message::Notification(n) => {
+                    for out in server.notification(n) {
+                        sender.send(out);
+                    }
+                }
+                Message::Response(_) => {}
             }
-            Message::Response(_) => {}
+        }
+        server.flush(&sender);
+    }
+    Ok(if shut_down {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Errors
+    })
+}
+
+/// The `initialize` handshake: requests before it get `ServerNotInitialized`, an `exit`
+/// ends the server. `false` if stdin ended or `exit` came first.
+fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Value) -> bool {
+    loop {
+        match receiver.recv() {
+            Ok(Message::Request(req)) if req.method == lsp::request::Initialize::METHOD => {
+                sender.send(Response::new_ok(
+                    req.id,
+                    serde_json::json!({
+                        "capabilities": caps,
+                        "serverInfo": { "name": "bsc", "version": env!("CARGO_PKG_VERSION") },
+                    }),
+                ));
+                return true;
+            }
+            Ok(Message::Request(req)) => sender.send(Response::new_err(
+                req.id,
+                ErrorCode::ServerNotInitialized as i32,
+                "the server is not initialized yet".into(),
+            )),
+            Ok(Message::Notification(n)) if n.method == lsp::notification::Exit::METHOD => {
+                return false;
+            }
+            Ok(_) => {}
+            Err(_) => return false,
         }
     }
-    drop(conn);
-    io.join().map_err(|e| io_err(e.to_string()))?;
-    Ok(ExitStatus::Ok)
 }
 
 fn path_of(uri: &Url) -> PathBuf {
@@ -125,7 +187,9 @@ impl Server {
                 };
                 let uri = p.text_document.uri;
                 self.docs.insert(uri.clone(), p.text_document.text);
-                self.rebuild_affected(&uri)
+                self.versions.insert(uri.clone(), p.text_document.version);
+                self.changed(uri);
+                vec![]
             }
             DidChangeTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
@@ -136,7 +200,9 @@ impl Server {
                 if let Some(change) = p.content_changes.into_iter().last() {
                     self.docs.insert(uri.clone(), change.text);
                 }
-                self.rebuild_affected(&uri)
+                self.versions.insert(uri.clone(), p.text_document.version);
+                self.changed(uri);
+                vec![]
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
@@ -144,6 +210,7 @@ impl Server {
                     return vec![];
                 };
                 self.docs.remove(&p.text_document.uri);
+                self.versions.remove(&p.text_document.uri);
                 self.builds.remove(&p.text_document.uri);
                 let mut out = Vec::new();
                 for uri in self
@@ -151,19 +218,44 @@ impl Server {
                     .remove(&p.text_document.uri)
                     .unwrap_or_default()
                 {
-                    out.push(publish(uri, Vec::new()));
+                    out.push(publish(uri, Vec::new(), None));
                 }
-                out.extend(self.rebuild_affected(&p.text_document.uri));
+                self.changed(p.text_document.uri);
                 out
             }
             _ => vec![],
         }
     }
 
-    /// Recompiles the document `changed` (if open) and every open document whose last
-    /// compilation read it: an edit in an imported file changes its importers. Others are
-    /// left alone — this runs on every keystroke.
-    fn rebuild_affected(&mut self, changed: &Url) -> Vec<Notification> {
+    /// Notes that a document changed; it is compiled at the next [`Server::flush`].
+    fn changed(&mut self, uri: Url) {
+        if !self.dirty.contains(&uri) {
+            self.dirty.push(uri);
+        }
+    }
+
+    /// Compiles what changed since the last flush, each document once, and publishes
+    /// its diagnostics.
+    fn flush(&mut self, sender: &transport::Sender) {
+        let mut uris: Vec<Url> = Vec::new();
+        for changed in std::mem::take(&mut self.dirty) {
+            for u in self.affected(&changed) {
+                if !uris.contains(&u) {
+                    uris.push(u);
+                }
+            }
+        }
+        for uri in uris {
+            for out in self.rebuild(&uri) {
+                sender.send(out);
+            }
+        }
+    }
+
+    /// The document `changed` (if open) and every open document whose last compilation
+    /// read it: an edit in an imported file changes its importers. Others are left alone
+    /// — this runs on every keystroke.
+    fn affected(&self, changed: &Url) -> Vec<Url> {
         let path = std::path::absolute(path_of(changed)).unwrap_or_else(|_| path_of(changed));
         let uris: Vec<Url> = self
             .docs
@@ -179,11 +271,7 @@ impl Server {
             })
             .cloned()
             .collect();
-        let mut out = Vec::new();
-        for uri in uris {
-            out.extend(self.rebuild(&uri));
-        }
-        out
+        uris
     }
 
     fn rebuild(&mut self, uri: &Url) -> Vec<Notification> {
@@ -252,13 +340,14 @@ impl Server {
         let before = self.published.remove(uri).unwrap_or_default();
         for old in before {
             if !by_file.contains_key(&old) {
-                out.push(publish(old, Vec::new()));
+                out.push(publish(old, Vec::new(), None));
             }
         }
         self.published
             .insert(uri.clone(), by_file.keys().cloned().collect());
         for (u, diags) in by_file {
-            out.push(publish(u, diags));
+            let version = self.versions.get(&u).copied();
+            out.push(publish(u, diags, version));
         }
         self.builds.insert(uri.clone(), Build { comp, scores, occ });
         out
@@ -848,13 +937,15 @@ impl Server {
     }
 }
 
-fn publish(uri: Url, diagnostics: Vec<lsp::Diagnostic>) -> Notification {
+/// The diagnostics of a file, with the version of the document they were computed from
+/// (for an open document).
+fn publish(uri: Url, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) -> Notification {
     Notification::new(
         lsp::notification::PublishDiagnostics::METHOD.to_string(),
         lsp::PublishDiagnosticsParams {
             uri,
             diagnostics,
-            version: None,
+            version,
         },
     )
 }
@@ -883,7 +974,7 @@ fn uri_for(std_dir: &mut Option<PathBuf>, name: &str, path: Option<&Path>) -> Op
             if !target.exists() {
                 std::fs::create_dir_all(target.parent()?).ok()?;
                 let text = STD.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)?;
-                crate::emit::write_atomic(&target, text.as_bytes()).ok()?;
+                crate::output::write_atomic(&target, text.as_bytes()).ok()?;
             }
             Url::from_file_path(target).ok()
         }

@@ -45,6 +45,9 @@ test("the served page follows every save", async () => {
     const page = await browser.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
+    // The Content-Security-Policy allows what the page uses: no violation is reported.
+    const violations = [];
+    page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
     await page.goto(url);
     assert.equal(await page.locator("#title").textContent(), "First title");
 
@@ -63,6 +66,10 @@ test("the served page follows every save", async () => {
     await page.waitForFunction(() => document.querySelector("#title")?.textContent === "Third title", null, { timeout: 10000 });
     assert.equal(await page.locator("#bsc-error-overlay").count(), 0, "a good save clears the overlay");
     assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    // The tooltip script runs under the policy: hovering a node shows its tip.
+    await page.locator(".node").first().hover();
+    assert.equal(await page.locator("#tip").isHidden(), false, "the report's own script runs");
   } finally {
     await browser.close();
     watch.kill("SIGINT");
