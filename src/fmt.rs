@@ -24,6 +24,21 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
         Some(b) => ("\u{feff}", b),
         None => ("", text),
     };
+    // A lone `\r` ends a line (classic Mac OS): read it as `\n`, byte for byte, so that
+    // spans stay valid, and write the file's line ends back below.
+    let lone_cr = body
+        .bytes()
+        .enumerate()
+        .any(|(i, c)| c == b'\r' && body.as_bytes().get(i + 1) != Some(&b'\n'));
+    let crlf = body.contains("\r\n");
+    let cr_only = lone_cr && !crlf && !body.contains('\n');
+    let unified;
+    let body = if lone_cr {
+        unified = lone_cr_to_lf(body);
+        unified.as_str()
+    } else {
+        body
+    };
     let file = FileId(0);
     let (ast, diags) = syntax::parse(file, body);
     let syntax_errors: Vec<Diagnostic> = diags
@@ -44,7 +59,10 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
     };
     f.file(&ast);
     let mut out = f.out;
-    if body.contains("\r\n") {
+    if cr_only {
+        // Every line ended with a lone `\r`: keep that.
+        out = out.replace('\n', "\r");
+    } else if crlf {
         // Line ends the formatter wrote become CRLF; those copied inside a comment stay.
         let mut crlf = String::with_capacity(out.len() + out.len() / 20);
         let mut prev = '\0';
@@ -58,6 +76,20 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
         out = crlf;
     }
     Ok(format!("{bom}{out}"))
+}
+
+/// `text` with every `\r` that no `\n` follows replaced by `\n` (same length).
+fn lone_cr_to_lf(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '\r' && b.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 struct Formatter<'a> {

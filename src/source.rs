@@ -26,7 +26,7 @@ impl SourceFile {
     /// A file with its line index.
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(line_ends(&text))
             .collect::<Vec<usize>>();
         let line_ascii = line_starts
             .iter()
@@ -116,6 +116,15 @@ impl SourceFile {
     }
 }
 
+/// Where each line after the first starts: after `\n`, and after a `\r` that no `\n`
+/// follows (classic Mac OS line ends), so that lines count as an editor counts them.
+fn line_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    b.iter().enumerate().filter_map(move |(i, &c)| {
+        (c == b'\n' || c == b'\r' && b.get(i + 1) != Some(&b'\n')).then_some(i + 1)
+    })
+}
+
 /// A resolved position for output: 1-based lines, columns in characters, end exclusive.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -191,5 +200,14 @@ mod tests {
         assert_eq!(f.line_col(9), (2, 2)); // after the 4-byte clef
         assert_eq!(f.line_col_utf16(9), (1, 2)); // the clef is 2 UTF-16 units
         assert_eq!(f.offset_utf16(1, 2), 9);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let f = SourceFile::new("a".into(), None, "a\rb\r\nc\nd".into());
+        assert_eq!(f.line_col(2), (2, 1));
+        assert_eq!(f.line_col(5), (3, 1));
+        assert_eq!(f.line_col(7), (4, 1));
+        assert_eq!(f.line_start(2), 2);
     }
 }

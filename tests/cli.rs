@@ -632,6 +632,45 @@ fn bom_and_crlf_are_fine() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// Classic Mac OS ended lines with a lone `\r`: it ends a line, so a first `//` line
+/// does not swallow the file, errors point at the right line, and `fmt` keeps the line ends.
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mac = format!("// the plan\n{CLEAN}").replace('\n', "\r");
+    write(dir.path(), "mac.bsc", &mac);
+    let r = bsc(dir.path(), &["check", "mac.bsc", "--format", "json"]);
+    assert_eq!(r.status, 0, "{}", r.stdout);
+    assert_eq!(codes(&r), Vec::<String>::new());
+    let r = bsc(
+        dir.path(),
+        &["build", "mac.bsc", "--format", "json", "-o", "-"],
+    );
+    assert_eq!(json(&r)["objectives"].as_array().map(Vec::len), Some(4));
+    // The same file with a mistake on its 3rd line (after the comment and a blank line).
+    let broken = mac.replace("owner \"CEO\"", "owner CEO");
+    write(dir.path(), "broken.bsc", &broken);
+    let r = bsc(dir.path(), &["check", "broken.bsc", "--format", "json"]);
+    assert_eq!(r.status, 1);
+    let d = &json(&r)["diagnostics"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(27)),
+        "{d}"
+    );
+    // fmt reads the lines and writes them back with their `\r`.
+    write(
+        dir.path(),
+        "messy.bsc",
+        "// the plan\rkpi k \"K\" {  unit \"h\" }\r",
+    );
+    let r = bsc(dir.path(), &["fmt", "messy.bsc"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let out = std::fs::read_to_string(dir.path().join("messy.bsc")).unwrap();
+    assert_eq!(out, "// the plan\rkpi k \"K\" {\r  unit \"h\"\r}\r");
+    assert_eq!(bsc(dir.path(), &["fmt", "--check", "mac.bsc"]).status, 1);
+}
+
 #[test]
 fn imports_are_relative_loaded_once_and_cycles_named() {
     let dir = tempfile::tempdir().unwrap();

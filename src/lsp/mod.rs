@@ -690,7 +690,7 @@ impl Server {
         let text = &b.comp.sources.get(root).text;
         let offset = (offset as usize).min(text.len());
         let before = &text[..offset];
-        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        let line = &before[before.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
         let word_start = line
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(0, |i| i + 1);
@@ -744,7 +744,7 @@ impl Server {
         let braces = crate::syntax::scan::scan(root, text).braces;
         let open = crate::syntax::scan::open_braces_at(&braces, offset);
         let block = open.last().map(|&o| {
-            let start = text[..o].rfind(['\n', '{', '}']).map_or(0, |i| i + 1);
+            let start = text[..o].rfind(['\n', '\r', '{', '}']).map_or(0, |i| i + 1);
             text[start..o]
                 .split_whitespace()
                 .find(|w| !w.starts_with('@'))
@@ -892,7 +892,10 @@ impl Server {
         if &formatted == text {
             return Some(vec![]);
         }
-        let lines = text.split('\n').count() as u32;
+        // Past the last line: lines end at `\n`, `\r\n` or a lone `\r`.
+        let lines = (text.matches('\n').count() + text.matches('\r').count()
+            - text.matches("\r\n").count()
+            + 1) as u32;
         Some(vec![lsp::TextEdit {
             range: lsp::Range {
                 start: lsp::Position::new(0, 0),

@@ -80,7 +80,9 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
         return ("end of file".into(), 0);
     };
     if c == '"' {
-        let len = rest[1..].find(['"', '\n']).map_or(rest.len(), |i| i + 2);
+        let len = rest[1..]
+            .find(['"', '\n', '\r'])
+            .map_or(rest.len(), |i| i + 2);
         return ("a string".into(), len.min(rest.len()));
     }
     let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%' | '-');
@@ -103,7 +105,9 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
 
 /// The words before the `{` at `open`: `perspective financial`, `measure downtime`, `actuals`.
 fn block_name(text: &str, open: usize) -> String {
-    let line_start = text[..open].rfind(['\n', '{', '}']).map_or(0, |i| i + 1);
+    let line_start = text[..open]
+        .rfind(['\n', '\r', '{', '}'])
+        .map_or(0, |i| i + 1);
     let head = text[line_start..open].trim();
     let mut words = head.split_whitespace().filter(|w| !w.starts_with('@'));
     match words.next() {

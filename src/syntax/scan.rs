@@ -27,7 +27,8 @@ pub struct Scan {
 }
 
 /// The line comment (`//` or `///`) at `start`: its kind and where its span ends — at
-/// the line break, a NUL or the end of the text, leaving out the `\r` of a CRLF.
+/// the line break (`\n`, `\r\n` or a lone `\r`, as classic Mac OS wrote), a NUL or the
+/// end of the text.
 pub fn line_comment(b: &[u8], start: usize) -> (CommentKind, usize) {
     let kind = if b.get(start + 2) == Some(&b'/') && b.get(start + 3) != Some(&b'/') {
         CommentKind::Doc
@@ -35,11 +36,8 @@ pub fn line_comment(b: &[u8], start: usize) -> (CommentKind, usize) {
         CommentKind::Line
     };
     let mut i = start + 2;
-    while i < b.len() && !matches!(b[i], b'\n' | 0) {
+    while i < b.len() && !matches!(b[i], b'\n' | b'\r' | 0) {
         i += 1;
-    }
-    if b[i - 1] == b'\r' {
-        i -= 1;
     }
     (kind, i)
 }

@@ -48,11 +48,11 @@ static bool scan_line_comment(TSLexer *lexer) {
     if (lexer->lookahead != '/') lexer->result_symbol = DOC_COMMENT;
   }
   lexer->mark_end(lexer);
-  while (!lexer->eof(lexer) && lexer->lookahead != '\n') {
+  // A line ends at `\n`, `\r\n` or a lone `\r` (classic Mac OS): the comment ends before it.
+  while (!lexer->eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
     if (lexer->lookahead == 0 || is_bad_char(lexer)) return false;
-    bool cr = lexer->lookahead == '\r';
     advance(lexer);
-    if (!cr) lexer->mark_end(lexer); // the comment ends before a `\r\n`
+    lexer->mark_end(lexer);
   }
   return true;
 }
