@@ -16,6 +16,7 @@
 use crate::diag::Diagnostic;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::*;
+use crate::syntax::keywords::Kw;
 use crate::syntax::{self};
 
 /// Formats `text`. `Err` with the syntax diagnostics if it does not parse.
@@ -46,7 +47,7 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
         .filter(|d| d.code == crate::codes::Code::Syntax)
         .collect();
     let ast = match ast {
-        Some(a) if syntax_errors.is_empty() => a,
+        Some(a) if syntax_errors.is_empty() && !a.has_errors() => a,
         _ => return Err(syntax_errors),
     };
     let mut f = Formatter {
@@ -76,6 +77,11 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
         out = crlf;
     }
     Ok(format!("{bom}{out}"))
+}
+
+/// A keyword and its value, as printed.
+fn kv(kw: Kw, value: &str) -> String {
+    format!("{} {value}", kw.word())
 }
 
 /// `text` with every `\r` that no `\n` follows replaced by `\n` (same length).
@@ -248,12 +254,12 @@ impl Formatter<'_> {
             Item::Use(d) => {
                 self.attrs(&d.attrs, 0);
                 let path = self.text(d.node.path.span).to_string();
-                self.line(0, &format!("use {path}"));
+                self.line(0, &kv(Kw::Use, &path));
                 self.end_line(d.span.end as usize);
             }
             Item::Scorecard(d) => {
                 self.attrs(&d.attrs, 0);
-                let head = format!("scorecard {}", self.text(d.node.title.span));
+                let head = kv(Kw::Scorecard, self.text(d.node.title.span));
                 let (open, close) = braces(self.src, d.head, d.span);
                 self.block(0, &head, open, close, |f| {
                     f.props(&d.node.props, Self::scorecard_prop)
@@ -261,7 +267,7 @@ impl Formatter<'_> {
             }
             Item::Perspective(d) => {
                 self.attrs(&d.attrs, 0);
-                let mut head = format!("perspective {}", d.node.id.name);
+                let mut head = kv(Kw::Perspective, &d.node.id.name);
                 if let Some(t) = &d.node.title {
                     head = format!("{head} {}", self.text(t.span));
                 }
@@ -278,28 +284,29 @@ impl Formatter<'_> {
                                 f.objective(o);
                                 prev_decl = true;
                             }
-                            PerspectiveItem::Level(n) => f.simple(
-                                n.span,
-                                &format!("level {}", f.text(n.node.span)),
-                                prev_decl,
-                            ),
-                            PerspectiveItem::Question(q) => f.simple(
-                                q.span,
-                                &format!("question {}", f.text(q.node.span)),
-                                prev_decl,
-                            ),
+                            PerspectiveItem::Level(n) => {
+                                f.simple(n.span, &kv(Kw::Level, f.text(n.node.span)), prev_decl)
+                            }
+                            PerspectiveItem::Error(e) => {
+                                let raw = f.text(e.span).to_string();
+                                f.simple(e.span, &raw, prev_decl)
+                            }
+                            PerspectiveItem::Question(q) => {
+                                f.simple(q.span, &kv(Kw::Question, f.text(q.node.span)), prev_decl)
+                            }
                         }
                     }
                 });
             }
             Item::Kpi(d) => {
                 self.attrs(&d.attrs, 0);
-                self.measure("kpi", d, 0);
+                self.measure(Kw::Kpi.word(), d, 0);
             }
             Item::Initiative(d) => {
                 self.attrs(&d.attrs, 0);
                 let head = format!(
-                    "initiative {} {}",
+                    "{} {} {}",
+                    Kw::Initiative.word(),
                     d.node.id.name,
                     self.text(d.node.title.span)
                 );
@@ -311,7 +318,7 @@ impl Formatter<'_> {
             Item::Map(d) => {
                 self.attrs(&d.attrs, 0);
                 let (open, close) = braces(self.src, d.head, d.span);
-                self.block(0, "map", open, close, |f| {
+                self.block(0, Kw::Map.word(), open, close, |f| {
                     for c in &d.node.chains {
                         f.leading(c.span.start as usize, 1);
                         let ids: Vec<&str> = c.nodes.iter().map(|n| n.name.as_str()).collect();
@@ -323,6 +330,12 @@ impl Formatter<'_> {
                         f.end_line(c.span.end as usize);
                     }
                 });
+            }
+            // Not printed: `format` refuses a file with syntax errors.
+            Item::Error(e) => {
+                let raw = self.text(e.span).to_string();
+                self.line(0, &raw);
+                self.end_line(e.span.end as usize);
             }
         }
     }
@@ -351,7 +364,8 @@ impl Formatter<'_> {
     fn objective(&mut self, d: &Decl<Objective>) {
         self.attrs(&d.attrs, 1);
         let head = format!(
-            "objective {} {}",
+            "{} {} {}",
+            Kw::Objective.word(),
             d.node.id.name,
             self.text(d.node.title.span)
         );
@@ -366,13 +380,14 @@ impl Formatter<'_> {
                         }
                         f.leading(m.span.start as usize, 2);
                         f.attrs(&m.attrs, 2);
-                        f.measure("measure", m, 2);
+                        f.measure(Kw::Measure.word(), m, 2);
                         prev_decl = true;
                         continue;
                     }
-                    ObjectiveItem::Owner(s) => (s.span, format!("owner {}", f.text(s.node.span))),
-                    ObjectiveItem::Due(p) => (p.span, format!("due {}", f.text(p.node.span))),
-                    ObjectiveItem::Weight(w) => (w.span, format!("weight {}", f.text(w.node.span))),
+                    ObjectiveItem::Owner(s) => (s.span, kv(Kw::Owner, f.text(s.node.span))),
+                    ObjectiveItem::Due(p) => (p.span, kv(Kw::Due, f.text(p.node.span))),
+                    ObjectiveItem::Weight(w) => (w.span, kv(Kw::Weight, f.text(w.node.span))),
+                    ObjectiveItem::Error(e) => (e.span, f.text(e.span).to_string()),
                 };
                 if prev_decl {
                     f.blank_line();
@@ -388,7 +403,7 @@ impl Formatter<'_> {
         let m = &d.node;
         let mut head = format!("{keyword} {} {}", m.id.name, self.text(m.title.span));
         if let Some(k) = &m.from {
-            head = format!("{head} from {}", k.name);
+            head = format!("{head} {} {}", Kw::From.word(), k.name);
         }
         let (open, close) = braces(self.src, d.head, d.span);
         self.block(depth, &head, open, close, |f| {
@@ -408,7 +423,7 @@ impl Formatter<'_> {
     /// `actuals { … }`, one pair per line, values aligned.
     fn actuals(&mut self, entries: &[ActualEntry], span: Span, depth: usize) {
         if entries.is_empty() {
-            self.line(depth, "actuals {}");
+            self.line(depth, &kv(Kw::Actuals, "{}"));
             self.end_line(span.end as usize);
             return;
         }
@@ -420,7 +435,7 @@ impl Formatter<'_> {
         let open = self.src[span.range()]
             .find('{')
             .map_or(span.start as usize, |i| span.start as usize + i);
-        self.line(depth, "actuals {");
+        self.line(depth, &kv(Kw::Actuals, "{"));
         self.end_line(open + 1);
         for e in entries {
             self.leading(e.span.start as usize, depth + 1);
@@ -445,63 +460,74 @@ impl Formatter<'_> {
 
     fn scorecard_prop(&self, p: &ScorecardProp) -> String {
         match p {
-            ScorecardProp::Vision(s) => format!("vision {}", self.text(s.span)),
-            ScorecardProp::Mission(s) => format!("mission {}", self.text(s.span)),
-            ScorecardProp::Owner(s) => format!("owner {}", self.text(s.span)),
+            ScorecardProp::Vision(s) => kv(Kw::Vision, self.text(s.span)),
+            ScorecardProp::Mission(s) => kv(Kw::Mission, self.text(s.span)),
+            ScorecardProp::Owner(s) => kv(Kw::Owner, self.text(s.span)),
             ScorecardProp::Period(a, b) => {
-                format!("period {} .. {}", self.text(a.span), self.text(b.span))
+                let (a, b) = (self.text(a.span), self.text(b.span));
+                kv(Kw::Period, &format!("{a} .. {b}"))
             }
-            ScorecardProp::AsOf(p) => format!("as_of {}", self.text(p.span)),
+            ScorecardProp::AsOf(p) => kv(Kw::AsOf, self.text(p.span)),
             ScorecardProp::Bands(bands) => {
                 let parts: Vec<String> = bands
                     .iter()
                     .map(|b| format!("{} {}", b.name.name, self.text(b.value.span)))
                     .collect();
                 if parts.is_empty() {
-                    "bands {}".to_string()
+                    kv(Kw::Bands, "{}")
                 } else {
-                    format!("bands {{ {} }}", parts.join(" "))
+                    kv(Kw::Bands, &format!("{{ {} }}", parts.join(" ")))
                 }
             }
+            ScorecardProp::Error(e) => self.text(e.span).to_string(),
         }
     }
 
     fn measure_prop(&self, p: &MeasureProp) -> String {
-        let at = |kw: &str, p: &Option<PeriodLit>| {
-            p.as_ref()
-                .map_or(String::new(), |p| format!(" {kw} {}", self.text(p.span)))
+        let at = |kw: Kw, p: &Option<PeriodLit>| {
+            p.as_ref().map_or(String::new(), |p| {
+                format!(" {} {}", kw.word(), self.text(p.span))
+            })
         };
         match p {
-            MeasureProp::Unit(s) => format!("unit {}", self.text(s.span)),
-            MeasureProp::Direction(d) => format!("direction {}", self.text(d.span)),
-            MeasureProp::Baseline(n, a) => format!("baseline {}{}", self.text(n.span), at("at", a)),
-            MeasureProp::Target(n, b) => format!("target {}{}", self.text(n.span), at("by", b)),
-            MeasureProp::Threshold(n) => format!("threshold {}", self.text(n.span)),
-            MeasureProp::Frequency(f) => format!("frequency {}", self.text(f.span)),
+            MeasureProp::Unit(s) => kv(Kw::Unit, self.text(s.span)),
+            MeasureProp::Direction(d) => kv(Kw::Direction, self.text(d.span)),
+            MeasureProp::Baseline(n, a) => {
+                let v = format!("{}{}", self.text(n.span), at(Kw::At, a));
+                kv(Kw::Baseline, &v)
+            }
+            MeasureProp::Target(n, b) => {
+                let v = format!("{}{}", self.text(n.span), at(Kw::By, b));
+                kv(Kw::Target, &v)
+            }
+            MeasureProp::Threshold(n) => kv(Kw::Threshold, self.text(n.span)),
+            MeasureProp::Frequency(f) => kv(Kw::Frequency, self.text(f.span)),
             MeasureProp::Indicator(i) => self.text(i.span).to_string(),
-            MeasureProp::Owner(s) => format!("owner {}", self.text(s.span)),
-            MeasureProp::Source(s) => format!("source {}", self.text(s.span)),
-            MeasureProp::Formula(s) => format!("formula {}", self.text(s.span)),
-            MeasureProp::Weight(n) => format!("weight {}", self.text(n.span)),
-            MeasureProp::ActualsFile(s) => format!("actuals {}", self.text(s.span)),
+            MeasureProp::Owner(s) => kv(Kw::Owner, self.text(s.span)),
+            MeasureProp::Source(s) => kv(Kw::Source, self.text(s.span)),
+            MeasureProp::Formula(s) => kv(Kw::Formula, self.text(s.span)),
+            MeasureProp::Weight(n) => kv(Kw::Weight, self.text(n.span)),
+            MeasureProp::ActualsFile(s) => kv(Kw::Actuals, self.text(s.span)),
             MeasureProp::ActualsTable(_) => String::new(),
+            MeasureProp::Error(e) => self.text(e.span).to_string(),
         }
     }
 
     fn initiative_prop(&self, p: &InitiativeProp) -> String {
         match p {
-            InitiativeProp::Owner(s) => format!("owner {}", self.text(s.span)),
-            InitiativeProp::Budget(n) => format!("budget {}", self.text(n.span)),
-            InitiativeProp::Start(p) => format!("start {}", self.text(p.span)),
-            InitiativeProp::End(p) => format!("end {}", self.text(p.span)),
-            InitiativeProp::Impact(r) => format!("impact {}", self.text(r.span)),
-            InitiativeProp::Feasibility(r) => format!("feasibility {}", self.text(r.span)),
-            InitiativeProp::Status(s) => format!("status {}", self.text(s.span)),
-            InitiativeProp::Progress(n) => format!("progress {}", self.text(n.span)),
+            InitiativeProp::Owner(s) => kv(Kw::Owner, self.text(s.span)),
+            InitiativeProp::Budget(n) => kv(Kw::Budget, self.text(n.span)),
+            InitiativeProp::Start(p) => kv(Kw::Start, self.text(p.span)),
+            InitiativeProp::End(p) => kv(Kw::End, self.text(p.span)),
+            InitiativeProp::Impact(r) => kv(Kw::Impact, self.text(r.span)),
+            InitiativeProp::Feasibility(r) => kv(Kw::Feasibility, self.text(r.span)),
+            InitiativeProp::Status(s) => kv(Kw::Status, self.text(s.span)),
+            InitiativeProp::Progress(n) => kv(Kw::Progress, self.text(n.span)),
             InitiativeProp::Supports(ids) => {
                 let names: Vec<&str> = ids.iter().map(|i| i.name.as_str()).collect();
-                format!("supports {}", names.join(", "))
+                kv(Kw::Supports, &names.join(", "))
             }
+            InitiativeProp::Error(e) => self.text(e.span).to_string(),
         }
     }
 }
@@ -514,6 +540,7 @@ fn item_span(item: &Item) -> Span {
         Item::Kpi(d) => d.span,
         Item::Initiative(d) => d.span,
         Item::Map(d) => d.span,
+        Item::Error(e) => e.span,
     }
 }
 

@@ -15,8 +15,11 @@ pub fn parse(data: &[u8]) {
     }
 }
 
-/// Decodes and parses with both parsers: the direct parser on its own and the grammar's
-/// parse must agree on whether the text parses, on its tree and on every diagnostic.
+/// Decodes and parses with both parsers: the direct parser on its own (recovery
+/// included) and the grammar's parse must give the same verdict on every text; on a
+/// text the grammar accepts, the same tree and diagnostics; on one it rejects, the
+/// direct parser finds its first error no later than the grammar, `syntax::parse`
+/// reports the grammar's error first, and never more than `MAX_ERRORS` and one more.
 /// Returns whether it parsed; `None` when the bytes are not text (neither parser sees
 /// them).
 pub fn agree(data: &[u8]) -> Option<bool> {
@@ -24,26 +27,55 @@ pub fn agree(data: &[u8]) -> Option<bool> {
     if bad.is_some() {
         return None;
     }
-    let direct = crate::syntax::parse_direct(FileId(0), &text);
-    let grammar = crate::syntax::parse_with_grammar(FileId(0), &text);
+    let (direct, grammar, (tree, diags)) = crate::syntax::parse_three_ways(FileId(0), &text);
     match (direct, grammar) {
-        (Some((ast, diags)), (Some(g_ast), g_diags)) => {
+        (Some(d), (Some(g_ast), g_diags)) => {
+            assert!(
+                d.errors.is_empty(),
+                "only the grammar reads {text:?}: {:?}",
+                d.errors[0]
+            );
+            assert!(
+                !d.file.has_errors(),
+                "error nodes in a valid file: {text:?}"
+            );
             assert_eq!(
-                (ast, diags),
+                (d.file, d.diags),
                 (g_ast, g_diags),
                 "the parsers disagree on {text:?}"
             );
             Some(true)
         }
-        (None, (None, _)) => Some(false),
-        (direct, _) => panic!(
-            "only the {} parser reads {text:?}",
-            if direct.is_some() {
-                "direct"
-            } else {
-                "grammar's"
+        (Some(d), (None, g_diags)) => {
+            let first = &g_diags[0];
+            assert!(
+                !d.errors.is_empty(),
+                "only the direct parser reads {text:?} (the grammar says {first:?})"
+            );
+            assert!(d.file.has_errors(), "no error node in {text:?}");
+            assert!(
+                d.errors.len() <= crate::syntax::MAX_ERRORS + 1,
+                "{} errors in {text:?}",
+                d.errors.len()
+            );
+            assert!(
+                d.errors[0].span.start <= first.span.start,
+                "the direct parser's first error {:?} comes after the grammar's {first:?} in {text:?}",
+                d.errors[0]
+            );
+            assert_eq!(
+                diags.first(),
+                Some(first),
+                "the first error is not the grammar's in {text:?}"
+            );
+            // Only the limits leave no tree; foreign formats never get here.
+            if tree.is_none() {
+                assert_eq!(diags.len(), 1, "{text:?}");
             }
-        ),
+            Some(false)
+        }
+        (None, (None, _)) => Some(false),
+        (None, (Some(_), _)) => panic!("only the grammar reads {text:?}"),
     }
 }
 

@@ -324,6 +324,7 @@ impl<'a> Resolver<'a> {
                 self.scope(&d.attrs, d.span, false);
                 maps.push(&d.node);
             }
+            Item::Error(_) => {} // reported as a syntax error
         }
     }
 
@@ -356,6 +357,8 @@ impl<'a> Resolver<'a> {
                 S::Period(..) => "period",
                 S::AsOf(_) => "as_of",
                 S::Bands(_) => "bands",
+                // What could not be parsed was reported as a syntax error.
+                S::Error(_) => continue,
             };
             if !self.once(&mut seen, key, p.span) {
                 continue;
@@ -407,6 +410,7 @@ impl<'a> Resolver<'a> {
                         }
                     }
                 }
+                ast::ScorecardProp::Error(_) => {} // reported as a syntax error
             }
         }
         if sc.amber > sc.green {
@@ -483,6 +487,7 @@ impl<'a> Resolver<'a> {
                     self.scope(&o.attrs, o.span, false);
                     self.declare_objective(o, index, is_std, measures);
                 }
+                ast::PerspectiveItem::Error(_) => {} // reported as a syntax error
             }
         }
     }
@@ -537,6 +542,7 @@ impl<'a> Resolver<'a> {
                     o.measures_written += 1;
                     pending.push(m);
                 }
+                ast::ObjectiveItem::Error(_) => {} // reported as a syntax error
             }
         }
         self.model.objectives.push(o);
@@ -643,6 +649,9 @@ impl<'a> Resolver<'a> {
         let mut p = Props::default();
         let mut seen = Seen::default();
         for prop in written {
+            if let MeasureProp::Error(_) = prop.node {
+                continue; // reported as a syntax error
+            }
             let key = prop.node.key();
             if key != "target" && !self.once(&mut seen, key, prop.span) {
                 continue;
@@ -690,6 +699,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 MeasureProp::ActualsFile(s) => p.actuals_file = Some(s.value.clone()),
+                ast::MeasureProp::Error(_) => {} // reported as a syntax error
             }
         }
         p
@@ -1041,6 +1051,9 @@ impl<'a> Resolver<'a> {
         let mut start_span = None;
         let mut end_span = None;
         for p in &ast.props {
+            if let I::Error(_) = p.node {
+                continue; // reported as a syntax error
+            }
             if !self.once(&mut seen, p.node.key(), p.span) {
                 continue;
             }
@@ -1093,6 +1106,7 @@ impl<'a> Resolver<'a> {
                         }
                     }
                 }
+                ast::InitiativeProp::Error(_) => {} // reported as a syntax error
             }
         }
         let init = &self.model.initiatives[index];

@@ -65,6 +65,7 @@ pub fn occurrences(file: &File) -> Vec<Occurrence> {
                 }
             }
             Item::Use(_) | Item::Scorecard(_) => {}
+            Item::Error(_) => {} // reported as a syntax error
         }
     }
     out.sort_by_key(|o| o.span);

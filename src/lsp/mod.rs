@@ -25,7 +25,7 @@ use crate::load::STD;
 use crate::model::{Kind, Symbol};
 use crate::score::{Scores, score};
 use crate::span::{FileId, Span};
-use crate::syntax::keywords;
+use crate::syntax::keywords::{self, Block};
 use crate::{Compilation, Error, ExitStatus, Options, compile_bytes};
 
 use index::Occurrence;
@@ -754,16 +754,18 @@ impl Server {
         if !head.is_empty() {
             return vec![];
         }
-        let words: &[&str] = match block.as_deref() {
-            None => keywords::TOP,
-            Some("scorecard") => keywords::SCORECARD,
-            Some("perspective") => keywords::PERSPECTIVE,
-            Some("objective") => keywords::OBJECTIVE,
-            Some("measure" | "kpi") => keywords::MEASURE,
-            Some("initiative") => keywords::INITIATIVE,
+        let kind = match block.as_deref() {
+            None => Block::Top,
+            Some("scorecard") => Block::Scorecard,
+            Some("bands") => Block::Bands,
+            Some("perspective") => Block::Perspective,
+            Some("objective") => Block::Objective,
+            Some("measure" | "kpi") => Block::Measure,
+            Some("initiative") => Block::Initiative,
             Some("map") => return ids(&[Kind::Objective]),
-            _ => &[],
+            _ => return vec![],
         };
+        let words = keywords::words(kind);
         words
             .iter()
             .map(|w| lsp::CompletionItem {
@@ -881,6 +883,7 @@ impl Server {
                     vec![],
                 )),
                 Item::Use(_) => {}
+                Item::Error(_) => {} // reported as a syntax error
             }
         }
         out

@@ -1,6 +1,25 @@
 //! The syntax tree of one `.bsc` file: every node keeps its span, properties keep
 //! their source order, and the file keeps its comments, so that the formatter can print
 //! it back and the language server can point into it.
+//!
+//! A file with syntax errors still has a tree: the parser recovers (docs/syntax.md) and
+//! keeps what it read. Where it could not read, it leaves an [`ErrorNode`] (the
+//! `Error` variants of [`Item`], [`ScorecardProp`], [`PerspectiveItem`],
+//! [`ObjectiveItem`], [`MeasureProp`], [`InitiativeProp`], and [`MapBlock::errors`]):
+//! the text it skipped, with the identifier-shaped words in it. A declaration whose
+//! head was read (its keyword and id; the keyword alone for `scorecard` and `map`) but
+//! whose title or body broke is kept with its id and marked [`Decl::partial`]; a title
+//! it could not read is an empty string with an empty span where the title was
+//! expected. For consumers:
+//!
+//! - [`File::has_errors`]: whether the parser recovered anywhere in the file;
+//! - [`Decl::partial`]: whether this declaration holds an error node or was not closed
+//!   (set on every enclosing declaration too);
+//! - [`File::error_nodes`] and [`File::error_words`]: what was skipped, and the words in
+//!   it (an id there may be one whose declaration failed to parse: a reference to it is
+//!   no news).
+//!
+//! The grammar's parse (`syntax::parse_with_grammar`) never makes error nodes.
 
 use serde::Serialize;
 
@@ -73,7 +92,8 @@ pub struct Attribute {
 }
 
 /// A declaration with its doc comment and attributes. `span` covers the attributes
-/// and the whole declaration; `head` covers the keyword and the id (or title).
+/// and the whole declaration (of one that was not closed: up to the last token read);
+/// `head` covers the keyword and the id (or title).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decl<T> {
     pub doc: Option<String>,
@@ -81,6 +101,21 @@ pub struct Decl<T> {
     pub span: Span,
     pub head: Span,
     pub node: T,
+    /// The parser recovered from a syntax error inside this declaration (in its head,
+    /// its block or a declaration nested in it), or its block was not closed: what it
+    /// holds is what could be read.
+    pub partial: bool,
+}
+
+/// Text the parser could not read: from where the broken item started to where
+/// reading resumed (a keyword, a `}` or the end of the file). The raw text is
+/// `span`'s range of the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorNode {
+    pub span: Span,
+    /// The identifier-shaped words in the skipped text (outside strings and comments),
+    /// in source order.
+    pub words: Vec<Ident>,
 }
 
 /// A top-level declaration.
@@ -92,6 +127,23 @@ pub enum Item {
     Kpi(Decl<Measure>),
     Initiative(Decl<Initiative>),
     Map(Decl<MapBlock>),
+    /// Text at the top level that could not be read as a declaration.
+    Error(ErrorNode),
+}
+
+impl Item {
+    /// Whether this item is, or holds, something the parser could not read.
+    pub fn has_errors(&self) -> bool {
+        match self {
+            Item::Use(d) => d.partial,
+            Item::Scorecard(d) => d.partial,
+            Item::Perspective(d) => d.partial,
+            Item::Kpi(d) => d.partial,
+            Item::Initiative(d) => d.partial,
+            Item::Map(d) => d.partial,
+            Item::Error(_) => true,
+        }
+    }
 }
 
 /// `use "path"`.
@@ -116,6 +168,7 @@ pub enum ScorecardProp {
     Period(PeriodLit, PeriodLit),
     AsOf(PeriodLit),
     Bands(Vec<Band>),
+    Error(ErrorNode),
 }
 
 /// `green 90%` or `amber 60%` inside `bands`.
@@ -139,6 +192,7 @@ pub enum PerspectiveItem {
     Objective(Decl<Objective>),
     Level(Spanned<Number>),
     Question(Spanned<Str>),
+    Error(ErrorNode),
 }
 
 /// `objective ID "Title" { … }`.
@@ -156,6 +210,7 @@ pub enum ObjectiveItem {
     Owner(Spanned<Str>),
     Due(Spanned<PeriodLit>),
     Weight(Spanned<Number>),
+    Error(ErrorNode),
 }
 
 /// `measure ID "Title" [from KPI] { … }`, or `kpi ID "Title" { … }` (no `from`).
@@ -199,6 +254,7 @@ pub enum MeasureProp {
     Weight(Number),
     ActualsTable(Vec<ActualEntry>),
     ActualsFile(Str),
+    Error(ErrorNode),
 }
 
 impl MeasureProp {
@@ -218,6 +274,7 @@ impl MeasureProp {
             MeasureProp::Weight(_) => "weight",
             MeasureProp::ActualsTable(_) => "actuals { … }",
             MeasureProp::ActualsFile(_) => "actuals \"file\"",
+            MeasureProp::Error(_) => "(unreadable)",
         }
     }
 }
@@ -269,6 +326,7 @@ pub enum InitiativeProp {
     Status(Spanned<InitiativeStatus>),
     Progress(Number),
     Supports(Vec<Ident>),
+    Error(ErrorNode),
 }
 
 impl InitiativeProp {
@@ -284,6 +342,7 @@ impl InitiativeProp {
             InitiativeProp::Status(_) => "status",
             InitiativeProp::Progress(_) => "progress",
             InitiativeProp::Supports(_) => "supports",
+            InitiativeProp::Error(_) => "(unreadable)",
         }
     }
 }
@@ -292,6 +351,9 @@ impl InitiativeProp {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapBlock {
     pub chains: Vec<Chain>,
+    /// What could not be read as a chain, in source order (chains are kept apart from
+    /// these so that every chain is whole).
+    pub errors: Vec<ErrorNode>,
 }
 
 /// `a -> b -> c : "rationale"`: one edge per arrow.
@@ -303,6 +365,64 @@ pub struct Chain {
 }
 
 impl File {
+    /// Whether the parser recovered from a syntax error anywhere in the file (the tree
+    /// then has an error node or a partial declaration).
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Item::has_errors)
+    }
+
+    /// Every error node of the file, in source order.
+    pub fn error_nodes(&self) -> Vec<&ErrorNode> {
+        let mut out = Vec::new();
+        for item in &self.items {
+            if !item.has_errors() {
+                continue;
+            }
+            match item {
+                Item::Error(e) => out.push(e),
+                Item::Use(_) => {}
+                Item::Scorecard(d) => {
+                    out.extend(d.node.props.iter().filter_map(|p| match &p.node {
+                        ScorecardProp::Error(e) => Some(e),
+                        _ => None,
+                    }))
+                }
+                Item::Perspective(d) => {
+                    for it in &d.node.items {
+                        match it {
+                            PerspectiveItem::Error(e) => out.push(e),
+                            PerspectiveItem::Objective(o) => {
+                                for oi in &o.node.items {
+                                    match oi {
+                                        ObjectiveItem::Error(e) => out.push(e),
+                                        ObjectiveItem::Measure(m) => measure_errors(m, &mut out),
+                                        _ => {}
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Item::Kpi(d) => measure_errors(d, &mut out),
+                Item::Initiative(d) => {
+                    out.extend(d.node.props.iter().filter_map(|p| match &p.node {
+                        InitiativeProp::Error(e) => Some(e),
+                        _ => None,
+                    }))
+                }
+                Item::Map(d) => out.extend(d.node.errors.iter()),
+            }
+        }
+        out
+    }
+
+    /// The identifier-shaped words of every error node, in source order: ids that may
+    /// have been declared or used in text the parser could not read.
+    pub fn error_words(&self) -> impl Iterator<Item = &Ident> {
+        self.error_nodes().into_iter().flat_map(|e| e.words.iter())
+    }
+
     /// Moves every span of the tree to file `id`: a file read ahead under one id and
     /// taken under another keeps its tree.
     pub fn move_to(&mut self, id: FileId) {
@@ -337,6 +457,7 @@ impl File {
                                     f(&mut b.value.span);
                                 }
                             }
+                            ScorecardProp::Error(e) => error_spans(e, &mut f),
                         }
                     }
                 }
@@ -358,6 +479,7 @@ impl File {
                                 f(&mut q.span);
                                 f(&mut q.node.span);
                             }
+                            PerspectiveItem::Error(e) => error_spans(e, &mut f),
                         }
                     }
                 }
@@ -382,6 +504,7 @@ impl File {
                             InitiativeProp::Supports(ids) => {
                                 ids.iter_mut().for_each(|i| f(&mut i.span))
                             }
+                            InitiativeProp::Error(e) => error_spans(e, &mut f),
                         }
                     }
                 }
@@ -394,10 +517,28 @@ impl File {
                             f(&mut r.span);
                         }
                     }
+                    for e in &mut d.node.errors {
+                        error_spans(e, &mut f);
+                    }
                 }
+                Item::Error(e) => error_spans(e, &mut f),
             }
         }
     }
+}
+
+/// The error nodes of a measure's properties.
+fn measure_errors<'a>(d: &'a Decl<Measure>, out: &mut Vec<&'a ErrorNode>) {
+    out.extend(d.node.props.iter().filter_map(|p| match &p.node {
+        MeasureProp::Error(e) => Some(e),
+        _ => None,
+    }));
+}
+
+/// An error node's spans.
+fn error_spans(e: &mut ErrorNode, f: &mut impl FnMut(&mut Span)) {
+    f(&mut e.span);
+    e.words.iter_mut().for_each(|w| f(&mut w.span));
 }
 
 /// A declaration's own spans and its attributes'.
@@ -431,6 +572,7 @@ fn objective_spans(d: &mut Decl<Objective>, f: &mut impl FnMut(&mut Span)) {
                 f(&mut n.span);
                 f(&mut n.node.span);
             }
+            ObjectiveItem::Error(e) => error_spans(e, f),
         }
     }
 }
@@ -469,6 +611,7 @@ fn measure_spans(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
                     f(&mut r.value.span);
                 }
             }
+            MeasureProp::Error(e) => error_spans(e, f),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Turns pest's "positives at the furthest position" into a syntax diagnostic in words:
-//! no rule name ever reaches the user.
+//! Syntax errors in words: pest's "positives at the furthest position", and the direct
+//! parser's failures during recovery, described from the same rules by [`explain`], so
+//! that both say the same thing the same way. No rule name ever reaches the user.
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
@@ -8,67 +9,79 @@ use crate::diag::{Diagnostic, did_you_mean, join_or};
 use crate::span::{FileId, Span};
 
 use super::grammar::Rule;
-use super::scan::{open_braces_at, unmatched_close};
+use super::keywords::{self, Block, Kw, or_list, words};
+use super::scan::{BlockEnd, block_comment, open_braces_at};
 
-use super::keywords::{
-    INITIATIVE as INITIATIVE_PROPS, MEASURE as MEASURE_PROPS, OBJECTIVE as OBJECTIVE_ITEMS,
-};
-use super::keywords::{
-    PERSPECTIVE as PERSPECTIVE_ITEMS, SCORECARD as SCORECARD_PROPS, TOP as TOP_ITEMS,
-};
-
-/// What a rule means to a reader, and which keywords could have been meant there.
-fn describe(rule: Rule) -> (String, &'static [&'static str]) {
+/// What a rule means to a reader, and which keywords could have been meant there. The
+/// keywords come from `keywords::TABLE`.
+fn describe(rule: Rule) -> (String, Vec<&'static str>) {
     let s = |t: &str| t.to_string();
+    let listed = |what: &str, block: Block| {
+        let w = words(block);
+        (format!("{what} ({})", or_list(&w)), w)
+    };
+    // A long list is shown by a few of its words.
+    let some = |what: &str, block: Block, shown: &[&str]| {
+        let w = words(block);
+        let shown: Vec<String> = shown
+            .iter()
+            .filter(|k| w.contains(k))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        (format!("{what} ({}, …)", shown.join(", ")), w)
+    };
+    let values = |kw: Kw| {
+        let v = keywords::values(kw).to_vec();
+        (or_list(&v), v)
+    };
     match rule {
-        Rule::top_item | Rule::EOI => (
-            s("a declaration (`scorecard`, `perspective`, `kpi`, `initiative`, `map` or `use`)"),
-            TOP_ITEMS,
+        Rule::top_item | Rule::EOI => listed("a declaration", Block::Top),
+        Rule::scorecard_prop => listed("a scorecard property", Block::Scorecard),
+        Rule::perspective_item => {
+            let w = words(Block::Perspective);
+            (or_list(&w), w)
+        }
+        Rule::objective_item => {
+            let w = words(Block::Objective);
+            (or_list(&w), w)
+        }
+        Rule::measure_prop => some(
+            "a measure property",
+            Block::Measure,
+            &["unit", "target", "actuals"],
         ),
-        Rule::scorecard_prop => (
-            s("a scorecard property (`vision`, `mission`, `owner`, `period`, `as_of` or `bands`)"),
-            SCORECARD_PROPS,
+        Rule::initiative_prop => some(
+            "an initiative property",
+            Block::Initiative,
+            &["owner", "budget", "supports"],
         ),
-        Rule::perspective_item => (s("`objective`, `level` or `question`"), PERSPECTIVE_ITEMS),
-        Rule::objective_item => (s("`measure`, `owner`, `due` or `weight`"), OBJECTIVE_ITEMS),
-        Rule::measure_prop => (
-            s("a measure property (`unit`, `target`, `actuals`, …)"),
-            MEASURE_PROPS,
-        ),
-        Rule::initiative_prop => (
-            s("an initiative property (`owner`, `budget`, `supports`, …)"),
-            INITIATIVE_PROPS,
-        ),
-        Rule::chain => (s("a link like `a -> b`"), &[]),
-        Rule::ident => (s("an id"), &[]),
-        Rule::string => (s("a string in double quotes"), &[]),
-        Rule::number => (s("a number"), &[]),
-        Rule::period => (s("a period like 2025-07"), &[]),
-        Rule::lbrace | Rule::actuals_table => (s("`{`"), &[]),
-        Rule::rbrace => (s("`}`"), &[]),
-        Rule::arrow => (s("`->`"), &[]),
-        Rule::dots => (s("`..`"), &[]),
-        Rule::colon => (s("`:`"), &[]),
-        Rule::attribute | Rule::attr_level => (s("an attribute"), &[]),
-        Rule::lint_name => (s("a check name like `orphan`"), &[]),
-        Rule::band | Rule::band_name => (s("`green` or `amber`"), &["green", "amber"]),
-        Rule::direction_value => (s("`up` or `down`"), &["up", "down"]),
-        Rule::frequency_value => (
-            s("`daily`, `weekly`, `monthly`, `quarterly` or `yearly`"),
-            &["daily", "weekly", "monthly", "quarterly", "yearly"],
-        ),
-        Rule::rating => (s("`low`, `medium` or `high`"), &["low", "medium", "high"]),
-        Rule::status_value => (
-            s("`planned`, `active`, `done` or `stalled`"),
-            &["planned", "active", "done", "stalled"],
-        ),
-        Rule::actual => (s("an actual like `2025-01: 7.1`"), &[]),
-        Rule::from_kpi => (s("`from`"), &["from"]),
-        Rule::indicator => (s("`leading` or `lagging`"), &["leading", "lagging"]),
+        Rule::chain => (s("a link like `a -> b`"), vec![]),
+        Rule::ident => (s("an id"), vec![]),
+        Rule::string => (s("a string in double quotes"), vec![]),
+        Rule::number => (s("a number"), vec![]),
+        Rule::period => (s("a period like 2025-07"), vec![]),
+        Rule::lbrace | Rule::actuals_table => (s("`{`"), vec![]),
+        Rule::rbrace => (s("`}`"), vec![]),
+        Rule::arrow => (s("`->`"), vec![]),
+        Rule::dots => (s("`..`"), vec![]),
+        Rule::colon => (s("`:`"), vec![]),
+        Rule::attribute | Rule::attr_level => (s("an attribute"), vec![]),
+        Rule::lint_name => (s("a check name like `orphan`"), vec![]),
+        Rule::band | Rule::band_name => {
+            let w = words(Block::Bands);
+            (or_list(&w), w)
+        }
+        Rule::direction_value => values(Kw::Direction),
+        Rule::frequency_value => values(Kw::Frequency),
+        Rule::rating => values(Kw::Impact),
+        Rule::status_value => values(Kw::Status),
+        Rule::actual => (s("an actual like `2025-01: 7.1`"), vec![]),
+        Rule::from_kpi => (s("`from`"), vec!["from"]),
+        Rule::indicator => (s("`leading` or `lagging`"), vec!["leading", "lagging"]),
         other => {
             let name = format!("{other:?}");
             let word = name.strip_prefix("kw_").unwrap_or(&name);
-            (format!("`{word}`"), &[])
+            (format!("`{word}`"), vec![])
         }
     }
 }
@@ -122,6 +135,74 @@ fn block_name(text: &str, open: usize) -> String {
     }
 }
 
+/// What kind of block the `{` at `open` opens, by the word that leads it.
+fn block_kind(text: &str, open: usize) -> Option<Block> {
+    let name = block_name(text, open);
+    Some(match name.split(' ').next()? {
+        "scorecard" => Block::Scorecard,
+        "bands" => Block::Bands,
+        "perspective" => Block::Perspective,
+        "objective" => Block::Objective,
+        "measure" | "kpi" | "actuals" => Block::Measure,
+        "initiative" => Block::Initiative,
+        "map" => Block::Map,
+        _ => return None,
+    })
+}
+
+/// The diagnostic of a string at `pos` that is not closed on its line, if it is one.
+fn unclosed_string(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let b = text.as_bytes();
+    if b.get(pos) != Some(&b'"') {
+        return None;
+    }
+    let mut i = pos + 1;
+    loop {
+        match b.get(i) {
+            None | Some(b'\n' | b'\r') => break,
+            Some(b'\\') if !matches!(b.get(i + 1), None | Some(b'\n' | b'\r')) => i += 2,
+            Some(b'"') => return None,
+            Some(_) => i += 1,
+        }
+    }
+    Some(
+        Diagnostic::new(Code::Syntax, Span::new(file, pos, i), "unclosed string")
+            .label("this string is not closed before the end of the line")
+            .help("add the closing `\"`; a string cannot span lines, write `\\n` for a line break"),
+    )
+}
+
+/// A diagnostic for what the text at `pos` is, when that alone is the error: an unclosed
+/// string or comment, a NUL byte.
+fn bad_token(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let b = text.as_bytes();
+    match (b.get(pos), b.get(pos + 1)) {
+        (Some(b'"'), _) => unclosed_string(file, text, pos),
+        (Some(0), _) => Some(
+            Diagnostic::new(
+                Code::Syntax,
+                Span::new(file, pos, pos + 1),
+                "NUL byte in the text",
+            )
+            .label("a NUL byte")
+            .help("a .bsc file is UTF-8 text; remove the byte or re-save the file as text"),
+        ),
+        (Some(b'/'), Some(b'*')) => match block_comment(b, pos) {
+            BlockEnd::Closed(_) => None,
+            _ => Some(
+                Diagnostic::new(
+                    Code::Syntax,
+                    Span::new(file, pos, pos + 2),
+                    "unclosed block comment",
+                )
+                .label("this comment is never closed")
+                .help("close it with `*/` (block comments nest: each `/*` needs its own `*/`)"),
+            ),
+        },
+        _ => None,
+    }
+}
+
 /// A syntax diagnostic for a pest failure in `text` (file `file`).
 pub fn syntax_error(
     file: FileId,
@@ -137,32 +218,57 @@ pub fn syntax_error(
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    explain(file, text, &open_braces_at(braces, pos), pos, &positives)
+}
+
+/// The syntax error at byte `pos` of `text`, where one of `positives` was expected and
+/// the blocks opened at `open` (outermost first) are open: what the grammar's parse and
+/// the direct parser's recovery both report, in the same words.
+pub fn explain(
+    file: FileId,
+    text: &str,
+    open: &[usize],
+    pos: usize,
+    positives: &[Rule],
+) -> Diagnostic {
+    let pos = pos.min(text.len());
+    if let Some(d) = bad_token(file, text, pos) {
+        return d;
+    }
     let (found, len) = found_at(text, pos);
     let at = Span::new(file, pos, pos + len);
 
     // The file ends inside a block: say which block is unclosed.
-    let open = open_braces_at(braces, pos);
-    if len == 0 {
-        if let Some(&opener) = open.last() {
-            let name = block_name(text, opener);
-            return Diagnostic::new(Code::Syntax, at, format!("expected `}}` to close `{name}`"))
-                .label("the file ends here")
-                .with_label(
-                    Span::new(file, opener, opener + 1),
-                    format!("`{name}` opened here"),
-                )
-                .help("add the missing `}`");
-        }
+    if len == 0 && !open.is_empty() {
+        return unclosed(file, text, open, at, "the file ends here");
     }
-    if found == "`}`" && unmatched_close(braces, pos) == Some(pos) {
+    if found == "`}`" && open.is_empty() {
         return Diagnostic::new(Code::Syntax, at, "unexpected `}`: it closes nothing")
             .label("no block is open here")
             .help("remove this `}`, or add the `{` it was meant to close");
     }
+    let word = found.trim_matches('`');
+    // A declaration of an enclosing block where an item of this one was expected: this
+    // block was not closed.
+    if !open.is_empty() && positives.contains(&Rule::rbrace) {
+        let kinds: Option<Vec<Block>> = open.iter().map(|&o| block_kind(text, o)).collect();
+        if let Some(kinds) = kinds {
+            if let Some(d) = keywords::enclosing_declaration(word, &kinds) {
+                let label = format!("a new `{word}` starts here");
+                return unclosed(file, text, &open[d..], at, &label);
+            }
+        }
+    }
+
+    if found == "`@`" && positives == [Rule::attribute] {
+        return Diagnostic::new(Code::Syntax, at, "malformed attribute")
+            .label("not an attribute")
+            .help("an attribute is `@allow(code, …)`, `@warn(code, …)` or `@deny(code, …)`");
+    }
 
     let mut expected: Vec<String> = Vec::new();
     let mut keywords: Vec<&str> = Vec::new();
-    for rule in &positives {
+    for rule in positives {
         if *rule == Rule::EOI && positives.contains(&Rule::top_item) {
             continue;
         }
@@ -170,7 +276,7 @@ pub fn syntax_error(
         if !expected.contains(&words) {
             expected.push(words);
         }
-        keywords.extend_from_slice(kws);
+        keywords.extend(kws);
     }
     // `}` is always possible inside a block: name it only when nothing else is.
     if expected.len() > 1 {
@@ -185,7 +291,6 @@ pub fn syntax_error(
         None => "not valid at the top level".to_string(),
     };
     let mut help = None;
-    let word = found.trim_matches('`');
     if !keywords.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         if let Some(kw) = did_you_mean(word, keywords.iter().copied()) {
             help = Some(format!("did you mean `{kw}`?"));
@@ -206,6 +311,14 @@ pub fn syntax_error(
             "numbers have no exponent; write the digits, or use a `k`, `M` or `B` suffix".into(),
         );
     }
+    if positives.contains(&Rule::period) {
+        if let Some(h) = period_hint(text, pos, word) {
+            help = Some(h);
+        }
+    }
+    if let Some(h) = currency_hint(text, pos, word) {
+        help = Some(h);
+    }
     if found == "`@`" && !open.is_empty() && !positives.contains(&Rule::attribute) {
         message = format!("expected {}, found an attribute", join_or(&expected));
         help = Some(
@@ -215,4 +328,79 @@ pub fn syntax_error(
     Diagnostic::new(Code::Syntax, at, message)
         .label(label)
         .maybe_help(help)
+}
+
+/// "expected `}` to close `…`" (the innermost of the blocks opened at `unclosed`), at
+/// `at`, labelling each opener.
+fn unclosed(file: FileId, text: &str, unclosed: &[usize], at: Span, label: &str) -> Diagnostic {
+    let inner = unclosed
+        .last()
+        .map_or(String::new(), |&o| block_name(text, o));
+    let mut d = Diagnostic::new(
+        Code::Syntax,
+        at,
+        format!("expected `}}` to close `{inner}`"),
+    )
+    .label(label);
+    for &opener in unclosed.iter().rev() {
+        let name = block_name(text, opener);
+        d = d.with_label(
+            Span::new(file, opener, opener + 1),
+            format!("`{name}` opened here"),
+        );
+    }
+    d.help(match unclosed.len() {
+        1 => "add the missing `}`".to_string(),
+        n => format!("add the {n} missing `}}`"),
+    })
+}
+
+/// `Q4 2025`, `H1 2025`, `W14 2025` where a period was expected: the bsc spelling.
+fn period_hint(text: &str, pos: usize, word: &str) -> Option<String> {
+    let part = word.to_ascii_uppercase();
+    let ok = match part.as_bytes() {
+        [b'Q', b'1'..=b'4'] | [b'H', b'1' | b'2'] => true,
+        [b'W', rest @ ..] => {
+            !rest.is_empty() && rest.len() <= 2 && rest.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    let rest = text
+        .get(pos + word.len()..)?
+        .trim_start_matches([' ', '\t']);
+    let year: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let year = if year.len() == 4 {
+        year
+    } else {
+        "2025".to_string()
+    };
+    Some(format!("periods are written year first: `{year}-{part}`"))
+}
+
+/// A currency after a budget (`budget 10k EUR`): budgets are plain numbers.
+fn currency_hint(text: &str, pos: usize, word: &str) -> Option<String> {
+    let before = text[..pos].trim_end();
+    let number_start = before.rfind(|c: char| c.is_whitespace())?;
+    let number = &before[number_start + 1..];
+    let keyword = before[..number_start].trim_end();
+    let is_budget = keyword.ends_with("budget")
+        && !keyword[..keyword.len() - 6].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    let looks_like_currency = word.len() == 3 && word.chars().all(|c| c.is_ascii_uppercase())
+        || matches!(word, "€" | "$" | "£" | "¥");
+    if !is_budget || super::lower::number_value(number).is_none() || !looks_like_currency {
+        return None;
+    }
+    let code = match word {
+        "€" => "EUR",
+        "$" => "USD",
+        "£" => "GBP",
+        "¥" => "JPY",
+        w => w,
+    };
+    Some(format!(
+        "a budget is a plain number; say the currency once, in the scorecard: `currency \"{code}\"`"
+    ))
 }

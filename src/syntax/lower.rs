@@ -43,49 +43,19 @@ fn is_punct(rule: Rule) -> bool {
     ) || is_keyword(rule)
 }
 
-/// The keyword rules (`kw_*`), which carry no meaning of their own once matched.
+/// The keyword rules (`kw_*`, one per keyword of `keywords::TABLE`, as
+/// `tests/keywords.rs` checks), which carry no meaning of their own once matched.
 fn is_keyword(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::kw_use
-            | Rule::kw_scorecard
-            | Rule::kw_perspective
-            | Rule::kw_objective
-            | Rule::kw_measure
-            | Rule::kw_kpi
-            | Rule::kw_initiative
-            | Rule::kw_map
-            | Rule::kw_from
-            | Rule::kw_by
-            | Rule::kw_at
-            | Rule::kw_actuals
-            | Rule::kw_as_of
-            | Rule::kw_bands
-            | Rule::kw_baseline
-            | Rule::kw_budget
-            | Rule::kw_direction
-            | Rule::kw_due
-            | Rule::kw_end
-            | Rule::kw_feasibility
-            | Rule::kw_formula
-            | Rule::kw_frequency
-            | Rule::kw_impact
-            | Rule::kw_level
-            | Rule::kw_mission
-            | Rule::kw_owner
-            | Rule::kw_period
-            | Rule::kw_progress
-            | Rule::kw_question
-            | Rule::kw_source
-            | Rule::kw_start
-            | Rule::kw_status
-            | Rule::kw_supports
-            | Rule::kw_target
-            | Rule::kw_threshold
-            | Rule::kw_unit
-            | Rule::kw_vision
-            | Rule::kw_weight
-    )
+    static KEYWORD_RULES: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    let table = KEYWORD_RULES.get_or_init(|| {
+        let rules = Rule::all_rules();
+        let mut v = vec![false; rules.iter().map(|r| *r as usize + 1).max().unwrap_or(0)];
+        for r in rules {
+            v[*r as usize] = format!("{r:?}").starts_with("kw_");
+        }
+        v
+    });
+    table.get(rule as usize).copied().unwrap_or(false)
 }
 
 /// The meaningful children of a pair (no punctuation, no keywords).
@@ -186,6 +156,7 @@ impl<'a> Lower<'a> {
             span,
             head,
             node,
+            partial: false,
         }
     }
 
@@ -234,7 +205,15 @@ impl<'a> Lower<'a> {
             }
             Rule::map_block => {
                 let chains = kids(&decl).map(|p| self.chain(p)).collect();
-                Item::Map(self.decl(&pair, attrs, kw, MapBlock { chains }))
+                Item::Map(self.decl(
+                    &pair,
+                    attrs,
+                    kw,
+                    MapBlock {
+                        chains,
+                        errors: Vec::new(),
+                    },
+                ))
             }
             _ => return None,
         })

@@ -18,73 +18,176 @@ use crate::span::{FileId, Span};
 
 pub use ast::File;
 pub use lower::number_value;
+pub use parse::MAX_ERRORS;
 
-/// Parses one file. Returns the AST when the text parses (possibly with diagnostics
-/// such as bad escapes or invalid periods) and every diagnostic found.
+/// What a parse returns: the tree, if any, and the diagnostics.
+pub type Parse = (Option<File>, Vec<Diagnostic>);
+
+/// Parses one file: the tree (with error nodes where the parser recovered from a
+/// syntax error, see [`ast`]) and every diagnostic. The first syntax error is the one
+/// the grammar (`grammar/bsc.pest`, through the pre-pass and `errors.rs`) reports;
+/// the recovering parser adds those it finds after it, at most `MAX_ERRORS` in all
+/// and one more saying so.
+///
+/// The tree is `None` only where no tree is sensible: a foreign format (a zip archive,
+/// an XML document) and the limits no scorecard reaches (blocks or comments nested
+/// more than 64 deep). Undecodable bytes never get here (see [`decode`]).
 pub fn parse(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
-    parse_by(file, text, Via::Direct)
+    let Some(direct) = parse_direct(file, text) else {
+        return parse_with_grammar(file, text);
+    };
+    if direct.errors.is_empty() {
+        return (Some(direct.file), direct.diags);
+    }
+    combine(direct, reference(file, text))
+}
+
+/// The tree of the direct parser, which found syntax errors, and the grammar's verdict
+/// on the same text: what [`parse`] returns.
+fn combine(direct: Direct, reference: Reference) -> (Option<File>, Vec<Diagnostic>) {
+    match reference {
+        // Not in the language, the grammar agrees: its error first, then what the
+        // recovering parser found after it.
+        Reference::Rejected(first) => {
+            let at = first.span.start;
+            let mut diags = vec![first];
+            diags.extend(direct.errors.into_iter().filter(|e| e.span.start > at));
+            diags.extend(direct.diags);
+            (Some(direct.file), diags)
+        }
+        Reference::TooDeep(d) => (None, vec![d]),
+        // The grammar reads it: the two parsers disagree, which the agreement test and
+        // fuzz target exist to prevent; the grammar is the definition.
+        Reference::Accepted(ast, diags) => (Some(ast), diags),
+    }
+}
+
+/// For the agreement test and fuzz target: the direct parser alone ([`parse_direct`]),
+/// the grammar alone ([`parse_with_grammar`]) and what [`parse`] makes of the two,
+/// with the grammar run once.
+#[doc(hidden)]
+pub fn parse_three_ways(file: FileId, text: &str) -> (Option<Direct>, Parse, Parse) {
+    let direct = parse_direct(file, text);
+    let Some(d) = &direct else {
+        let g = parse_with_grammar(file, text);
+        return (direct, g.clone(), g);
+    };
+    let r = reference(file, text);
+    let grammar = match &r {
+        Reference::Accepted(ast, diags) => (Some(ast.clone()), diags.clone()),
+        Reference::Rejected(e) | Reference::TooDeep(e) => (None, vec![e.clone()]),
+    };
+    let combined = if d.errors.is_empty() {
+        (Some(d.file.clone()), d.diags.clone())
+    } else {
+        combine(
+            Direct {
+                file: d.file.clone(),
+                diags: d.diags.clone(),
+                errors: d.errors.clone(),
+            },
+            r,
+        )
+    };
+    (direct, grammar, combined)
 }
 
 /// Parses one file with the parser that pest generates from `grammar/bsc.pest`, lowering
-/// its pairs to the AST. Slower than [`parse`]; it is the reference that tests and the
-/// `agree` fuzz target hold [`parse`] to.
+/// its pairs to the AST: the reference that tests and the `agree` fuzz target hold
+/// [`parse`] to. Slower, and without recovery: on a syntax error the tree is `None` and
+/// the one diagnostic is the first error.
 pub fn parse_with_grammar(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
-    parse_by(file, text, Via::Grammar)
+    if let Some(d) = foreign_format(file, text) {
+        return (None, vec![d]);
+    }
+    match reference(file, text) {
+        Reference::Accepted(ast, diags) => (Some(ast), diags),
+        Reference::Rejected(d) | Reference::TooDeep(d) => (None, vec![d]),
+    }
 }
 
-/// The direct parser alone: the tree and diagnostics if it reads the file, `None` if it
-/// does not (where [`parse`] would ask the grammar). For the agreement test and fuzz
-/// target, which must see the direct parser's own verdict.
-pub fn parse_direct(file: FileId, text: &str) -> Option<(File, Vec<Diagnostic>)> {
+/// What the direct parser read: the tree, the diagnostics of lowering (escapes,
+/// periods, numbers out of range), and its own syntax errors in the order found.
+#[derive(Debug)]
+pub struct Direct {
+    pub file: File,
+    pub diags: Vec<Diagnostic>,
+    /// Empty exactly when the text is in the language.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// The direct parser alone, recovery included, without the grammar: `None` for a
+/// foreign format. For the agreement test and fuzz target, which must see the direct
+/// parser's own verdict.
+pub fn parse_direct(file: FileId, text: &str) -> Option<Direct> {
     if foreign_format(file, text).is_some() {
         return None;
     }
     let mut lower = lower::Lower::new(file, text, Vec::new());
-    let items = parse::file(&mut lower).ok()?;
-    let ast = File {
-        items,
-        comments: lower.comments,
-    };
-    Some((ast, lower.diags))
+    let parsed = parse::file(&mut lower);
+    Some(Direct {
+        file: File {
+            items: parsed.items,
+            comments: lower.comments,
+        },
+        diags: lower.diags,
+        errors: parsed.errors,
+    })
 }
 
-#[derive(PartialEq)]
-enum Via {
-    /// `parse.rs`, falling back to the grammar for what it cannot read.
-    Direct,
-    /// The grammar alone.
-    Grammar,
+/// The grammar's verdict on a text.
+enum Reference {
+    Accepted(File, Vec<Diagnostic>),
+    /// The first syntax error.
+    Rejected(Diagnostic),
+    /// Nested beyond the limits.
+    TooDeep(Diagnostic),
 }
 
-fn parse_by(file: FileId, text: &str, parser: Via) -> (Option<File>, Vec<Diagnostic>) {
-    if let Some(d) = foreign_format(file, text) {
-        return (None, vec![d]);
-    }
-    if parser == Via::Direct {
-        // The direct parser collects the comments itself and rejects everything the
-        // pre-pass would, so a file it reads needs no pre-pass.
-        if let Some((ast, diags)) = parse_direct(file, text) {
-            return (Some(ast), diags);
-        }
-        // Not in the language: the pre-pass or the grammar says why, in words.
-    }
+/// The pre-pass, then pest: the language's definition. Of a problem the pre-pass finds
+/// (an unclosed string or comment, a NUL byte) and a failure of pest, the earlier is
+/// the first error. Pest reads only the tokens before the pre-pass's problem, which the
+/// pre-pass has checked for nesting (pest's recursion follows the input).
+fn reference(file: FileId, text: &str) -> Reference {
     let scanned = scan::scan(file, text);
-    if !scanned.errors.is_empty() {
-        return (None, scanned.errors);
+    if scanned.too_deep {
+        return Reference::TooDeep(scanned.errors.into_iter().next().unwrap_or_else(|| {
+            Diagnostic::new(Code::Syntax, Span::new(file, 0, 0), "nesting too deep")
+        }));
     }
-    match grammar::BscParser::parse(grammar::Rule::file, text) {
-        Err(e) => (
-            None,
-            vec![errors::syntax_error(file, text, &scanned.braces, &e)],
-        ),
-        Ok(mut pairs) => {
+    let stop = scanned.errors.first().map(|d| d.span.start as usize);
+    // Up to the token with the pre-pass's problem: a token cut short (a string with a NUL
+    // in it) would be an error of its own.
+    let cut = if stop.is_some() {
+        scanned.cut
+    } else {
+        text.len()
+    };
+    let prefix = &text[..cut];
+    match (grammar::BscParser::parse(grammar::Rule::file, prefix), stop) {
+        (Err(e), stop) => {
+            let d = errors::syntax_error(file, text, &scanned.braces, &e);
+            match stop {
+                // Pest stopped at the cut: the pre-pass's problem comes first.
+                Some(_) if cut <= d.span.start as usize => {
+                    Reference::Rejected(scanned.errors.into_iter().next().unwrap_or(d))
+                }
+                _ => Reference::Rejected(d),
+            }
+        }
+        (Ok(_), Some(_)) => {
+            Reference::Rejected(scanned.errors.into_iter().next().unwrap_or_else(|| {
+                Diagnostic::new(Code::Syntax, Span::new(file, 0, 0), "syntax error")
+            }))
+        }
+        (Ok(mut pairs), None) => {
             let mut lower = lower::Lower::new(file, text, scanned.comments);
             let items = pairs.next().map(|p| lower.file(p)).unwrap_or_default();
             let ast = File {
                 items,
                 comments: lower.comments,
             };
-            (Some(ast), lower.diags)
+            Reference::Accepted(ast, lower.diags)
         }
     }
 }

@@ -1,23 +1,42 @@
 //! The parser: a recursive descent over the bytes of a file that builds the AST
-//! directly, in one pass, without a token list.
+//! directly, in one pass, without a token list, and recovers from syntax errors.
 //!
 //! It accepts exactly the language of `grammar/bsc.pest`, rule for rule (the comments
-//! name the rules), and gives the same tree as the grammar's parse lowered by
-//! `lower.rs`; `tests/parser_agreement.rs` and the `agree` fuzz target hold the two to
-//! that. It knows nothing about error messages: on the first thing it cannot read it
-//! gives up, and `syntax::parse` asks the grammar to explain. Keywords are contextual,
-//! as in the grammar: a word is a keyword only where one is expected.
+//! name the rules), and on a file in that language gives the same tree as the
+//! grammar's parse lowered by `lower.rs`; `tests/parser_agreement.rs` and the `agree`
+//! fuzz target hold the two to that. Keywords are contextual, as in the grammar: a word
+//! is a keyword only where one is expected, and words are dispatched through
+//! `keywords::Kw`, the one table of keywords.
+//!
+//! Recovery (docs/syntax.md): an item that cannot be read (a property, a declaration, a
+//! top-level item) records a syntax error, described by `errors::explain`, and becomes
+//! an error node; reading resumes at the next word that starts an item of the block
+//! (or of an enclosing block), at `@`, at the block's `}` or at the end of the file,
+//! skipping balanced braces on the way. A declaration of an enclosing block where an
+//! item was expected, or the end of the file, closes the open blocks with one error
+//! that names the innermost and labels its opener. A declaration whose head was read is
+//! kept, marked partial. After `MAX_ERRORS` errors one more says so and the rest are
+//! not reported (the tree is still built). On a valid file none of this runs: each
+//! loop only checks the result of an item.
 
-use crate::codes::Level;
+use crate::codes::{Code, Level};
+use crate::diag::Diagnostic;
 use crate::period::Frequency;
 use crate::span::{Span, Spanned};
 
 use super::ast::*;
+use super::errors::explain;
+use super::grammar::Rule;
+use super::keywords::{Block, Kw, enclosing_declaration};
 use super::lower::Lower;
 use super::scan::{BlockEnd, block_comment, line_comment};
 
-/// The input is not in the language; the grammar's parse says why.
-pub struct Fail;
+/// Syntax errors reported per file; one more diagnostic says that there were more.
+pub const MAX_ERRORS: usize = 50;
+
+/// The input is not what was expected here; what was (the grammar's rules, for the
+/// message).
+pub struct Fail(&'static [Rule]);
 
 type R<T> = Result<T, Fail>;
 
@@ -26,8 +45,15 @@ fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Parses a whole file whose comments `lower` already holds.
-pub fn file(lower: &mut Lower<'_>) -> R<Vec<Item>> {
+/// What the parser read.
+pub struct Parsed {
+    pub items: Vec<Item>,
+    /// Its syntax errors, in the order found (at most `MAX_ERRORS`, then one more).
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parses a whole file, collecting its comments into `lower`.
+pub fn file(lower: &mut Lower<'_>) -> Parsed {
     let mut p = Parser {
         text: lower.text,
         b: lower.text.as_bytes(),
@@ -36,15 +62,33 @@ pub fn file(lower: &mut Lower<'_>) -> R<Vec<Item>> {
         lower,
         props: Vec::new(),
         actuals: Vec::new(),
+        open: Vec::new(),
+        unwind: None,
+        sub_open: false,
+        eof_reported: false,
+        broken: 0,
+        errors: Vec::new(),
     };
     // file = { SOI ~ top_item* ~ EOI }
     let mut items = Vec::new();
     loop {
+        p.unwind = None;
         p.skip();
         if p.pos == p.b.len() {
-            return Ok(items);
+            break;
         }
-        items.push(p.top_item()?);
+        let start = p.pos;
+        match p.top_item() {
+            Ok(item) => items.push(item),
+            Err(Fail(expected)) => {
+                let e = p.recover(start, expected);
+                items.push(Item::Error(e));
+            }
+        }
+    }
+    Parsed {
+        items,
+        errors: p.errors,
     }
 }
 
@@ -60,6 +104,18 @@ struct Parser<'t, 'l> {
     /// once, at its final length, instead of growing.
     props: Vec<Spanned<MeasureProp>>,
     actuals: Vec<ActualEntry>,
+    /// The blocks open, outermost first, with the offset of their `{`.
+    open: Vec<(Block, usize)>,
+    /// Set when blocks must close without their `}`: how many stay open.
+    unwind: Option<usize>,
+    /// Whether the item being read opened a `{` of its own (`bands`, `actuals`) that is
+    /// not closed yet.
+    sub_open: bool,
+    /// An error already said that the file ends here (an unclosed comment ran to it).
+    eof_reported: bool,
+    /// Syntax errors met so far, reported or not.
+    broken: usize,
+    errors: Vec<Diagnostic>,
 }
 
 impl<'t> Parser<'t, '_> {
@@ -81,7 +137,7 @@ impl<'t> Parser<'t, '_> {
 
     /// Skips whitespace and comments (`WHITESPACE` and `COMMENT`), recording the
     /// comments. Reading goes back over skipped trivia only on the way to a failure
-    /// (`supports a,` before `}`), so a file that parses records each comment once.
+    /// (`supports a,` before `}`); a comment is recorded once however often it is read.
     fn skip(&mut self) {
         loop {
             let start = self.pos;
@@ -98,10 +154,16 @@ impl<'t> Parser<'t, '_> {
                 _ => return,
             };
             self.pos = end;
-            self.lower.comments.push(Comment {
-                kind,
-                span: Span::new(self.lower.file, start, end),
-            });
+            let comments = &mut self.lower.comments;
+            if comments
+                .last()
+                .is_none_or(|c| (c.span.start as usize) < start)
+            {
+                comments.push(Comment {
+                    kind,
+                    span: Span::new(self.lower.file, start, end),
+                });
+            }
         }
     }
 
@@ -114,7 +176,11 @@ impl<'t> Parser<'t, '_> {
     /// Skips trivia and returns the word there (`ident`'s shape), or "".
     fn peek_word(&mut self) -> &'t str {
         self.skip();
-        let start = self.pos;
+        self.word_at(self.pos)
+    }
+
+    /// The word (`ident`'s shape) at byte `start`, or "".
+    fn word_at(&self, start: usize) -> &'t str {
         if !matches!(self.at(start), b'a'..=b'z' | b'A'..=b'Z' | b'_') {
             return "";
         }
@@ -126,28 +192,20 @@ impl<'t> Parser<'t, '_> {
         &self.text[start..i]
     }
 
-    /// The word at the cursor, taken as a token.
-    fn word(&mut self) -> R<(&'t str, Span)> {
+    /// The word at the cursor, taken as a token; `expected` names what it should be.
+    fn word(&mut self, expected: &'static [Rule]) -> R<(&'t str, Span)> {
         let w = self.peek_word();
         if w.is_empty() {
-            return Err(Fail);
+            return Err(Fail(expected));
         }
         Ok((w, self.take(w.len())))
     }
 
-    /// Takes the keyword `kw` (`kw_*`: the word followed by no word character).
-    fn keyword(&mut self, kw: &str) -> R<Span> {
-        if self.peek_word() != kw {
-            return Err(Fail);
-        }
-        Ok(self.take(kw.len()))
-    }
-
-    /// Takes the punctuation `p`.
-    fn punct(&mut self, p: &[u8]) -> R<Span> {
+    /// Takes the punctuation `p`, the grammar's `rule`.
+    fn punct(&mut self, p: &[u8], rule: &'static [Rule]) -> R<Span> {
         self.skip();
         if !self.b[self.pos..].starts_with(p) {
-            return Err(Fail);
+            return Err(Fail(rule));
         }
         Ok(self.take(p.len()))
     }
@@ -156,7 +214,7 @@ impl<'t> Parser<'t, '_> {
     fn ident(&mut self) -> R<Ident> {
         let len = self.peek_word().len();
         if len == 0 {
-            return Err(Fail);
+            return Err(Fail(&[Rule::ident]));
         }
         let span = self.take(len);
         Ok(self.lower.ident_at(span))
@@ -164,15 +222,16 @@ impl<'t> Parser<'t, '_> {
 
     /// `string`: one line, escapes resolved by `lower`.
     fn string(&mut self) -> R<Str> {
+        const STRING: &[Rule] = &[Rule::string];
         if self.peek() != b'"' {
-            return Err(Fail);
+            return Err(Fail(STRING));
         }
         let mut i = self.pos + 1;
         loop {
             match self.at(i) {
                 b'"' => break,
                 b'\\' if !matches!(self.at(i + 1), b'\n' | b'\r') && i + 1 < self.b.len() => i += 2,
-                b'\\' | b'\n' | b'\r' | 0 => return Err(Fail),
+                b'\\' | b'\n' | b'\r' | 0 => return Err(Fail(STRING)),
                 _ => i += 1,
             }
         }
@@ -181,9 +240,9 @@ impl<'t> Parser<'t, '_> {
     }
 
     /// `digits = ASCII_DIGIT ~ ("_"? ~ ASCII_DIGIT)*` from `i`; returns its end.
-    fn digits(&self, mut i: usize) -> R<usize> {
+    fn digits(&self, mut i: usize, rule: &'static [Rule]) -> R<usize> {
         if !self.at(i).is_ascii_digit() {
-            return Err(Fail);
+            return Err(Fail(rule));
         }
         i += 1;
         loop {
@@ -199,14 +258,15 @@ impl<'t> Parser<'t, '_> {
 
     /// `number = "-"? ~ digits ~ ("." ~ digits)? ~ ("k" | "M" | "B")? ~ "%"? ~ !ident_char`
     fn number(&mut self) -> R<Number> {
+        const NUMBER: &[Rule] = &[Rule::number];
         self.skip();
         let mut i = self.pos;
         if self.at(i) == b'-' {
             i += 1;
         }
-        i = self.digits(i)?;
+        i = self.digits(i, NUMBER)?;
         if self.at(i) == b'.' && self.at(i + 1).is_ascii_digit() {
-            i = self.digits(i + 1)?;
+            i = self.digits(i + 1, NUMBER)?;
         }
         if matches!(self.at(i), b'k' | b'M' | b'B') {
             i += 1;
@@ -215,7 +275,7 @@ impl<'t> Parser<'t, '_> {
             i += 1;
         }
         if is_ident_char(self.at(i)) {
-            return Err(Fail);
+            return Err(Fail(NUMBER));
         }
         let span = self.take(i - self.pos);
         Ok(self.lower.number_at(span))
@@ -224,11 +284,12 @@ impl<'t> Parser<'t, '_> {
     /// `period = ASCII_DIGIT{4} ~ ("-" ~ (("H" | "Q" | "W") ~ ASCII_DIGIT+
     /// | ASCII_DIGIT{2} ~ ("-" ~ ASCII_DIGIT{2})?))? ~ !(ident_char | "-")`
     fn period(&mut self) -> R<PeriodLit> {
+        const PERIOD: &[Rule] = &[Rule::period];
         self.skip();
         let digit = |i: usize| self.at(i).is_ascii_digit();
         let start = self.pos;
         if !(start..start + 4).all(digit) {
-            return Err(Fail);
+            return Err(Fail(PERIOD));
         }
         let mut i = start + 4;
         if self.at(i) == b'-' {
@@ -246,7 +307,7 @@ impl<'t> Parser<'t, '_> {
             }
         }
         if is_ident_char(self.at(i)) || self.at(i) == b'-' {
-            return Err(Fail);
+            return Err(Fail(PERIOD));
         }
         let span = self.take(i - start);
         Ok(self.lower.period_at(span))
@@ -264,17 +325,25 @@ impl<'t> Parser<'t, '_> {
     /// `attribute = attr_level ~ "(" ~ lint_name ~ ("," ~ lint_name)* ~ ","? ~ ")"`
     fn attribute(&mut self) -> R<Attribute> {
         let start = self.pos;
+        self.attribute_at(start).inspect_err(|_| {
+            // The error is the whole attribute, at its `@`.
+            self.pos = start;
+        })
+    }
+
+    fn attribute_at(&mut self, start: usize) -> R<Attribute> {
+        const ATTRIBUTE: &[Rule] = &[Rule::attribute];
         // attr_level = ${ "@" ~ attr_kind }: nothing between the two.
         self.pos += 1;
         let level = match self.peek_word_here() {
             "allow" => Level::Allow,
             "warn" => Level::Warning,
             "deny" => Level::Error,
-            _ => return Err(Fail),
+            _ => return Err(Fail(ATTRIBUTE)),
         };
         let len = self.peek_word_here().len();
         self.take(len);
-        self.punct(b"(")?;
+        self.punct(b"(", ATTRIBUTE)?;
         let mut codes = vec![self.lint_name()?];
         while self.peek() == b',' {
             self.take(1);
@@ -283,7 +352,7 @@ impl<'t> Parser<'t, '_> {
             }
             codes.push(self.lint_name()?);
         }
-        self.punct(b")")?;
+        self.punct(b")", ATTRIBUTE)?;
         Ok(Attribute {
             level,
             codes,
@@ -303,7 +372,7 @@ impl<'t> Parser<'t, '_> {
     /// `lint_name = @{ (ASCII_ALPHA | "_") ~ (ASCII_ALPHANUMERIC | "_" | "-")* }`
     fn lint_name(&mut self) -> R<Ident> {
         if !matches!(self.peek(), b'a'..=b'z' | b'A'..=b'Z' | b'_') {
-            return Err(Fail);
+            return Err(Fail(&[Rule::lint_name]));
         }
         let mut i = self.pos + 1;
         while is_ident_char(self.at(i)) || self.at(i) == b'-' {
@@ -315,151 +384,552 @@ impl<'t> Parser<'t, '_> {
 
     /// `top_item = attribute* ~ (use_decl | scorecard | perspective | kpi | initiative | map_block)`
     fn top_item(&mut self) -> R<Item> {
+        const TOP: &[Rule] = &[Rule::top_item];
         let start = self.pos;
         let attrs = self.attributes()?;
-        let (word, kw) = self.word()?;
-        Ok(match word {
-            "use" => {
+        let (word, kw) = self.word(TOP)?;
+        let before = self.broken;
+        let item = match Kw::from_word(word) {
+            Some(Kw::Use) => {
                 let path = self.string()?;
                 let head = kw.to(path.span);
-                Item::Use(self.decl(start, attrs, head, Use { path }))
+                Item::Use(self.decl(start, attrs, head, Use { path }, before))
             }
-            "scorecard" => {
-                let title = self.string()?;
-                let props = self.block(Self::scorecard_prop)?;
+            Some(Kw::Scorecard) => {
+                let title_at = kw.end;
+                let (title, props) = self.decl_block(
+                    Block::Scorecard,
+                    Self::string,
+                    Self::scorecard_prop,
+                    |_, e| {
+                        let span = e.span;
+                        Spanned::new(ScorecardProp::Error(e), span)
+                    },
+                );
+                let title = title.unwrap_or_else(|| self.no_title(title_at));
                 let head = kw.to(title.span);
-                Item::Scorecard(self.decl(start, attrs, head, Scorecard { title, props }))
+                let node = Scorecard { title, props };
+                Item::Scorecard(self.decl(start, attrs, head, node, before))
             }
-            "perspective" => {
+            Some(Kw::Perspective) => {
                 let id = self.ident()?;
-                let title = if self.peek() == b'"' {
-                    Some(self.string()?)
-                } else {
-                    None
-                };
-                let items = self.block(Self::perspective_item)?;
+                let (title, items) = self.decl_block(
+                    Block::Perspective,
+                    |p| {
+                        Ok(if p.peek() == b'"' {
+                            Some(p.string()?)
+                        } else {
+                            None
+                        })
+                    },
+                    Self::perspective_item,
+                    |_, e| PerspectiveItem::Error(e),
+                );
                 let head = kw.to(id.span);
-                Item::Perspective(self.decl(start, attrs, head, Perspective { id, title, items }))
+                let node = Perspective {
+                    id,
+                    title: title.flatten(),
+                    items,
+                };
+                Item::Perspective(self.decl(start, attrs, head, node, before))
             }
-            "kpi" => {
+            Some(Kw::Kpi) => {
                 let m = self.measure_body(false)?;
                 let head = kw.to(m.id.span);
-                Item::Kpi(self.decl(start, attrs, head, m))
+                Item::Kpi(self.decl(start, attrs, head, m, before))
             }
-            "initiative" => {
+            Some(Kw::Initiative) => {
                 let id = self.ident()?;
-                let title = self.string()?;
-                let props = self.block(Self::initiative_prop)?;
+                let (title, props) = self.decl_block(
+                    Block::Initiative,
+                    Self::string,
+                    Self::initiative_prop,
+                    |_, e| {
+                        let span = e.span;
+                        Spanned::new(InitiativeProp::Error(e), span)
+                    },
+                );
+                let title = title.unwrap_or_else(|| self.no_title(id.span.end));
                 let head = kw.to(id.span);
-                Item::Initiative(self.decl(start, attrs, head, Initiative { id, title, props }))
+                let node = Initiative { id, title, props };
+                Item::Initiative(self.decl(start, attrs, head, node, before))
             }
-            "map" => {
-                let chains = self.block(Self::chain)?;
-                Item::Map(self.decl(start, attrs, kw, MapBlock { chains }))
+            Some(Kw::Map) => {
+                let (_, items) =
+                    self.decl_block(Block::Map, |_| Ok(()), |p| p.chain().map(Ok), |_, e| Err(e));
+                let (chains, errors) = split(items);
+                Item::Map(self.decl(start, attrs, kw, MapBlock { chains, errors }, before))
             }
-            _ => return Err(Fail),
-        })
+            _ => {
+                // Give the keyword back: the error is at it.
+                self.pos = kw.start as usize;
+                return Err(Fail(TOP));
+            }
+        };
+        Ok(item)
     }
 
-    /// A declaration from `start` to the last token read.
-    fn decl<T>(&self, start: usize, attrs: Vec<Attribute>, head: Span, node: T) -> Decl<T> {
-        self.lower.decl_at(self.span(start), attrs, head, node)
+    /// A declaration from `start` to the last token read; partial when an error was met
+    /// since `before`.
+    fn decl<T>(
+        &self,
+        start: usize,
+        attrs: Vec<Attribute>,
+        head: Span,
+        node: T,
+        before: usize,
+    ) -> Decl<T> {
+        let mut d = self.lower.decl_at(self.span(start), attrs, head, node);
+        d.partial = self.broken != before;
+        d
     }
 
-    /// `lbrace ~ item* ~ rbrace`
-    fn block<T>(&mut self, mut item: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
-        self.punct(b"{")?;
-        let mut items = Vec::new();
-        while self.peek() != b'}' {
-            items.push(item(self)?);
+    /// The title of a declaration whose title could not be read: empty, where it was
+    /// expected.
+    fn no_title(&self, at: u32) -> Str {
+        Str {
+            value: String::new(),
+            span: Span::new(self.lower.file, at as usize, at as usize),
         }
-        self.take(1);
-        Ok(items)
+    }
+
+    /// The rest of a declaration after its keyword and id: the rest of its head (read
+    /// by `head`), then its block of `kind`. When the head breaks, the error becomes
+    /// the block's first item and reading resumes at the next `{` (whose block is then
+    /// read) or where the enclosing block can go on (the declaration has no items).
+    fn decl_block<H, T>(
+        &mut self,
+        kind: Block,
+        head: impl FnOnce(&mut Self) -> R<H>,
+        item: impl FnMut(&mut Self) -> R<T>,
+        error: impl Fn(&mut Self, ErrorNode) -> T,
+    ) -> (Option<H>, Vec<T>) {
+        let start = self.pos;
+        let head = head(self).and_then(|h| self.punct(b"{", &[Rule::lbrace]).map(|_| h));
+        match head {
+            Ok(h) => (Some(h), self.block_items(kind, item, error)),
+            Err(Fail(expected)) => {
+                let e = self.recover_to_brace(start, expected);
+                if self.peek() == b'{' && self.unwind.is_none() {
+                    self.take(1);
+                    let first = error(self, e);
+                    let mut items = vec![first];
+                    items.extend(self.block_items(kind, item, error));
+                    (None, items)
+                } else {
+                    (None, vec![error(self, e)])
+                }
+            }
+        }
+    }
+
+    /// `item* ~ rbrace` after a block's `{` (just taken): the items, with error nodes
+    /// where an item could not be read. Returns without `}` when blocks must close
+    /// (`self.unwind`).
+    fn block_items<T>(
+        &mut self,
+        kind: Block,
+        mut item: impl FnMut(&mut Self) -> R<T>,
+        error: impl Fn(&mut Self, ErrorNode) -> T,
+    ) -> Vec<T> {
+        self.open.push((kind, self.end - 1));
+        let depth = self.open.len();
+        let mut items = Vec::new();
+        loop {
+            let c = self.peek();
+            if c == b'}' {
+                self.take(1);
+                break;
+            }
+            let start = self.pos;
+            if start == self.b.len() {
+                // The end of the file: the blocks open were not closed.
+                if !self.eof_reported {
+                    self.error_at(start, &[Rule::rbrace]);
+                }
+                self.eof_reported = true;
+                self.unwind = Some(0);
+            } else {
+                match item(self) {
+                    Ok(it) => items.push(it),
+                    Err(Fail(expected)) => {
+                        let failed_at = self.pos;
+                        self.pos = start;
+                        if let Some(d) = self.closes_here(kind) {
+                            // A declaration of an enclosing block: the blocks from
+                            // there in were not closed.
+                            self.error_at(start, &[Rule::rbrace]);
+                            self.unwind = Some(d);
+                        } else {
+                            self.pos = failed_at;
+                            let e = self.recover(start, expected);
+                            let it = error(self, e);
+                            items.push(it);
+                        }
+                    }
+                }
+            }
+            if let Some(d) = self.unwind {
+                if d < depth {
+                    break;
+                }
+                self.unwind = None;
+            }
+        }
+        self.open.pop();
+        items
+    }
+
+    /// Whether the word at the cursor declares in a block enclosing this one (of
+    /// `kind`), and so this block was not closed: how many blocks stay open. In a map, a
+    /// word followed by `->` is a chain whatever it is spelled like.
+    fn closes_here(&mut self, kind: Block) -> Option<usize> {
+        let word = self.word_at(self.pos);
+        if word.is_empty() {
+            return None;
+        }
+        let kinds: Vec<Block> = self.open.iter().map(|o| o.0).collect();
+        let d = enclosing_declaration(word, &kinds)?;
+        if kind == Block::Map {
+            let save = self.pos;
+            self.pos += word.len();
+            let arrow = self.peek() == b'-' && self.at(self.pos + 1) == b'>';
+            self.pos = save;
+            if arrow {
+                return None;
+            }
+        }
+        Some(d)
+    }
+
+    /// Records a syntax error at byte `pos`, where one of `expected` was expected.
+    fn error_at(&mut self, pos: usize, expected: &'static [Rule]) {
+        self.broken += 1;
+        if self.errors.len() > MAX_ERRORS {
+            return;
+        }
+        let d = if self.errors.len() == MAX_ERRORS {
+            let at = Span::new(self.lower.file, pos, pos);
+            Diagnostic::new(
+                Code::Syntax,
+                at,
+                format!("too many syntax errors: only the first {MAX_ERRORS} are reported"),
+            )
+            .label("more errors follow from here")
+            .help("fix the errors above and check again")
+        } else {
+            let open: Vec<usize> = self.open.iter().map(|o| o.1).collect();
+            explain(self.lower.file, self.text, &open, pos, expected)
+        };
+        self.errors.push(d);
+    }
+
+    /// Records the syntax error at the cursor, of an item that started at `start`, and
+    /// skips to where the innermost block (or the top level) can go on. Returns what
+    /// was skipped, from `start`.
+    fn recover(&mut self, start: usize, expected: &'static [Rule]) -> ErrorNode {
+        self.skip();
+        self.error_at(self.pos, expected);
+        self.skip_to_sync(start, false)
+    }
+
+    /// As [`recover`](Self::recover), stopping also at a `{` (of the block whose head
+    /// broke).
+    fn recover_to_brace(&mut self, start: usize, expected: &'static [Rule]) -> ErrorNode {
+        self.skip();
+        self.error_at(self.pos, expected);
+        self.skip_to_sync(start, true)
+    }
+
+    /// Skips tokens from the cursor until the innermost block can go on: a word that
+    /// starts an item there or declares in an enclosing block, `@`, the block's `}`,
+    /// the end of the file, or (with `at_brace`) a `{`. Braces met on the way are
+    /// skipped with what they hold; a `}` closes the item's own unclosed `{` first. At
+    /// least one token is skipped when nothing of the item was read.
+    fn skip_to_sync(&mut self, start: usize, at_brace: bool) -> ErrorNode {
+        let kind = self.open.last().map_or(Block::Top, |o| o.0);
+        let mut own = std::mem::take(&mut self.sub_open);
+        let mut nested = 0usize;
+        let mut words = Vec::new();
+        let mut first = self.pos == start;
+        let error_at = self.pos;
+        // The words of what the item read before it broke.
+        self.words_between(start, self.pos, &mut words);
+        loop {
+            self.skip();
+            let c = self.at(self.pos);
+            if self.pos >= self.b.len() {
+                break;
+            }
+            if self.at(self.pos) == b'/' && self.at(self.pos + 1) == b'*' {
+                // A block comment that does not close (or nests too deep): it runs to
+                // the end; the error was reported where it starts.
+                if self.pos != error_at {
+                    self.error_at(self.pos, &[]);
+                }
+                self.eof_reported = true;
+                self.pos = self.b.len();
+                self.end = self.pos;
+                break;
+            }
+            if nested == 0 && !first {
+                match c {
+                    b'}' if own => {
+                        own = false;
+                        self.take(1);
+                        continue;
+                    }
+                    b'}' if kind != Block::Top => break,
+                    b'{' if at_brace => break,
+                    b'@' => break,
+                    _ => {}
+                }
+                let word = self.word_at(self.pos);
+                if !word.is_empty() && self.resumes_at(kind, word) {
+                    break;
+                }
+            }
+            first = false;
+            match c {
+                b'{' => nested += 1,
+                b'}' => nested = nested.saturating_sub(1),
+                _ => {}
+            }
+            self.skip_token(&mut words);
+        }
+        ErrorNode {
+            span: Span::new(self.lower.file, start, self.end.max(start)),
+            words,
+        }
+    }
+
+    /// Whether reading resumes at `word` in a block of `kind`.
+    fn resumes_at(&mut self, kind: Block, word: &str) -> bool {
+        if kind == Block::Map {
+            // Chains are written one per line: a word that starts a line starts one.
+            let line = self.text[..self.pos].trim_end_matches([' ', '\t']);
+            return line.is_empty() || line.ends_with(['\n', '\r', '{']);
+        }
+        let Some(kw) = Kw::from_word(word) else {
+            return false;
+        };
+        if kw.starts_item_in(kind) {
+            return true;
+        }
+        let kinds: Vec<Block> = self.open.iter().map(|o| o.0).collect();
+        enclosing_declaration(word, &kinds).is_some()
+    }
+
+    /// Skips one token: a word, a string (to its end or the end of its line), `->`,
+    /// `..`, or one character. Identifier-shaped words are added to `words`.
+    fn skip_token(&mut self, words: &mut Vec<Ident>) {
+        let start = self.pos;
+        let c = self.at(start);
+        let len = if is_ident_char(c) {
+            let mut i = start + 1;
+            while i < self.b.len() && is_ident_char(self.b[i]) {
+                i += 1;
+            }
+            i - start
+        } else if c == b'"' {
+            self.string_token(start)
+        } else if c == b'@' {
+            // An attribute, whole: `@word(…)` up to the `)` on its line.
+            let mut i = start + 1;
+            while is_ident_char(self.at(i)) {
+                i += 1;
+            }
+            let mut j = i;
+            while matches!(self.at(j), b' ' | b'\t') {
+                j += 1;
+            }
+            if self.at(j) == b'(' {
+                while !matches!(self.at(j), 0 | b')' | b'\n' | b'\r' | b'{' | b'}') {
+                    j += 1;
+                }
+                if self.at(j) == b')' {
+                    i = j + 1;
+                }
+            }
+            i - start
+        } else if self.b[start..].starts_with(b"->") || self.b[start..].starts_with(b"..") {
+            2
+        } else {
+            self.text[start..].chars().next().map_or(1, char::len_utf8)
+        };
+        let span = self.take(len.max(1));
+        if matches!(c, b'a'..=b'z' | b'A'..=b'Z' | b'_') {
+            words.push(self.lower.ident_at(span));
+        }
+    }
+
+    /// The length of the string token at `start`, closed or not. An unclosed string
+    /// ends at its line break, unless the next line has a `"` after which the quotes
+    /// of that line pair up: then the string was broken over two lines, and ends there.
+    fn string_token(&self, start: usize) -> usize {
+        let close = |mut i: usize| loop {
+            match self.at(i) {
+                b'"' => return (i + 1, true),
+                0 | b'\n' | b'\r' => return (i, false),
+                b'\\' if !matches!(self.at(i + 1), 0 | b'\n' | b'\r') => i += 2,
+                _ => i += 1,
+            }
+        };
+        let (end, closed) = close(start + 1);
+        if closed {
+            return end - start;
+        }
+        let mut next = end;
+        while matches!(self.at(next), b'\n' | b'\r') && next - end < 2 {
+            next += 1;
+        }
+        let line_end = self.text[next..]
+            .find(['\n', '\r'])
+            .map_or(self.text.len(), |i| next + i);
+        let line = &self.b[next..line_end];
+        if let Some(q) = line.iter().position(|&c| c == b'"') {
+            let rest = &line[q + 1..];
+            if rest.iter().filter(|&&c| c == b'"').count() % 2 == 0 {
+                return next + q + 1 - start;
+            }
+        }
+        end - start
+    }
+
+    /// The identifier-shaped words between `from` and `to` (already read), outside
+    /// strings and comments.
+    fn words_between(&mut self, from: usize, to: usize, words: &mut Vec<Ident>) {
+        if from >= to {
+            return;
+        }
+        let (pos, end) = (self.pos, self.end);
+        self.pos = from;
+        loop {
+            self.skip();
+            if self.pos >= to {
+                break;
+            }
+            self.skip_token(words);
+        }
+        self.pos = pos;
+        self.end = end;
     }
 
     /// `scorecard_prop = { vision | mission | owner | period_range | as_of | bands }`
     fn scorecard_prop(&mut self) -> R<Spanned<ScorecardProp>> {
+        const PROP: &[Rule] = &[Rule::scorecard_prop, Rule::rbrace];
         let start = self.pos;
-        let node = match self.word()?.0 {
-            "vision" => ScorecardProp::Vision(self.string()?),
-            "mission" => ScorecardProp::Mission(self.string()?),
-            "owner" => ScorecardProp::Owner(self.string()?),
-            "period" => {
+        let (word, kw) = self.word(PROP)?;
+        let node = match Kw::from_word(word) {
+            Some(Kw::Vision) => ScorecardProp::Vision(self.string()?),
+            Some(Kw::Mission) => ScorecardProp::Mission(self.string()?),
+            Some(Kw::Owner) => ScorecardProp::Owner(self.string()?),
+            Some(Kw::Period) => {
                 let from = self.period()?;
-                self.punct(b"..")?;
+                self.punct(b"..", &[Rule::dots])?;
                 ScorecardProp::Period(from, self.period()?)
             }
-            "as_of" => ScorecardProp::AsOf(self.period()?),
+            Some(Kw::AsOf) => ScorecardProp::AsOf(self.period()?),
             // bands = { kw_bands ~ lbrace ~ band* ~ rbrace }, band = { band_name ~ number }
-            "bands" => ScorecardProp::Bands(self.block(|p| {
-                let name = match p.word()? {
-                    ("green" | "amber", span) => p.lower.ident_at(span),
-                    _ => return Err(Fail),
-                };
-                Ok(Band {
-                    name,
-                    value: p.number()?,
-                })
-            })?),
-            _ => return Err(Fail),
+            Some(Kw::Bands) => {
+                self.punct(b"{", &[Rule::lbrace])?;
+                self.sub_open = true;
+                let mut bands = Vec::new();
+                while self.peek() != b'}' {
+                    const BAND: &[Rule] = &[Rule::band_name, Rule::rbrace];
+                    let (w, span) = self.word(BAND)?;
+                    let name = match Kw::from_word(w) {
+                        Some(Kw::Green | Kw::Amber) => self.lower.ident_at(span),
+                        _ => {
+                            self.pos = span.start as usize;
+                            return Err(Fail(BAND));
+                        }
+                    };
+                    bands.push(Band {
+                        name,
+                        value: self.number()?,
+                    });
+                }
+                self.take(1);
+                self.sub_open = false;
+                ScorecardProp::Bands(bands)
+            }
+            _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
     }
 
+    /// Gives back the word at `kw`, which starts nothing here.
+    fn not_here(&mut self, kw: Span, expected: &'static [Rule]) -> Fail {
+        self.pos = kw.start as usize;
+        Fail(expected)
+    }
+
     /// `perspective_item = { attribute* ~ objective | level | question }`
     fn perspective_item(&mut self) -> R<PerspectiveItem> {
+        const ITEM: &[Rule] = &[Rule::perspective_item, Rule::rbrace];
         let start = self.pos;
         let attrs = self.attributes()?;
-        let (word, kw) = self.word()?;
-        Ok(match word {
-            "objective" => {
+        let (word, kw) = self.word(ITEM)?;
+        let before = self.broken;
+        Ok(match Kw::from_word(word) {
+            Some(Kw::Objective) => {
                 // objective = { kw_objective ~ ident ~ string ~ lbrace ~ objective_item* ~ rbrace }
                 let id = self.ident()?;
-                let title = self.string()?;
-                let items = self.block(Self::objective_item)?;
+                let (title, items) = self.decl_block(
+                    Block::Objective,
+                    Self::string,
+                    Self::objective_item,
+                    |_, e| ObjectiveItem::Error(e),
+                );
+                let title = title.unwrap_or_else(|| self.no_title(id.span.end));
                 let head = kw.to(id.span);
                 let node = Objective { id, title, items };
-                PerspectiveItem::Objective(self.decl(start, attrs, head, node))
+                PerspectiveItem::Objective(self.decl(start, attrs, head, node, before))
             }
-            "level" if attrs.is_empty() => {
+            Some(Kw::Level) if attrs.is_empty() => {
                 let n = self.number()?;
                 PerspectiveItem::Level(Spanned::new(n, self.span(start)))
             }
-            "question" if attrs.is_empty() => {
+            Some(Kw::Question) if attrs.is_empty() => {
                 let s = self.string()?;
                 PerspectiveItem::Question(Spanned::new(s, self.span(start)))
             }
-            _ => return Err(Fail),
+            _ if !attrs.is_empty() => return Err(self.not_here(kw, &[Rule::kw_objective])),
+            _ => return Err(self.not_here(kw, ITEM)),
         })
     }
 
     /// `objective_item = { attribute* ~ measure | owner | due | weight }`
     fn objective_item(&mut self) -> R<ObjectiveItem> {
+        const ITEM: &[Rule] = &[Rule::objective_item, Rule::rbrace];
         let start = self.pos;
         let attrs = self.attributes()?;
-        let (word, kw) = self.word()?;
-        if !attrs.is_empty() && word != "measure" {
-            return Err(Fail);
+        let (word, kw) = self.word(ITEM)?;
+        let kw_word = Kw::from_word(word);
+        if !attrs.is_empty() && kw_word != Some(Kw::Measure) {
+            return Err(self.not_here(kw, &[Rule::kw_measure]));
         }
-        Ok(match word {
-            "measure" => {
+        let before = self.broken;
+        Ok(match kw_word {
+            Some(Kw::Measure) => {
                 let m = self.measure_body(true)?;
                 let head = kw.to(m.id.span);
-                ObjectiveItem::Measure(self.decl(start, attrs, head, m))
+                ObjectiveItem::Measure(self.decl(start, attrs, head, m, before))
             }
-            "owner" => {
+            Some(Kw::Owner) => {
                 let s = self.string()?;
                 ObjectiveItem::Owner(Spanned::new(s, self.span(start)))
             }
-            "due" => {
+            Some(Kw::Due) => {
                 let p = self.period()?;
                 ObjectiveItem::Due(Spanned::new(p, self.span(start)))
             }
-            "weight" => {
+            Some(Kw::Weight) => {
                 let n = self.number()?;
                 ObjectiveItem::Weight(Spanned::new(n, self.span(start)))
             }
-            _ => return Err(Fail),
+            _ => return Err(self.not_here(kw, ITEM)),
         })
     }
 
@@ -467,20 +937,31 @@ impl<'t> Parser<'t, '_> {
     /// ~ rbrace`), or `kpi`, which has no `from`.
     fn measure_body(&mut self, is_measure: bool) -> R<Measure> {
         let id = self.ident()?;
-        let title = self.string()?;
-        let from = if is_measure && self.peek_word() == "from" {
-            self.take(4);
-            Some(self.ident()?)
-        } else {
-            None
+        let head = |p: &mut Self| {
+            let title = p.string()?;
+            let from = if is_measure && p.peek_word() == "from" {
+                p.take(4);
+                Some(p.ident()?)
+            } else {
+                None
+            };
+            Ok((title, from))
         };
-        self.punct(b"{")?;
         let mark = self.props.len();
-        while self.peek() != b'}' {
-            let prop = self.measure_prop()?;
-            self.props.push(prop);
-        }
-        self.take(1);
+        let (head, _) = self.decl_block(
+            Block::Measure,
+            head,
+            |p| {
+                let prop = p.measure_prop()?;
+                p.props.push(prop);
+                Ok(())
+            },
+            |p, e| {
+                let span = e.span;
+                p.props.push(Spanned::new(MeasureProp::Error(e), span));
+            },
+        );
+        let (title, from) = head.unwrap_or_else(|| (self.no_title(id.span.end), None));
         let props = self.props.drain(mark..).collect();
         Ok(Measure {
             id,
@@ -492,59 +973,71 @@ impl<'t> Parser<'t, '_> {
 
     /// `measure_prop`
     fn measure_prop(&mut self) -> R<Spanned<MeasureProp>> {
+        const PROP: &[Rule] = &[Rule::measure_prop, Rule::rbrace];
         let start = self.pos;
-        let (word, kw) = self.word()?;
-        let node = match word {
-            "unit" => MeasureProp::Unit(self.string()?),
-            "direction" => {
-                let (value, span) = self.word()?;
+        let (word, kw) = self.word(PROP)?;
+        let node = match Kw::from_word(word) {
+            Some(Kw::Unit) => MeasureProp::Unit(self.string()?),
+            Some(Kw::Direction) => {
+                const VALUE: &[Rule] = &[Rule::direction_value];
+                let (value, span) = self.word(VALUE)?;
                 let d = match value {
                     "up" => Direction::Up,
                     "down" => Direction::Down,
-                    _ => return Err(Fail),
+                    _ => return Err(self.not_here(span, VALUE)),
                 };
                 MeasureProp::Direction(Spanned::new(d, span))
             }
-            "baseline" => {
+            Some(Kw::Baseline) => {
                 let n = self.number()?;
                 let at = self.period_after("at")?;
                 MeasureProp::Baseline(n, at)
             }
-            "target" => {
+            Some(Kw::Target) => {
                 let n = self.number()?;
                 let by = self.period_after("by")?;
                 MeasureProp::Target(n, by)
             }
-            "threshold" => MeasureProp::Threshold(self.number()?),
-            "frequency" => {
-                let (w, span) = self.word()?;
-                let f = Frequency::from_word(w).ok_or(Fail)?;
+            Some(Kw::Threshold) => MeasureProp::Threshold(self.number()?),
+            Some(Kw::Frequency) => {
+                const VALUE: &[Rule] = &[Rule::frequency_value];
+                let (w, span) = self.word(VALUE)?;
+                let Some(f) = Frequency::from_word(w) else {
+                    return Err(self.not_here(span, VALUE));
+                };
                 MeasureProp::Frequency(Spanned::new(f, span))
             }
-            "leading" => MeasureProp::Indicator(Spanned::new(Indicator::Leading, kw)),
-            "lagging" => MeasureProp::Indicator(Spanned::new(Indicator::Lagging, kw)),
-            "owner" => MeasureProp::Owner(self.string()?),
-            "source" => MeasureProp::Source(self.string()?),
-            "formula" => MeasureProp::Formula(self.string()?),
-            "weight" => MeasureProp::Weight(self.number()?),
-            "actuals" => match self.peek() {
+            Some(Kw::Leading) => MeasureProp::Indicator(Spanned::new(Indicator::Leading, kw)),
+            Some(Kw::Lagging) => MeasureProp::Indicator(Spanned::new(Indicator::Lagging, kw)),
+            Some(Kw::Owner) => MeasureProp::Owner(self.string()?),
+            Some(Kw::Source) => MeasureProp::Source(self.string()?),
+            Some(Kw::Formula) => MeasureProp::Formula(self.string()?),
+            Some(Kw::Weight) => MeasureProp::Weight(self.number()?),
+            Some(Kw::Actuals) => match self.peek() {
                 b'"' => MeasureProp::ActualsFile(self.string()?),
                 // actuals_table = { lbrace ~ (actual ~ ","?)* ~ rbrace }
                 _ => {
-                    self.punct(b"{")?;
+                    self.punct(b"{", &[Rule::actuals_table])?;
+                    self.sub_open = true;
                     let mark = self.actuals.len();
                     while self.peek() != b'}' {
-                        let entry = self.actual()?;
-                        self.actuals.push(entry);
+                        match self.actual() {
+                            Ok(entry) => self.actuals.push(entry),
+                            Err(f) => {
+                                self.actuals.truncate(mark);
+                                return Err(f);
+                            }
+                        }
                         if self.peek() == b',' {
                             self.take(1);
                         }
                     }
                     self.take(1);
+                    self.sub_open = false;
                     MeasureProp::ActualsTable(self.actuals.drain(mark..).collect())
                 }
             },
-            _ => return Err(Fail),
+            _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
     }
@@ -552,8 +1045,10 @@ impl<'t> Parser<'t, '_> {
     /// `actual = { period ~ colon ~ number }`
     fn actual(&mut self) -> R<ActualEntry> {
         let start = self.pos;
-        let period = self.period()?;
-        self.punct(b":")?;
+        let period = self
+            .period()
+            .map_err(|_| Fail(&[Rule::actual, Rule::rbrace]))?;
+        self.punct(b":", &[Rule::colon])?;
         let value = self.number()?;
         Ok(ActualEntry {
             period,
@@ -567,44 +1062,48 @@ impl<'t> Parser<'t, '_> {
         if self.peek_word() != kw {
             return Ok(None);
         }
-        self.keyword(kw)?;
+        self.take(kw.len());
         Ok(Some(self.period()?))
     }
 
     /// `initiative_prop`
     fn initiative_prop(&mut self) -> R<Spanned<InitiativeProp>> {
+        const PROP: &[Rule] = &[Rule::initiative_prop, Rule::rbrace];
         let start = self.pos;
         let rating = |p: &mut Self| {
-            let (w, span) = p.word()?;
+            const VALUE: &[Rule] = &[Rule::rating];
+            let (w, span) = p.word(VALUE)?;
             let r = match w {
                 "low" => Rating::Low,
                 "medium" => Rating::Medium,
                 "high" => Rating::High,
-                _ => return Err(Fail),
+                _ => return Err(p.not_here(span, VALUE)),
             };
             Ok(Spanned::new(r, span))
         };
-        let node = match self.word()?.0 {
-            "owner" => InitiativeProp::Owner(self.string()?),
-            "budget" => InitiativeProp::Budget(self.number()?),
-            "start" => InitiativeProp::Start(self.period()?),
-            "end" => InitiativeProp::End(self.period()?),
-            "impact" => InitiativeProp::Impact(rating(self)?),
-            "feasibility" => InitiativeProp::Feasibility(rating(self)?),
-            "status" => {
-                let (w, span) = self.word()?;
+        let (word, kw) = self.word(PROP)?;
+        let node = match Kw::from_word(word) {
+            Some(Kw::Owner) => InitiativeProp::Owner(self.string()?),
+            Some(Kw::Budget) => InitiativeProp::Budget(self.number()?),
+            Some(Kw::Start) => InitiativeProp::Start(self.period()?),
+            Some(Kw::End) => InitiativeProp::End(self.period()?),
+            Some(Kw::Impact) => InitiativeProp::Impact(rating(self)?),
+            Some(Kw::Feasibility) => InitiativeProp::Feasibility(rating(self)?),
+            Some(Kw::Status) => {
+                const VALUE: &[Rule] = &[Rule::status_value];
+                let (w, span) = self.word(VALUE)?;
                 let s = match w {
                     "planned" => InitiativeStatus::Planned,
                     "active" => InitiativeStatus::Active,
                     "done" => InitiativeStatus::Done,
                     "stalled" => InitiativeStatus::Stalled,
-                    _ => return Err(Fail),
+                    _ => return Err(self.not_here(span, VALUE)),
                 };
                 InitiativeProp::Status(Spanned::new(s, span))
             }
-            "progress" => InitiativeProp::Progress(self.number()?),
+            Some(Kw::Progress) => InitiativeProp::Progress(self.number()?),
             // supports = { kw_supports ~ ident ~ ("," ~ ident)* }
-            "supports" => {
+            Some(Kw::Supports) => {
                 let mut ids = vec![self.ident()?];
                 loop {
                     let save = self.pos;
@@ -621,7 +1120,7 @@ impl<'t> Parser<'t, '_> {
                 }
                 InitiativeProp::Supports(ids)
             }
-            _ => return Err(Fail),
+            _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
     }
@@ -629,7 +1128,10 @@ impl<'t> Parser<'t, '_> {
     /// `chain = { ident ~ (arrow ~ ident)+ ~ (colon ~ string)? }`
     fn chain(&mut self) -> R<Chain> {
         let start = self.pos;
-        let mut nodes = vec![self.ident()?];
+        let first = self
+            .ident()
+            .map_err(|_| Fail(&[Rule::chain, Rule::rbrace]))?;
+        let mut nodes = vec![first];
         loop {
             self.skip();
             if !self.b[self.pos..].starts_with(b"->") {
@@ -639,7 +1141,7 @@ impl<'t> Parser<'t, '_> {
             nodes.push(self.ident()?);
         }
         if nodes.len() < 2 {
-            return Err(Fail);
+            return Err(Fail(&[Rule::arrow]));
         }
         let rationale = if self.peek() == b':' {
             self.take(1);
@@ -653,4 +1155,17 @@ impl<'t> Parser<'t, '_> {
             span: self.span(start),
         })
     }
+}
+
+/// Chains and error nodes apart, each in source order.
+fn split(items: Vec<Result<Chain, ErrorNode>>) -> (Vec<Chain>, Vec<ErrorNode>) {
+    let mut chains = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for it in items {
+        match it {
+            Ok(c) => chains.push(c),
+            Err(e) => errors.push(e),
+        }
+    }
+    (chains, errors)
 }

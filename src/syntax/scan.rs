@@ -24,6 +24,11 @@ pub struct Scan {
     pub braces: Vec<(usize, bool)>,
     /// Problems that stop parsing.
     pub errors: Vec<Diagnostic>,
+    /// The problem is a limit (blocks or comments nested too deep): no tree is sensible.
+    pub too_deep: bool,
+    /// Where the token with the problem starts (a string or line comment with a NUL in
+    /// it starts before the NUL): the text before is whole tokens.
+    pub cut: usize,
 }
 
 /// The line comment (`//` or `///`) at `start`: its kind and where its span ends — at
@@ -86,14 +91,18 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let sp = |s: usize, e: usize| Span::new(file, s, e);
     let mut depth = 0usize;
     let mut i = 0;
+    let nul = |out: &mut Scan, at: usize, cut: usize| {
+        out.errors.push(
+            Diagnostic::new(Code::Syntax, sp(at, at + 1), "NUL byte in the text")
+                .label("a NUL byte")
+                .help("a .bsc file is UTF-8 text; remove the byte or re-save the file as text"),
+        );
+        out.cut = cut;
+    };
     while i < b.len() {
         match b[i] {
             0 => {
-                out.errors.push(
-                    Diagnostic::new(Code::Syntax, sp(i, i + 1), "NUL byte in the text")
-                        .label("a NUL byte")
-                        .help("a .bsc file is UTF-8 text; remove the byte or re-save the file as text"),
-                );
+                nul(&mut out, i, i);
                 return out;
             }
             b'"' => {
@@ -109,9 +118,13 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                                     .help("add the closing `\"`; a string cannot span lines, write `\\n` for a line break"),
                             );
                             // What follows is out of step with the quotes: one error says it.
+                            out.cut = start;
                             return out;
                         }
-                        Some(0) => break,
+                        Some(0) => {
+                            nul(&mut out, i, start);
+                            return out;
+                        }
                         Some(b'\\')
                             if !matches!(b.get(i + 1), None | Some(b'\n') | Some(b'\r')) =>
                         {
@@ -132,6 +145,10 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     kind,
                     span: sp(i, end),
                 });
+                if b.get(end) == Some(&0) {
+                    nul(&mut out, end, i);
+                    return out;
+                }
                 i = end;
                 continue;
             }
@@ -145,6 +162,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                                 .label("this comment is never closed")
                                 .help("close it with `*/` (block comments nest: each `/*` needs its own `*/`)"),
                         );
+                        out.cut = start;
                         return out;
                     }
                     BlockEnd::TooDeep(at) => {
@@ -157,6 +175,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             .label(format!("more than {MAX_COMMENT_DEPTH} comments open here"))
                             .help("close the inner comments, or use `//` line comments"),
                         );
+                        out.too_deep = true;
                         return out;
                     }
                 }
@@ -174,6 +193,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             .label(format!("more than {MAX_BRACE_DEPTH} blocks are open here"))
                             .help("blocks nest at most four deep: perspective, objective, measure, actuals"),
                     );
+                    out.too_deep = true;
                     return out;
                 }
                 out.braces.push((i, true));
