@@ -468,6 +468,7 @@ impl Formatter<'_> {
                 kv(Kw::Period, &format!("{a} .. {b}"))
             }
             ScorecardProp::AsOf(p) => kv(Kw::AsOf, self.text(p.span)),
+            ScorecardProp::Currency(s) => kv(Kw::Currency, self.text(s.span)),
             ScorecardProp::Bands(bands) => {
                 let parts: Vec<String> = bands
                     .iter()

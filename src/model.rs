@@ -61,6 +61,8 @@ pub struct Scorecard {
     pub owner: Option<String>,
     pub period: Option<(Period, Period)>,
     pub as_of: Option<Period>,
+    /// The unit of budgets (`currency "EUR"`), as written.
+    pub currency: Option<String>,
     /// Score bands as fractions.
     pub green: f64,
     pub amber: f64,

@@ -357,6 +357,7 @@ impl<'a> Resolver<'a> {
                 S::Period(..) => "period",
                 S::AsOf(_) => "as_of",
                 S::Bands(_) => "bands",
+                S::Currency(_) => "currency",
                 // What could not be parsed was reported as a syntax error.
                 S::Error(_) => continue,
             };
@@ -368,6 +369,7 @@ impl<'a> Resolver<'a> {
                 S::Mission(s) => sc.mission = Some(s.value.clone()),
                 S::Owner(s) => sc.owner = Some(s.value.clone()),
                 S::AsOf(p) => sc.as_of = p.period,
+                S::Currency(s) => sc.currency = Some(s.value.clone()),
                 S::Period(a, b) => {
                     if let (Some(pa), Some(pb)) = (a.period, b.period) {
                         if pb.end() < pa.start() {

@@ -365,6 +365,7 @@ fn a_sparse_document_with_warnings_matches_the_schema() {
     assert_valid(&model_schema(), &doc, "build of sparse.bsc");
     assert!(doc["scorecard"]["title"].is_null());
     assert!(doc["scorecard"]["location"].is_null());
+    assert!(doc["scorecard"]["currency"].is_null());
     assert!(doc["warnings"].as_u64().unwrap() > 0);
     let m = &doc["measures"];
     assert_eq!(m[0]["actual"]["period"], "2025-W03");
@@ -380,6 +381,24 @@ fn a_sparse_document_with_warnings_matches_the_schema() {
     let (_, diags) = check(dir.path(), "sparse.bsc");
     assert_valid(&diagnostics_schema(), &diags, "check of sparse.bsc");
     assert_eq!(diags["diagnostics"], doc["diagnostics"]);
+}
+
+/// `currency "EUR"` reaches the JSON as `scorecard.currency`, the unit of budgets.
+#[test]
+fn the_scorecard_currency_is_in_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("eur.bsc"),
+        "scorecard \"S\" { currency \"EUR\" }\ninitiative crm \"CRM\" { budget 10k }\n",
+    )
+    .unwrap();
+    let (_, doc) = build(dir.path(), "eur.bsc", &[]);
+    assert_valid(&model_schema(), &doc, "build of eur.bsc");
+    assert_eq!(doc["scorecard"]["currency"], "EUR");
+    assert_eq!(doc["initiatives"][0]["budget"], 10_000.0);
+    rejects(&model_schema(), &doc, "a numeric currency", |d| {
+        d["scorecard"]["currency"] = json!(978)
+    });
 }
 
 /// Applies `edit` to a copy of `doc` and asserts the schema rejects the result.

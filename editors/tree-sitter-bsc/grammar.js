@@ -124,6 +124,7 @@ module.exports = grammar({
       prop('period', field('start', $.period), '..', field('end', $.period)),
       prop('as_of', field('value', $.period)),
       prop('bands', field('value', $.bands)),
+      prop('currency', field('value', $.string)),
     ),
     bands: $ => seq('{', repeat($.band), '}'),
     band: $ => seq(field('name', choice('green', 'amber')), field('value', $.number)),

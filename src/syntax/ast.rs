@@ -168,6 +168,8 @@ pub enum ScorecardProp {
     Period(PeriodLit, PeriodLit),
     AsOf(PeriodLit),
     Bands(Vec<Band>),
+    /// `currency "EUR"`: the unit of budgets.
+    Currency(Str),
     Error(ErrorNode),
 }
 
@@ -445,7 +447,8 @@ impl File {
                         match &mut p.node {
                             ScorecardProp::Vision(x)
                             | ScorecardProp::Mission(x)
-                            | ScorecardProp::Owner(x) => f(&mut x.span),
+                            | ScorecardProp::Owner(x)
+                            | ScorecardProp::Currency(x) => f(&mut x.span),
                             ScorecardProp::Period(a, b) => {
                                 f(&mut a.span);
                                 f(&mut b.span);

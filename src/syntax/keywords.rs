@@ -121,6 +121,7 @@ table! {
     Period      "period"      Property [Scorecard]                      r#"period 2025-01 .. 2025-12"#;
     AsOf        "as_of"       Property [Scorecard]                      r#"as_of 2025-06"#;
     Bands       "bands"       Property [Scorecard]                      r#"bands { green 90% amber 60% }"#;
+    Currency    "currency"    Property [Scorecard]                      r#"currency "EUR""#;
     Level       "level"       Property [Perspective]                    r#"level 5"#;
     Question    "question"    Property [Perspective]                    r#"question "Q""#;
     Due         "due"         Property [Objective]                      r#"due 2025-12"#;

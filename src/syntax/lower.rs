@@ -248,6 +248,7 @@ impl<'a> Lower<'a> {
             Rule::mission => ScorecardProp::Mission(self.string(ks.next()?)),
             Rule::owner => ScorecardProp::Owner(self.string(ks.next()?)),
             Rule::as_of => ScorecardProp::AsOf(self.period(ks.next()?)),
+            Rule::currency => ScorecardProp::Currency(self.string(ks.next()?)),
             Rule::period_range => {
                 let a = self.period(ks.next()?);
                 let b = self.period(ks.next()?);

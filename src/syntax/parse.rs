@@ -815,7 +815,7 @@ impl<'t> Parser<'t, '_> {
         self.end = end;
     }
 
-    /// `scorecard_prop = { vision | mission | owner | period_range | as_of | bands }`
+    /// `scorecard_prop = { vision | mission | owner | period_range | as_of | bands | currency }`
     fn scorecard_prop(&mut self) -> R<Spanned<ScorecardProp>> {
         const PROP: &[Rule] = &[Rule::scorecard_prop, Rule::rbrace];
         let start = self.pos;
@@ -830,6 +830,7 @@ impl<'t> Parser<'t, '_> {
                 ScorecardProp::Period(from, self.period()?)
             }
             Some(Kw::AsOf) => ScorecardProp::AsOf(self.period()?),
+            Some(Kw::Currency) => ScorecardProp::Currency(self.string()?),
             // bands = { kw_bands ~ lbrace ~ band* ~ rbrace }, band = { band_name ~ number }
             Some(Kw::Bands) => {
                 self.punct(b"{", &[Rule::lbrace])?;

@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 223
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 120
+#define SYMBOL_COUNT 121
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 80
+#define TOKEN_COUNT 81
 #define EXTERNAL_TOKEN_COUNT 7
 #define FIELD_COUNT 14
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
@@ -42,103 +42,104 @@ enum ts_symbol_identifiers {
   anon_sym_DOT_DOT = 20,
   anon_sym_as_of = 21,
   anon_sym_bands = 22,
-  anon_sym_green = 23,
-  anon_sym_amber = 24,
-  anon_sym_perspective = 25,
-  anon_sym_level = 26,
-  anon_sym_question = 27,
-  anon_sym_objective = 28,
-  anon_sym_due = 29,
-  anon_sym_weight = 30,
-  anon_sym_measure = 31,
-  anon_sym_from = 32,
-  anon_sym_kpi = 33,
-  anon_sym_unit = 34,
-  anon_sym_direction = 35,
-  anon_sym_baseline = 36,
-  anon_sym_at = 37,
-  anon_sym_target = 38,
-  anon_sym_by = 39,
-  anon_sym_threshold = 40,
-  anon_sym_frequency = 41,
-  anon_sym_leading = 42,
-  anon_sym_lagging = 43,
-  anon_sym_source = 44,
-  anon_sym_formula = 45,
-  anon_sym_actuals = 46,
-  anon_sym_COLON = 47,
-  anon_sym_initiative = 48,
-  anon_sym_budget = 49,
-  anon_sym_start = 50,
-  anon_sym_end = 51,
-  anon_sym_impact = 52,
-  anon_sym_feasibility = 53,
-  anon_sym_status = 54,
-  anon_sym_progress = 55,
-  anon_sym_supports = 56,
-  anon_sym_up = 57,
-  anon_sym_down = 58,
-  anon_sym_daily = 59,
-  anon_sym_weekly = 60,
-  anon_sym_monthly = 61,
-  anon_sym_quarterly = 62,
-  anon_sym_yearly = 63,
-  anon_sym_planned = 64,
-  anon_sym_active = 65,
-  anon_sym_done = 66,
-  anon_sym_stalled = 67,
-  anon_sym_low = 68,
-  anon_sym_medium = 69,
-  anon_sym_high = 70,
-  anon_sym_map = 71,
-  anon_sym_DASH_GT = 72,
-  sym_line_comment = 73,
-  sym_doc_comment = 74,
-  sym_block_comment = 75,
-  sym__string_content = 76,
-  sym_number = 77,
-  sym_period = 78,
-  sym__error_sentinel = 79,
-  sym_source_file = 80,
-  sym__top_item = 81,
-  sym_string = 82,
-  aux_sym__attributes = 83,
-  sym_attribute = 84,
-  sym_use_declaration = 85,
-  sym_scorecard = 86,
-  sym__scorecard_property = 87,
-  sym_bands = 88,
-  sym_band = 89,
-  sym_perspective = 90,
-  sym__perspective_property = 91,
-  sym_objective = 92,
-  sym__objective_property = 93,
-  sym_measure = 94,
-  sym_kpi = 95,
-  sym__measure_property = 96,
-  sym_actuals = 97,
-  sym_actual = 98,
-  sym_initiative = 99,
-  sym__initiative_property = 100,
-  sym__direction = 101,
-  sym__frequency = 102,
-  sym__status = 103,
-  sym__rating = 104,
-  sym_map = 105,
-  sym_chain = 106,
-  aux_sym_source_file_repeat1 = 107,
-  aux_sym_string_repeat1 = 108,
-  aux_sym_attribute_repeat1 = 109,
-  aux_sym_scorecard_repeat1 = 110,
-  aux_sym_bands_repeat1 = 111,
-  aux_sym_perspective_repeat1 = 112,
-  aux_sym_objective_repeat1 = 113,
-  aux_sym_measure_repeat1 = 114,
-  aux_sym_actuals_repeat1 = 115,
-  aux_sym_initiative_repeat1 = 116,
-  aux_sym__initiative_property_repeat1 = 117,
-  aux_sym_map_repeat1 = 118,
-  aux_sym_chain_repeat1 = 119,
+  anon_sym_currency = 23,
+  anon_sym_green = 24,
+  anon_sym_amber = 25,
+  anon_sym_perspective = 26,
+  anon_sym_level = 27,
+  anon_sym_question = 28,
+  anon_sym_objective = 29,
+  anon_sym_due = 30,
+  anon_sym_weight = 31,
+  anon_sym_measure = 32,
+  anon_sym_from = 33,
+  anon_sym_kpi = 34,
+  anon_sym_unit = 35,
+  anon_sym_direction = 36,
+  anon_sym_baseline = 37,
+  anon_sym_at = 38,
+  anon_sym_target = 39,
+  anon_sym_by = 40,
+  anon_sym_threshold = 41,
+  anon_sym_frequency = 42,
+  anon_sym_leading = 43,
+  anon_sym_lagging = 44,
+  anon_sym_source = 45,
+  anon_sym_formula = 46,
+  anon_sym_actuals = 47,
+  anon_sym_COLON = 48,
+  anon_sym_initiative = 49,
+  anon_sym_budget = 50,
+  anon_sym_start = 51,
+  anon_sym_end = 52,
+  anon_sym_impact = 53,
+  anon_sym_feasibility = 54,
+  anon_sym_status = 55,
+  anon_sym_progress = 56,
+  anon_sym_supports = 57,
+  anon_sym_up = 58,
+  anon_sym_down = 59,
+  anon_sym_daily = 60,
+  anon_sym_weekly = 61,
+  anon_sym_monthly = 62,
+  anon_sym_quarterly = 63,
+  anon_sym_yearly = 64,
+  anon_sym_planned = 65,
+  anon_sym_active = 66,
+  anon_sym_done = 67,
+  anon_sym_stalled = 68,
+  anon_sym_low = 69,
+  anon_sym_medium = 70,
+  anon_sym_high = 71,
+  anon_sym_map = 72,
+  anon_sym_DASH_GT = 73,
+  sym_line_comment = 74,
+  sym_doc_comment = 75,
+  sym_block_comment = 76,
+  sym__string_content = 77,
+  sym_number = 78,
+  sym_period = 79,
+  sym__error_sentinel = 80,
+  sym_source_file = 81,
+  sym__top_item = 82,
+  sym_string = 83,
+  aux_sym__attributes = 84,
+  sym_attribute = 85,
+  sym_use_declaration = 86,
+  sym_scorecard = 87,
+  sym__scorecard_property = 88,
+  sym_bands = 89,
+  sym_band = 90,
+  sym_perspective = 91,
+  sym__perspective_property = 92,
+  sym_objective = 93,
+  sym__objective_property = 94,
+  sym_measure = 95,
+  sym_kpi = 96,
+  sym__measure_property = 97,
+  sym_actuals = 98,
+  sym_actual = 99,
+  sym_initiative = 100,
+  sym__initiative_property = 101,
+  sym__direction = 102,
+  sym__frequency = 103,
+  sym__status = 104,
+  sym__rating = 105,
+  sym_map = 106,
+  sym_chain = 107,
+  aux_sym_source_file_repeat1 = 108,
+  aux_sym_string_repeat1 = 109,
+  aux_sym_attribute_repeat1 = 110,
+  aux_sym_scorecard_repeat1 = 111,
+  aux_sym_bands_repeat1 = 112,
+  aux_sym_perspective_repeat1 = 113,
+  aux_sym_objective_repeat1 = 114,
+  aux_sym_measure_repeat1 = 115,
+  aux_sym_actuals_repeat1 = 116,
+  aux_sym_initiative_repeat1 = 117,
+  aux_sym__initiative_property_repeat1 = 118,
+  aux_sym_map_repeat1 = 119,
+  aux_sym_chain_repeat1 = 120,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -165,6 +166,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_DOT_DOT] = "..",
   [anon_sym_as_of] = "as_of",
   [anon_sym_bands] = "bands",
+  [anon_sym_currency] = "currency",
   [anon_sym_green] = "green",
   [anon_sym_amber] = "amber",
   [anon_sym_perspective] = "perspective",
@@ -288,6 +290,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_DOT_DOT] = anon_sym_DOT_DOT,
   [anon_sym_as_of] = anon_sym_as_of,
   [anon_sym_bands] = anon_sym_bands,
+  [anon_sym_currency] = anon_sym_currency,
   [anon_sym_green] = anon_sym_green,
   [anon_sym_amber] = anon_sym_amber,
   [anon_sym_perspective] = anon_sym_perspective,
@@ -477,6 +480,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_bands] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_currency] = {
     .visible = true,
     .named = false,
   },
@@ -1191,8 +1198,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [133] = 133,
   [134] = 134,
   [135] = 135,
-  [136] = 131,
-  [137] = 124,
+  [136] = 128,
+  [137] = 125,
   [138] = 138,
   [139] = 139,
   [140] = 140,
@@ -1489,24 +1496,25 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       ADVANCE_MAP(
         'a', 1,
         'b', 2,
-        'd', 3,
-        'e', 4,
-        'f', 5,
-        'g', 6,
-        'h', 7,
-        'i', 8,
-        'k', 9,
-        'l', 10,
-        'm', 11,
-        'o', 12,
-        'p', 13,
-        'q', 14,
-        's', 15,
-        't', 16,
-        'u', 17,
-        'v', 18,
-        'w', 19,
-        'y', 20,
+        'c', 3,
+        'd', 4,
+        'e', 5,
+        'f', 6,
+        'g', 7,
+        'h', 8,
+        'i', 9,
+        'k', 10,
+        'l', 11,
+        'm', 12,
+        'o', 13,
+        'p', 14,
+        'q', 15,
+        's', 16,
+        't', 17,
+        'u', 18,
+        'v', 19,
+        'w', 20,
+        'y', 21,
       );
       if (lookahead == '\t' ||
           lookahead == '\n' ||
@@ -1514,897 +1522,921 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
           lookahead == ' ') SKIP(0);
       END_STATE();
     case 1:
-      if (lookahead == 'c') ADVANCE(21);
-      if (lookahead == 'm') ADVANCE(22);
-      if (lookahead == 's') ADVANCE(23);
-      if (lookahead == 't') ADVANCE(24);
+      if (lookahead == 'c') ADVANCE(22);
+      if (lookahead == 'm') ADVANCE(23);
+      if (lookahead == 's') ADVANCE(24);
+      if (lookahead == 't') ADVANCE(25);
       END_STATE();
     case 2:
-      if (lookahead == 'a') ADVANCE(25);
-      if (lookahead == 'u') ADVANCE(26);
-      if (lookahead == 'y') ADVANCE(27);
+      if (lookahead == 'a') ADVANCE(26);
+      if (lookahead == 'u') ADVANCE(27);
+      if (lookahead == 'y') ADVANCE(28);
       END_STATE();
     case 3:
-      if (lookahead == 'a') ADVANCE(28);
-      if (lookahead == 'i') ADVANCE(29);
-      if (lookahead == 'o') ADVANCE(30);
-      if (lookahead == 'u') ADVANCE(31);
+      if (lookahead == 'u') ADVANCE(29);
       END_STATE();
     case 4:
-      if (lookahead == 'n') ADVANCE(32);
+      if (lookahead == 'a') ADVANCE(30);
+      if (lookahead == 'i') ADVANCE(31);
+      if (lookahead == 'o') ADVANCE(32);
+      if (lookahead == 'u') ADVANCE(33);
       END_STATE();
     case 5:
-      if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'o') ADVANCE(34);
-      if (lookahead == 'r') ADVANCE(35);
+      if (lookahead == 'n') ADVANCE(34);
       END_STATE();
     case 6:
-      if (lookahead == 'r') ADVANCE(36);
+      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'o') ADVANCE(36);
+      if (lookahead == 'r') ADVANCE(37);
       END_STATE();
     case 7:
-      if (lookahead == 'i') ADVANCE(37);
+      if (lookahead == 'r') ADVANCE(38);
       END_STATE();
     case 8:
-      if (lookahead == 'm') ADVANCE(38);
-      if (lookahead == 'n') ADVANCE(39);
+      if (lookahead == 'i') ADVANCE(39);
       END_STATE();
     case 9:
-      if (lookahead == 'p') ADVANCE(40);
+      if (lookahead == 'm') ADVANCE(40);
+      if (lookahead == 'n') ADVANCE(41);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'e') ADVANCE(42);
-      if (lookahead == 'o') ADVANCE(43);
+      if (lookahead == 'p') ADVANCE(42);
       END_STATE();
     case 11:
-      if (lookahead == 'a') ADVANCE(44);
-      if (lookahead == 'e') ADVANCE(45);
-      if (lookahead == 'i') ADVANCE(46);
-      if (lookahead == 'o') ADVANCE(47);
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'e') ADVANCE(44);
+      if (lookahead == 'o') ADVANCE(45);
       END_STATE();
     case 12:
-      if (lookahead == 'b') ADVANCE(48);
-      if (lookahead == 'w') ADVANCE(49);
+      if (lookahead == 'a') ADVANCE(46);
+      if (lookahead == 'e') ADVANCE(47);
+      if (lookahead == 'i') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(49);
       END_STATE();
     case 13:
-      if (lookahead == 'e') ADVANCE(50);
-      if (lookahead == 'l') ADVANCE(51);
-      if (lookahead == 'r') ADVANCE(52);
+      if (lookahead == 'b') ADVANCE(50);
+      if (lookahead == 'w') ADVANCE(51);
       END_STATE();
     case 14:
-      if (lookahead == 'u') ADVANCE(53);
+      if (lookahead == 'e') ADVANCE(52);
+      if (lookahead == 'l') ADVANCE(53);
+      if (lookahead == 'r') ADVANCE(54);
       END_STATE();
     case 15:
-      if (lookahead == 'c') ADVANCE(54);
-      if (lookahead == 'o') ADVANCE(55);
-      if (lookahead == 't') ADVANCE(56);
-      if (lookahead == 'u') ADVANCE(57);
+      if (lookahead == 'u') ADVANCE(55);
       END_STATE();
     case 16:
-      if (lookahead == 'a') ADVANCE(58);
-      if (lookahead == 'h') ADVANCE(59);
+      if (lookahead == 'c') ADVANCE(56);
+      if (lookahead == 'o') ADVANCE(57);
+      if (lookahead == 't') ADVANCE(58);
+      if (lookahead == 'u') ADVANCE(59);
       END_STATE();
     case 17:
-      if (lookahead == 'n') ADVANCE(60);
-      if (lookahead == 'p') ADVANCE(61);
-      if (lookahead == 's') ADVANCE(62);
+      if (lookahead == 'a') ADVANCE(60);
+      if (lookahead == 'h') ADVANCE(61);
       END_STATE();
     case 18:
-      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == 'p') ADVANCE(63);
+      if (lookahead == 's') ADVANCE(64);
       END_STATE();
     case 19:
-      if (lookahead == 'e') ADVANCE(64);
+      if (lookahead == 'i') ADVANCE(65);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(66);
       END_STATE();
     case 21:
-      if (lookahead == 't') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(67);
       END_STATE();
     case 22:
-      if (lookahead == 'b') ADVANCE(67);
+      if (lookahead == 't') ADVANCE(68);
       END_STATE();
     case 23:
-      if (lookahead == '_') ADVANCE(68);
+      if (lookahead == 'b') ADVANCE(69);
       END_STATE();
     case 24:
-      ACCEPT_TOKEN(anon_sym_at);
+      if (lookahead == '_') ADVANCE(70);
       END_STATE();
     case 25:
-      if (lookahead == 'n') ADVANCE(69);
-      if (lookahead == 's') ADVANCE(70);
+      ACCEPT_TOKEN(anon_sym_at);
       END_STATE();
     case 26:
-      if (lookahead == 'd') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(71);
+      if (lookahead == 's') ADVANCE(72);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(anon_sym_by);
+      if (lookahead == 'd') ADVANCE(73);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(72);
+      ACCEPT_TOKEN(anon_sym_by);
       END_STATE();
     case 29:
-      if (lookahead == 'r') ADVANCE(73);
+      if (lookahead == 'r') ADVANCE(74);
       END_STATE();
     case 30:
-      if (lookahead == 'n') ADVANCE(74);
-      if (lookahead == 'w') ADVANCE(75);
+      if (lookahead == 'i') ADVANCE(75);
       END_STATE();
     case 31:
-      if (lookahead == 'e') ADVANCE(76);
+      if (lookahead == 'r') ADVANCE(76);
       END_STATE();
     case 32:
-      if (lookahead == 'd') ADVANCE(77);
+      if (lookahead == 'n') ADVANCE(77);
+      if (lookahead == 'w') ADVANCE(78);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(78);
+      if (lookahead == 'e') ADVANCE(79);
       END_STATE();
     case 34:
-      if (lookahead == 'r') ADVANCE(79);
+      if (lookahead == 'd') ADVANCE(80);
       END_STATE();
     case 35:
-      if (lookahead == 'e') ADVANCE(80);
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'a') ADVANCE(81);
       END_STATE();
     case 36:
-      if (lookahead == 'e') ADVANCE(82);
+      if (lookahead == 'r') ADVANCE(82);
       END_STATE();
     case 37:
-      if (lookahead == 'g') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 38:
-      if (lookahead == 'p') ADVANCE(84);
+      if (lookahead == 'e') ADVANCE(85);
       END_STATE();
     case 39:
-      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'g') ADVANCE(86);
       END_STATE();
     case 40:
-      if (lookahead == 'i') ADVANCE(86);
+      if (lookahead == 'p') ADVANCE(87);
       END_STATE();
     case 41:
-      if (lookahead == 'g') ADVANCE(87);
+      if (lookahead == 'i') ADVANCE(88);
       END_STATE();
     case 42:
-      if (lookahead == 'a') ADVANCE(88);
-      if (lookahead == 'v') ADVANCE(89);
+      if (lookahead == 'i') ADVANCE(89);
       END_STATE();
     case 43:
-      if (lookahead == 'w') ADVANCE(90);
+      if (lookahead == 'g') ADVANCE(90);
       END_STATE();
     case 44:
-      if (lookahead == 'p') ADVANCE(91);
+      if (lookahead == 'a') ADVANCE(91);
+      if (lookahead == 'v') ADVANCE(92);
       END_STATE();
     case 45:
-      if (lookahead == 'a') ADVANCE(92);
-      if (lookahead == 'd') ADVANCE(93);
+      if (lookahead == 'w') ADVANCE(93);
       END_STATE();
     case 46:
-      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == 'p') ADVANCE(94);
       END_STATE();
     case 47:
-      if (lookahead == 'n') ADVANCE(95);
+      if (lookahead == 'a') ADVANCE(95);
+      if (lookahead == 'd') ADVANCE(96);
       END_STATE();
     case 48:
-      if (lookahead == 'j') ADVANCE(96);
+      if (lookahead == 's') ADVANCE(97);
       END_STATE();
     case 49:
-      if (lookahead == 'n') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(98);
       END_STATE();
     case 50:
-      if (lookahead == 'r') ADVANCE(98);
+      if (lookahead == 'j') ADVANCE(99);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(99);
+      if (lookahead == 'n') ADVANCE(100);
       END_STATE();
     case 52:
-      if (lookahead == 'o') ADVANCE(100);
+      if (lookahead == 'r') ADVANCE(101);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(101);
-      if (lookahead == 'e') ADVANCE(102);
+      if (lookahead == 'a') ADVANCE(102);
       END_STATE();
     case 54:
       if (lookahead == 'o') ADVANCE(103);
       END_STATE();
     case 55:
-      if (lookahead == 'u') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(104);
+      if (lookahead == 'e') ADVANCE(105);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(105);
+      if (lookahead == 'o') ADVANCE(106);
       END_STATE();
     case 57:
-      if (lookahead == 'p') ADVANCE(106);
+      if (lookahead == 'u') ADVANCE(107);
       END_STATE();
     case 58:
-      if (lookahead == 'r') ADVANCE(107);
+      if (lookahead == 'a') ADVANCE(108);
       END_STATE();
     case 59:
-      if (lookahead == 'r') ADVANCE(108);
+      if (lookahead == 'p') ADVANCE(109);
       END_STATE();
     case 60:
-      if (lookahead == 'i') ADVANCE(109);
+      if (lookahead == 'r') ADVANCE(110);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(anon_sym_up);
+      if (lookahead == 'r') ADVANCE(111);
       END_STATE();
     case 62:
-      if (lookahead == 'e') ADVANCE(110);
+      if (lookahead == 'i') ADVANCE(112);
       END_STATE();
     case 63:
-      if (lookahead == 's') ADVANCE(111);
+      ACCEPT_TOKEN(anon_sym_up);
       END_STATE();
     case 64:
-      if (lookahead == 'e') ADVANCE(112);
-      if (lookahead == 'i') ADVANCE(113);
+      if (lookahead == 'e') ADVANCE(113);
       END_STATE();
     case 65:
-      if (lookahead == 'a') ADVANCE(114);
+      if (lookahead == 's') ADVANCE(114);
       END_STATE();
     case 66:
-      if (lookahead == 'i') ADVANCE(115);
-      if (lookahead == 'u') ADVANCE(116);
+      if (lookahead == 'e') ADVANCE(115);
+      if (lookahead == 'i') ADVANCE(116);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(117);
+      if (lookahead == 'a') ADVANCE(117);
       END_STATE();
     case 68:
-      if (lookahead == 'o') ADVANCE(118);
+      if (lookahead == 'i') ADVANCE(118);
+      if (lookahead == 'u') ADVANCE(119);
       END_STATE();
     case 69:
-      if (lookahead == 'd') ADVANCE(119);
-      END_STATE();
-    case 70:
       if (lookahead == 'e') ADVANCE(120);
       END_STATE();
+    case 70:
+      if (lookahead == 'o') ADVANCE(121);
+      END_STATE();
     case 71:
-      if (lookahead == 'g') ADVANCE(121);
+      if (lookahead == 'd') ADVANCE(122);
       END_STATE();
     case 72:
-      if (lookahead == 'l') ADVANCE(122);
-      END_STATE();
-    case 73:
       if (lookahead == 'e') ADVANCE(123);
       END_STATE();
+    case 73:
+      if (lookahead == 'g') ADVANCE(124);
+      END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(124);
+      if (lookahead == 'r') ADVANCE(125);
       END_STATE();
     case 75:
-      if (lookahead == 'n') ADVANCE(125);
+      if (lookahead == 'l') ADVANCE(126);
       END_STATE();
     case 76:
-      ACCEPT_TOKEN(anon_sym_due);
+      if (lookahead == 'e') ADVANCE(127);
       END_STATE();
     case 77:
-      ACCEPT_TOKEN(anon_sym_end);
+      if (lookahead == 'e') ADVANCE(128);
       END_STATE();
     case 78:
-      if (lookahead == 's') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(129);
       END_STATE();
     case 79:
-      if (lookahead == 'm') ADVANCE(127);
+      ACCEPT_TOKEN(anon_sym_due);
       END_STATE();
     case 80:
-      if (lookahead == 'q') ADVANCE(128);
+      ACCEPT_TOKEN(anon_sym_end);
       END_STATE();
     case 81:
-      if (lookahead == 'm') ADVANCE(129);
+      if (lookahead == 's') ADVANCE(130);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'm') ADVANCE(131);
       END_STATE();
     case 83:
-      if (lookahead == 'h') ADVANCE(131);
+      if (lookahead == 'q') ADVANCE(132);
       END_STATE();
     case 84:
-      if (lookahead == 'a') ADVANCE(132);
+      if (lookahead == 'm') ADVANCE(133);
       END_STATE();
     case 85:
-      if (lookahead == 't') ADVANCE(133);
+      if (lookahead == 'e') ADVANCE(134);
       END_STATE();
     case 86:
-      ACCEPT_TOKEN(anon_sym_kpi);
+      if (lookahead == 'h') ADVANCE(135);
       END_STATE();
     case 87:
-      if (lookahead == 'g') ADVANCE(134);
+      if (lookahead == 'a') ADVANCE(136);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(135);
+      if (lookahead == 't') ADVANCE(137);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(136);
+      ACCEPT_TOKEN(anon_sym_kpi);
       END_STATE();
     case 90:
-      ACCEPT_TOKEN(anon_sym_low);
+      if (lookahead == 'g') ADVANCE(138);
       END_STATE();
     case 91:
-      ACCEPT_TOKEN(anon_sym_map);
+      if (lookahead == 'd') ADVANCE(139);
       END_STATE();
     case 92:
-      if (lookahead == 's') ADVANCE(137);
+      if (lookahead == 'e') ADVANCE(140);
       END_STATE();
     case 93:
-      if (lookahead == 'i') ADVANCE(138);
+      ACCEPT_TOKEN(anon_sym_low);
       END_STATE();
     case 94:
-      if (lookahead == 's') ADVANCE(139);
+      ACCEPT_TOKEN(anon_sym_map);
       END_STATE();
     case 95:
-      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == 's') ADVANCE(141);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(141);
+      if (lookahead == 'i') ADVANCE(142);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(143);
       END_STATE();
     case 98:
-      if (lookahead == 'i') ADVANCE(143);
-      if (lookahead == 's') ADVANCE(144);
+      if (lookahead == 't') ADVANCE(144);
       END_STATE();
     case 99:
-      if (lookahead == 'n') ADVANCE(145);
+      if (lookahead == 'e') ADVANCE(145);
       END_STATE();
     case 100:
-      if (lookahead == 'g') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(146);
       END_STATE();
     case 101:
-      if (lookahead == 'r') ADVANCE(147);
-      END_STATE();
-    case 102:
+      if (lookahead == 'i') ADVANCE(147);
       if (lookahead == 's') ADVANCE(148);
       END_STATE();
+    case 102:
+      if (lookahead == 'n') ADVANCE(149);
+      END_STATE();
     case 103:
-      if (lookahead == 'r') ADVANCE(149);
+      if (lookahead == 'g') ADVANCE(150);
       END_STATE();
     case 104:
-      if (lookahead == 'r') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(151);
       END_STATE();
     case 105:
-      if (lookahead == 'l') ADVANCE(151);
-      if (lookahead == 'r') ADVANCE(152);
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 's') ADVANCE(152);
       END_STATE();
     case 106:
-      if (lookahead == 'p') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(153);
       END_STATE();
     case 107:
-      if (lookahead == 'g') ADVANCE(155);
+      if (lookahead == 'r') ADVANCE(154);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(156);
-      END_STATE();
-    case 109:
+      if (lookahead == 'l') ADVANCE(155);
+      if (lookahead == 'r') ADVANCE(156);
       if (lookahead == 't') ADVANCE(157);
       END_STATE();
+    case 109:
+      if (lookahead == 'p') ADVANCE(158);
+      END_STATE();
     case 110:
-      ACCEPT_TOKEN(anon_sym_use);
+      if (lookahead == 'g') ADVANCE(159);
       END_STATE();
     case 111:
-      if (lookahead == 'i') ADVANCE(158);
+      if (lookahead == 'e') ADVANCE(160);
       END_STATE();
     case 112:
-      if (lookahead == 'k') ADVANCE(159);
+      if (lookahead == 't') ADVANCE(161);
       END_STATE();
     case 113:
-      if (lookahead == 'g') ADVANCE(160);
+      ACCEPT_TOKEN(anon_sym_use);
       END_STATE();
     case 114:
-      if (lookahead == 'r') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(162);
       END_STATE();
     case 115:
-      if (lookahead == 'v') ADVANCE(162);
+      if (lookahead == 'k') ADVANCE(163);
       END_STATE();
     case 116:
-      if (lookahead == 'a') ADVANCE(163);
+      if (lookahead == 'g') ADVANCE(164);
       END_STATE();
     case 117:
-      if (lookahead == 'r') ADVANCE(164);
+      if (lookahead == 'r') ADVANCE(165);
       END_STATE();
     case 118:
-      if (lookahead == 'f') ADVANCE(165);
+      if (lookahead == 'v') ADVANCE(166);
       END_STATE();
     case 119:
-      if (lookahead == 's') ADVANCE(166);
+      if (lookahead == 'a') ADVANCE(167);
       END_STATE();
     case 120:
-      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'f') ADVANCE(169);
       END_STATE();
     case 122:
-      if (lookahead == 'y') ADVANCE(169);
+      if (lookahead == 's') ADVANCE(170);
       END_STATE();
     case 123:
-      if (lookahead == 'c') ADVANCE(170);
+      if (lookahead == 'l') ADVANCE(171);
       END_STATE();
     case 124:
-      ACCEPT_TOKEN(anon_sym_done);
+      if (lookahead == 'e') ADVANCE(172);
       END_STATE();
     case 125:
-      ACCEPT_TOKEN(anon_sym_down);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 126:
-      if (lookahead == 'i') ADVANCE(171);
+      if (lookahead == 'y') ADVANCE(174);
       END_STATE();
     case 127:
-      if (lookahead == 'u') ADVANCE(172);
-      END_STATE();
-    case 128:
-      if (lookahead == 'u') ADVANCE(173);
-      END_STATE();
-    case 129:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 130:
-      if (lookahead == 'n') ADVANCE(174);
-      END_STATE();
-    case 131:
-      ACCEPT_TOKEN(anon_sym_high);
-      END_STATE();
-    case 132:
       if (lookahead == 'c') ADVANCE(175);
       END_STATE();
-    case 133:
+    case 128:
+      ACCEPT_TOKEN(anon_sym_done);
+      END_STATE();
+    case 129:
+      ACCEPT_TOKEN(anon_sym_down);
+      END_STATE();
+    case 130:
       if (lookahead == 'i') ADVANCE(176);
       END_STATE();
+    case 131:
+      if (lookahead == 'u') ADVANCE(177);
+      END_STATE();
+    case 132:
+      if (lookahead == 'u') ADVANCE(178);
+      END_STATE();
+    case 133:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
     case 134:
-      if (lookahead == 'i') ADVANCE(177);
+      if (lookahead == 'n') ADVANCE(179);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(178);
+      ACCEPT_TOKEN(anon_sym_high);
       END_STATE();
     case 136:
-      if (lookahead == 'l') ADVANCE(179);
+      if (lookahead == 'c') ADVANCE(180);
       END_STATE();
     case 137:
-      if (lookahead == 'u') ADVANCE(180);
+      if (lookahead == 'i') ADVANCE(181);
       END_STATE();
     case 138:
-      if (lookahead == 'u') ADVANCE(181);
-      END_STATE();
-    case 139:
       if (lookahead == 'i') ADVANCE(182);
       END_STATE();
+    case 139:
+      if (lookahead == 'i') ADVANCE(183);
+      END_STATE();
     case 140:
-      if (lookahead == 'h') ADVANCE(183);
+      if (lookahead == 'l') ADVANCE(184);
       END_STATE();
     case 141:
-      if (lookahead == 'c') ADVANCE(184);
+      if (lookahead == 'u') ADVANCE(185);
       END_STATE();
     case 142:
-      if (lookahead == 'r') ADVANCE(185);
+      if (lookahead == 'u') ADVANCE(186);
       END_STATE();
     case 143:
-      if (lookahead == 'o') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 144:
-      if (lookahead == 'p') ADVANCE(187);
+      if (lookahead == 'h') ADVANCE(188);
       END_STATE();
     case 145:
-      if (lookahead == 'n') ADVANCE(188);
+      if (lookahead == 'c') ADVANCE(189);
       END_STATE();
     case 146:
-      if (lookahead == 'r') ADVANCE(189);
+      if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 147:
-      if (lookahead == 't') ADVANCE(190);
+      if (lookahead == 'o') ADVANCE(191);
       END_STATE();
     case 148:
-      if (lookahead == 't') ADVANCE(191);
+      if (lookahead == 'p') ADVANCE(192);
       END_STATE();
     case 149:
-      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'n') ADVANCE(193);
       END_STATE();
     case 150:
-      if (lookahead == 'c') ADVANCE(193);
+      if (lookahead == 'r') ADVANCE(194);
       END_STATE();
     case 151:
-      if (lookahead == 'l') ADVANCE(194);
-      END_STATE();
-    case 152:
       if (lookahead == 't') ADVANCE(195);
       END_STATE();
+    case 152:
+      if (lookahead == 't') ADVANCE(196);
+      END_STATE();
     case 153:
-      if (lookahead == 'u') ADVANCE(196);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 154:
-      if (lookahead == 'o') ADVANCE(197);
+      if (lookahead == 'c') ADVANCE(198);
       END_STATE();
     case 155:
-      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 'l') ADVANCE(199);
       END_STATE();
     case 156:
-      if (lookahead == 's') ADVANCE(199);
+      if (lookahead == 't') ADVANCE(200);
       END_STATE();
     case 157:
-      ACCEPT_TOKEN(anon_sym_unit);
+      if (lookahead == 'u') ADVANCE(201);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(200);
+      if (lookahead == 'o') ADVANCE(202);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(203);
       END_STATE();
     case 160:
-      if (lookahead == 'h') ADVANCE(202);
+      if (lookahead == 's') ADVANCE(204);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(203);
+      ACCEPT_TOKEN(anon_sym_unit);
       END_STATE();
     case 162:
-      if (lookahead == 'e') ADVANCE(204);
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(205);
+      if (lookahead == 'l') ADVANCE(206);
       END_STATE();
     case 164:
-      ACCEPT_TOKEN(anon_sym_amber);
+      if (lookahead == 'h') ADVANCE(207);
       END_STATE();
     case 165:
-      ACCEPT_TOKEN(anon_sym_as_of);
+      if (lookahead == 'l') ADVANCE(208);
       END_STATE();
     case 166:
-      ACCEPT_TOKEN(anon_sym_bands);
+      if (lookahead == 'e') ADVANCE(209);
       END_STATE();
     case 167:
-      if (lookahead == 'i') ADVANCE(206);
-      END_STATE();
-    case 168:
-      if (lookahead == 't') ADVANCE(207);
-      END_STATE();
-    case 169:
-      ACCEPT_TOKEN(anon_sym_daily);
-      END_STATE();
-    case 170:
-      if (lookahead == 't') ADVANCE(208);
-      END_STATE();
-    case 171:
-      if (lookahead == 'b') ADVANCE(209);
-      END_STATE();
-    case 172:
       if (lookahead == 'l') ADVANCE(210);
       END_STATE();
-    case 173:
-      if (lookahead == 'e') ADVANCE(211);
+    case 168:
+      ACCEPT_TOKEN(anon_sym_amber);
       END_STATE();
-    case 174:
-      ACCEPT_TOKEN(anon_sym_green);
+    case 169:
+      ACCEPT_TOKEN(anon_sym_as_of);
       END_STATE();
-    case 175:
+    case 170:
+      ACCEPT_TOKEN(anon_sym_bands);
+      END_STATE();
+    case 171:
+      if (lookahead == 'i') ADVANCE(211);
+      END_STATE();
+    case 172:
       if (lookahead == 't') ADVANCE(212);
       END_STATE();
+    case 173:
+      if (lookahead == 'n') ADVANCE(213);
+      END_STATE();
+    case 174:
+      ACCEPT_TOKEN(anon_sym_daily);
+      END_STATE();
+    case 175:
+      if (lookahead == 't') ADVANCE(214);
+      END_STATE();
     case 176:
-      if (lookahead == 'a') ADVANCE(213);
+      if (lookahead == 'b') ADVANCE(215);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(214);
+      if (lookahead == 'l') ADVANCE(216);
       END_STATE();
     case 178:
-      if (lookahead == 'n') ADVANCE(215);
+      if (lookahead == 'e') ADVANCE(217);
       END_STATE();
     case 179:
-      ACCEPT_TOKEN(anon_sym_level);
+      ACCEPT_TOKEN(anon_sym_green);
       END_STATE();
     case 180:
-      if (lookahead == 'r') ADVANCE(216);
+      if (lookahead == 't') ADVANCE(218);
       END_STATE();
     case 181:
-      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'a') ADVANCE(219);
       END_STATE();
     case 182:
-      if (lookahead == 'o') ADVANCE(218);
+      if (lookahead == 'n') ADVANCE(220);
       END_STATE();
     case 183:
-      if (lookahead == 'l') ADVANCE(219);
+      if (lookahead == 'n') ADVANCE(221);
       END_STATE();
     case 184:
-      if (lookahead == 't') ADVANCE(220);
+      ACCEPT_TOKEN(anon_sym_level);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(anon_sym_owner);
+      if (lookahead == 'r') ADVANCE(222);
       END_STATE();
     case 186:
-      if (lookahead == 'd') ADVANCE(221);
+      if (lookahead == 'm') ADVANCE(223);
       END_STATE();
     case 187:
-      if (lookahead == 'e') ADVANCE(222);
+      if (lookahead == 'o') ADVANCE(224);
       END_STATE();
     case 188:
-      if (lookahead == 'e') ADVANCE(223);
+      if (lookahead == 'l') ADVANCE(225);
       END_STATE();
     case 189:
-      if (lookahead == 'e') ADVANCE(224);
+      if (lookahead == 't') ADVANCE(226);
       END_STATE();
     case 190:
-      if (lookahead == 'e') ADVANCE(225);
+      ACCEPT_TOKEN(anon_sym_owner);
       END_STATE();
     case 191:
-      if (lookahead == 'i') ADVANCE(226);
+      if (lookahead == 'd') ADVANCE(227);
       END_STATE();
     case 192:
-      if (lookahead == 'c') ADVANCE(227);
-      END_STATE();
-    case 193:
       if (lookahead == 'e') ADVANCE(228);
       END_STATE();
-    case 194:
+    case 193:
       if (lookahead == 'e') ADVANCE(229);
       END_STATE();
+    case 194:
+      if (lookahead == 'e') ADVANCE(230);
+      END_STATE();
     case 195:
-      ACCEPT_TOKEN(anon_sym_start);
+      if (lookahead == 'e') ADVANCE(231);
       END_STATE();
     case 196:
-      if (lookahead == 's') ADVANCE(230);
+      if (lookahead == 'i') ADVANCE(232);
       END_STATE();
     case 197:
-      if (lookahead == 'r') ADVANCE(231);
+      if (lookahead == 'c') ADVANCE(233);
       END_STATE();
     case 198:
-      if (lookahead == 't') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 199:
-      if (lookahead == 'h') ADVANCE(233);
+      if (lookahead == 'e') ADVANCE(235);
       END_STATE();
     case 200:
-      if (lookahead == 'n') ADVANCE(234);
+      ACCEPT_TOKEN(anon_sym_start);
       END_STATE();
     case 201:
-      if (lookahead == 'y') ADVANCE(235);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 202:
-      if (lookahead == 't') ADVANCE(236);
+      if (lookahead == 'r') ADVANCE(237);
       END_STATE();
     case 203:
-      if (lookahead == 'y') ADVANCE(237);
+      if (lookahead == 't') ADVANCE(238);
       END_STATE();
     case 204:
-      ACCEPT_TOKEN(anon_sym_active);
+      if (lookahead == 'h') ADVANCE(239);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 'n') ADVANCE(240);
       END_STATE();
     case 206:
-      if (lookahead == 'n') ADVANCE(239);
+      if (lookahead == 'y') ADVANCE(241);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_budget);
+      if (lookahead == 't') ADVANCE(242);
       END_STATE();
     case 208:
-      if (lookahead == 'i') ADVANCE(240);
+      if (lookahead == 'y') ADVANCE(243);
       END_STATE();
     case 209:
-      if (lookahead == 'i') ADVANCE(241);
+      ACCEPT_TOKEN(anon_sym_active);
       END_STATE();
     case 210:
-      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == 's') ADVANCE(244);
       END_STATE();
     case 211:
-      if (lookahead == 'n') ADVANCE(243);
+      if (lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(anon_sym_impact);
+      ACCEPT_TOKEN(anon_sym_budget);
       END_STATE();
     case 213:
-      if (lookahead == 't') ADVANCE(244);
+      if (lookahead == 'c') ADVANCE(246);
       END_STATE();
     case 214:
-      if (lookahead == 'g') ADVANCE(245);
+      if (lookahead == 'i') ADVANCE(247);
       END_STATE();
     case 215:
-      if (lookahead == 'g') ADVANCE(246);
+      if (lookahead == 'i') ADVANCE(248);
       END_STATE();
     case 216:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'a') ADVANCE(249);
       END_STATE();
     case 217:
-      ACCEPT_TOKEN(anon_sym_medium);
+      if (lookahead == 'n') ADVANCE(250);
       END_STATE();
     case 218:
-      if (lookahead == 'n') ADVANCE(248);
+      ACCEPT_TOKEN(anon_sym_impact);
       END_STATE();
     case 219:
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 't') ADVANCE(251);
       END_STATE();
     case 220:
-      if (lookahead == 'i') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(252);
       END_STATE();
     case 221:
-      ACCEPT_TOKEN(anon_sym_period);
+      if (lookahead == 'g') ADVANCE(253);
       END_STATE();
     case 222:
-      if (lookahead == 'c') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 223:
-      if (lookahead == 'd') ADVANCE(252);
+      ACCEPT_TOKEN(anon_sym_medium);
       END_STATE();
     case 224:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 'n') ADVANCE(255);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(254);
+      if (lookahead == 'y') ADVANCE(256);
       END_STATE();
     case 226:
-      if (lookahead == 'o') ADVANCE(255);
+      if (lookahead == 'i') ADVANCE(257);
       END_STATE();
     case 227:
-      if (lookahead == 'a') ADVANCE(256);
+      ACCEPT_TOKEN(anon_sym_period);
       END_STATE();
     case 228:
-      ACCEPT_TOKEN(anon_sym_source);
+      if (lookahead == 'c') ADVANCE(258);
       END_STATE();
     case 229:
-      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'd') ADVANCE(259);
       END_STATE();
     case 230:
-      ACCEPT_TOKEN(anon_sym_status);
+      if (lookahead == 's') ADVANCE(260);
       END_STATE();
     case 231:
-      if (lookahead == 't') ADVANCE(258);
+      if (lookahead == 'r') ADVANCE(261);
       END_STATE();
     case 232:
-      ACCEPT_TOKEN(anon_sym_target);
+      if (lookahead == 'o') ADVANCE(262);
       END_STATE();
     case 233:
-      if (lookahead == 'o') ADVANCE(259);
+      if (lookahead == 'a') ADVANCE(263);
       END_STATE();
     case 234:
-      ACCEPT_TOKEN(anon_sym_vision);
+      ACCEPT_TOKEN(anon_sym_source);
       END_STATE();
     case 235:
-      ACCEPT_TOKEN(anon_sym_weekly);
+      if (lookahead == 'd') ADVANCE(264);
       END_STATE();
     case 236:
-      ACCEPT_TOKEN(anon_sym_weight);
+      ACCEPT_TOKEN(anon_sym_status);
       END_STATE();
     case 237:
-      ACCEPT_TOKEN(anon_sym_yearly);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(anon_sym_actuals);
+      ACCEPT_TOKEN(anon_sym_target);
       END_STATE();
     case 239:
-      if (lookahead == 'e') ADVANCE(260);
+      if (lookahead == 'o') ADVANCE(266);
       END_STATE();
     case 240:
-      if (lookahead == 'o') ADVANCE(261);
+      ACCEPT_TOKEN(anon_sym_vision);
       END_STATE();
     case 241:
-      if (lookahead == 'l') ADVANCE(262);
+      ACCEPT_TOKEN(anon_sym_weekly);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(anon_sym_formula);
+      ACCEPT_TOKEN(anon_sym_weight);
       END_STATE();
     case 243:
-      if (lookahead == 'c') ADVANCE(263);
+      ACCEPT_TOKEN(anon_sym_yearly);
       END_STATE();
     case 244:
-      if (lookahead == 'i') ADVANCE(264);
+      ACCEPT_TOKEN(anon_sym_actuals);
       END_STATE();
     case 245:
-      ACCEPT_TOKEN(anon_sym_lagging);
+      if (lookahead == 'e') ADVANCE(267);
       END_STATE();
     case 246:
-      ACCEPT_TOKEN(anon_sym_leading);
+      if (lookahead == 'y') ADVANCE(268);
       END_STATE();
     case 247:
-      ACCEPT_TOKEN(anon_sym_measure);
+      if (lookahead == 'o') ADVANCE(269);
       END_STATE();
     case 248:
-      ACCEPT_TOKEN(anon_sym_mission);
+      if (lookahead == 'l') ADVANCE(270);
       END_STATE();
     case 249:
-      ACCEPT_TOKEN(anon_sym_monthly);
+      ACCEPT_TOKEN(anon_sym_formula);
       END_STATE();
     case 250:
-      if (lookahead == 'v') ADVANCE(265);
+      if (lookahead == 'c') ADVANCE(271);
       END_STATE();
     case 251:
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'i') ADVANCE(272);
       END_STATE();
     case 252:
-      ACCEPT_TOKEN(anon_sym_planned);
+      ACCEPT_TOKEN(anon_sym_lagging);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(267);
+      ACCEPT_TOKEN(anon_sym_leading);
       END_STATE();
     case 254:
-      if (lookahead == 'l') ADVANCE(268);
+      ACCEPT_TOKEN(anon_sym_measure);
       END_STATE();
     case 255:
-      if (lookahead == 'n') ADVANCE(269);
+      ACCEPT_TOKEN(anon_sym_mission);
       END_STATE();
     case 256:
-      if (lookahead == 'r') ADVANCE(270);
+      ACCEPT_TOKEN(anon_sym_monthly);
       END_STATE();
     case 257:
-      ACCEPT_TOKEN(anon_sym_stalled);
+      if (lookahead == 'v') ADVANCE(273);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 259:
-      if (lookahead == 'l') ADVANCE(272);
+      ACCEPT_TOKEN(anon_sym_planned);
       END_STATE();
     case 260:
-      ACCEPT_TOKEN(anon_sym_baseline);
+      if (lookahead == 's') ADVANCE(275);
       END_STATE();
     case 261:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'l') ADVANCE(276);
       END_STATE();
     case 262:
-      if (lookahead == 'i') ADVANCE(274);
+      if (lookahead == 'n') ADVANCE(277);
       END_STATE();
     case 263:
-      if (lookahead == 'y') ADVANCE(275);
+      if (lookahead == 'r') ADVANCE(278);
       END_STATE();
     case 264:
-      if (lookahead == 'v') ADVANCE(276);
+      ACCEPT_TOKEN(anon_sym_stalled);
       END_STATE();
     case 265:
-      if (lookahead == 'e') ADVANCE(277);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 266:
-      if (lookahead == 'i') ADVANCE(278);
+      if (lookahead == 'l') ADVANCE(280);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_progress);
+      ACCEPT_TOKEN(anon_sym_baseline);
       END_STATE();
     case 268:
-      if (lookahead == 'y') ADVANCE(279);
+      ACCEPT_TOKEN(anon_sym_currency);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_question);
+      if (lookahead == 'n') ADVANCE(281);
       END_STATE();
     case 270:
-      if (lookahead == 'd') ADVANCE(280);
+      if (lookahead == 'i') ADVANCE(282);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_supports);
+      if (lookahead == 'y') ADVANCE(283);
       END_STATE();
     case 272:
-      if (lookahead == 'd') ADVANCE(281);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(anon_sym_direction);
-      END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(282);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(anon_sym_frequency);
-      END_STATE();
-    case 276:
-      if (lookahead == 'e') ADVANCE(283);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(anon_sym_objective);
-      END_STATE();
-    case 278:
       if (lookahead == 'v') ADVANCE(284);
       END_STATE();
+    case 273:
+      if (lookahead == 'e') ADVANCE(285);
+      END_STATE();
+    case 274:
+      if (lookahead == 'i') ADVANCE(286);
+      END_STATE();
+    case 275:
+      ACCEPT_TOKEN(anon_sym_progress);
+      END_STATE();
+    case 276:
+      if (lookahead == 'y') ADVANCE(287);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_question);
+      END_STATE();
+    case 278:
+      if (lookahead == 'd') ADVANCE(288);
+      END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_quarterly);
+      ACCEPT_TOKEN(anon_sym_supports);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(anon_sym_scorecard);
+      if (lookahead == 'd') ADVANCE(289);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_threshold);
+      ACCEPT_TOKEN(anon_sym_direction);
       END_STATE();
     case 282:
-      if (lookahead == 'y') ADVANCE(285);
+      if (lookahead == 't') ADVANCE(290);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_initiative);
+      ACCEPT_TOKEN(anon_sym_frequency);
       END_STATE();
     case 284:
-      if (lookahead == 'e') ADVANCE(286);
+      if (lookahead == 'e') ADVANCE(291);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(anon_sym_feasibility);
+      ACCEPT_TOKEN(anon_sym_objective);
       END_STATE();
     case 286:
+      if (lookahead == 'v') ADVANCE(292);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_quarterly);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_scorecard);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_threshold);
+      END_STATE();
+    case 290:
+      if (lookahead == 'y') ADVANCE(293);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(anon_sym_initiative);
+      END_STATE();
+    case 292:
+      if (lookahead == 'e') ADVANCE(294);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(anon_sym_feasibility);
+      END_STATE();
+    case 294:
       ACCEPT_TOKEN(anon_sym_perspective);
       END_STATE();
     default:
@@ -2537,29 +2569,29 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [121] = {.lex_state = 0, .external_lex_state = 2},
   [122] = {.lex_state = 0, .external_lex_state = 3},
   [123] = {.lex_state = 0, .external_lex_state = 3},
-  [124] = {.lex_state = 1, .external_lex_state = 4},
-  [125] = {.lex_state = 0, .external_lex_state = 2},
-  [126] = {.lex_state = 2, .external_lex_state = 2},
-  [127] = {.lex_state = 1, .external_lex_state = 4},
-  [128] = {.lex_state = 0, .external_lex_state = 2},
-  [129] = {.lex_state = 0, .external_lex_state = 2},
+  [124] = {.lex_state = 0, .external_lex_state = 2},
+  [125] = {.lex_state = 1, .external_lex_state = 4},
+  [126] = {.lex_state = 0, .external_lex_state = 2},
+  [127] = {.lex_state = 0, .external_lex_state = 2},
+  [128] = {.lex_state = 1, .external_lex_state = 4},
+  [129] = {.lex_state = 1, .external_lex_state = 4},
   [130] = {.lex_state = 0, .external_lex_state = 2},
-  [131] = {.lex_state = 1, .external_lex_state = 4},
+  [131] = {.lex_state = 0, .external_lex_state = 2},
   [132] = {.lex_state = 0, .external_lex_state = 2},
   [133] = {.lex_state = 0, .external_lex_state = 3},
-  [134] = {.lex_state = 0, .external_lex_state = 2},
+  [134] = {.lex_state = 2, .external_lex_state = 2},
   [135] = {.lex_state = 0, .external_lex_state = 2},
   [136] = {.lex_state = 1, .external_lex_state = 4},
   [137] = {.lex_state = 1, .external_lex_state = 4},
-  [138] = {.lex_state = 0, .external_lex_state = 2},
-  [139] = {.lex_state = 0, .external_lex_state = 2},
-  [140] = {.lex_state = 0, .external_lex_state = 3},
-  [141] = {.lex_state = 2, .external_lex_state = 2},
-  [142] = {.lex_state = 0, .external_lex_state = 2},
+  [138] = {.lex_state = 2, .external_lex_state = 2},
+  [139] = {.lex_state = 0, .external_lex_state = 3},
+  [140] = {.lex_state = 0, .external_lex_state = 2},
+  [141] = {.lex_state = 0, .external_lex_state = 2},
+  [142] = {.lex_state = 2, .external_lex_state = 2},
   [143] = {.lex_state = 0, .external_lex_state = 2},
-  [144] = {.lex_state = 0, .external_lex_state = 3},
-  [145] = {.lex_state = 0, .external_lex_state = 2},
-  [146] = {.lex_state = 2, .external_lex_state = 2},
+  [144] = {.lex_state = 0, .external_lex_state = 2},
+  [145] = {.lex_state = 0, .external_lex_state = 3},
+  [146] = {.lex_state = 0, .external_lex_state = 2},
   [147] = {.lex_state = 2, .external_lex_state = 2},
   [148] = {.lex_state = 0, .external_lex_state = 2},
   [149] = {.lex_state = 2, .external_lex_state = 2},
@@ -2662,6 +2694,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_DOT_DOT] = ACTIONS(1),
     [anon_sym_as_of] = ACTIONS(1),
     [anon_sym_bands] = ACTIONS(1),
+    [anon_sym_currency] = ACTIONS(1),
     [anon_sym_green] = ACTIONS(1),
     [anon_sym_amber] = ACTIONS(1),
     [anon_sym_perspective] = ACTIONS(1),
@@ -2909,7 +2942,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATdeny,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
-    ACTIONS(50), 13,
+    ACTIONS(50), 14,
       sym_identifier,
       anon_sym_use,
       anon_sym_scorecard,
@@ -2919,11 +2952,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_period,
       anon_sym_as_of,
       anon_sym_bands,
+      anon_sym_currency,
       anon_sym_perspective,
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [205] = 3,
+  [206] = 3,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -2935,7 +2969,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATdeny,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
-    ACTIONS(52), 13,
+    ACTIONS(52), 14,
       sym_identifier,
       anon_sym_use,
       anon_sym_scorecard,
@@ -2945,11 +2979,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_period,
       anon_sym_as_of,
       anon_sym_bands,
+      anon_sym_currency,
       anon_sym_perspective,
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [234] = 12,
+  [236] = 12,
     ACTIONS(54), 1,
       anon_sym_RBRACE,
     ACTIONS(60), 1,
@@ -2981,7 +3016,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [278] = 12,
+  [280] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3013,7 +3048,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [322] = 12,
+  [324] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3045,7 +3080,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [366] = 12,
+  [368] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3077,7 +3112,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [410] = 12,
+  [412] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3109,7 +3144,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [454] = 12,
+  [456] = 12,
     ACTIONS(80), 1,
       anon_sym_RBRACE,
     ACTIONS(88), 1,
@@ -3141,7 +3176,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [498] = 12,
+  [500] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3173,7 +3208,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [542] = 12,
+  [544] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3205,7 +3240,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [586] = 12,
+  [588] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3237,7 +3272,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [630] = 12,
+  [632] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3269,7 +3304,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [674] = 12,
+  [676] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3301,7 +3336,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [718] = 12,
+  [720] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3333,7 +3368,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [762] = 12,
+  [764] = 12,
     ACTIONS(60), 1,
       anon_sym_direction,
     ACTIONS(62), 1,
@@ -3365,7 +3400,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_unit,
       anon_sym_source,
       anon_sym_formula,
-  [806] = 3,
+  [808] = 3,
     ACTIONS(122), 1,
       anon_sym_at,
     ACTIONS(3), 3,
@@ -3387,7 +3422,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [831] = 3,
+  [833] = 3,
     ACTIONS(122), 1,
       anon_sym_by,
     ACTIONS(3), 3,
@@ -3409,7 +3444,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [856] = 2,
+  [858] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -3429,7 +3464,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [878] = 2,
+  [880] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -3449,7 +3484,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [900] = 2,
+  [902] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -3469,7 +3504,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [922] = 2,
+  [924] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -3489,7 +3524,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [944] = 2,
+  [946] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -3509,7 +3544,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [966] = 2,
+  [968] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -3529,7 +3564,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_source,
       anon_sym_formula,
       anon_sym_actuals,
-  [988] = 11,
+  [990] = 11,
     ACTIONS(134), 1,
       anon_sym_RBRACE,
     ACTIONS(136), 1,
@@ -3542,9 +3577,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_measure,
     STATE(52), 1,
       sym_attribute,
-    STATE(101), 1,
+    STATE(96), 1,
       sym__objective_property,
-    STATE(115), 1,
+    STATE(114), 1,
       aux_sym__attributes,
     STATE(31), 2,
       sym_measure,
@@ -3557,7 +3592,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1027] = 5,
+  [1029] = 5,
     STATE(30), 1,
       aux_sym__attributes,
     STATE(52), 1,
@@ -3579,7 +3614,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1054] = 11,
+  [1056] = 11,
     ACTIONS(136), 1,
       anon_sym_owner,
     ACTIONS(138), 1,
@@ -3592,9 +3627,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(101), 1,
+    STATE(96), 1,
       sym__objective_property,
-    STATE(115), 1,
+    STATE(114), 1,
       aux_sym__attributes,
     STATE(34), 2,
       sym_measure,
@@ -3607,7 +3642,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1093] = 11,
+  [1095] = 11,
     ACTIONS(136), 1,
       anon_sym_owner,
     ACTIONS(138), 1,
@@ -3620,9 +3655,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(101), 1,
+    STATE(96), 1,
       sym__objective_property,
-    STATE(115), 1,
+    STATE(114), 1,
       aux_sym__attributes,
     STATE(33), 2,
       sym_measure,
@@ -3635,7 +3670,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1132] = 11,
+  [1134] = 11,
     ACTIONS(136), 1,
       anon_sym_owner,
     ACTIONS(138), 1,
@@ -3648,9 +3683,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(101), 1,
+    STATE(96), 1,
       sym__objective_property,
-    STATE(115), 1,
+    STATE(114), 1,
       aux_sym__attributes,
     STATE(34), 2,
       sym_measure,
@@ -3663,7 +3698,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1171] = 11,
+  [1173] = 11,
     ACTIONS(158), 1,
       anon_sym_RBRACE,
     ACTIONS(160), 1,
@@ -3676,9 +3711,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_measure,
     STATE(52), 1,
       sym_attribute,
-    STATE(101), 1,
+    STATE(96), 1,
       sym__objective_property,
-    STATE(115), 1,
+    STATE(114), 1,
       aux_sym__attributes,
     STATE(34), 2,
       sym_measure,
@@ -3691,7 +3726,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1210] = 10,
+  [1212] = 10,
     ACTIONS(172), 1,
       anon_sym_RBRACE,
     ACTIONS(174), 1,
@@ -3702,9 +3737,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_objective,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(47), 2,
       sym_objective,
@@ -3717,7 +3752,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1246] = 10,
+  [1248] = 10,
     ACTIONS(180), 1,
       anon_sym_RBRACE,
     ACTIONS(182), 1,
@@ -3728,7 +3763,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_supports,
     STATE(41), 1,
       aux_sym_initiative_repeat1,
-    STATE(60), 1,
+    STATE(61), 1,
       sym__initiative_property,
     ACTIONS(184), 2,
       anon_sym_budget,
@@ -3743,7 +3778,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [1282] = 10,
+  [1284] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -3754,9 +3789,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(39), 2,
       sym_objective,
@@ -3769,7 +3804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1318] = 10,
+  [1320] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -3780,9 +3815,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(40), 2,
       sym_objective,
@@ -3795,7 +3830,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1354] = 10,
+  [1356] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -3806,9 +3841,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(40), 2,
       sym_objective,
@@ -3821,7 +3856,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1390] = 10,
+  [1392] = 10,
     ACTIONS(203), 1,
       anon_sym_RBRACE,
     ACTIONS(205), 1,
@@ -3832,9 +3867,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_objective,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(40), 2,
       sym_objective,
@@ -3847,7 +3882,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1426] = 10,
+  [1428] = 10,
     ACTIONS(182), 1,
       anon_sym_owner,
     ACTIONS(190), 1,
@@ -3858,7 +3893,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(46), 1,
       aux_sym_initiative_repeat1,
-    STATE(60), 1,
+    STATE(61), 1,
       sym__initiative_property,
     ACTIONS(184), 2,
       anon_sym_budget,
@@ -3873,7 +3908,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [1462] = 10,
+  [1464] = 10,
     ACTIONS(182), 1,
       anon_sym_owner,
     ACTIONS(190), 1,
@@ -3884,7 +3919,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(45), 1,
       aux_sym_initiative_repeat1,
-    STATE(60), 1,
+    STATE(61), 1,
       sym__initiative_property,
     ACTIONS(184), 2,
       anon_sym_budget,
@@ -3899,7 +3934,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [1498] = 10,
+  [1500] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -3910,9 +3945,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(50), 2,
       sym_objective,
@@ -3925,7 +3960,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1534] = 4,
+  [1536] = 4,
     ACTIONS(220), 1,
       anon_sym_COMMA,
     STATE(48), 1,
@@ -3945,7 +3980,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_status,
       anon_sym_progress,
       anon_sym_supports,
-  [1558] = 10,
+  [1560] = 10,
     ACTIONS(182), 1,
       anon_sym_owner,
     ACTIONS(190), 1,
@@ -3956,7 +3991,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(46), 1,
       aux_sym_initiative_repeat1,
-    STATE(60), 1,
+    STATE(61), 1,
       sym__initiative_property,
     ACTIONS(184), 2,
       anon_sym_budget,
@@ -3971,7 +4006,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [1594] = 10,
+  [1596] = 10,
     ACTIONS(226), 1,
       anon_sym_RBRACE,
     ACTIONS(228), 1,
@@ -3982,7 +4017,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_supports,
     STATE(46), 1,
       aux_sym_initiative_repeat1,
-    STATE(60), 1,
+    STATE(61), 1,
       sym__initiative_property,
     ACTIONS(231), 2,
       anon_sym_budget,
@@ -3997,7 +4032,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [1630] = 10,
+  [1632] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -4008,9 +4043,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(40), 2,
       sym_objective,
@@ -4023,7 +4058,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1666] = 4,
+  [1668] = 4,
     ACTIONS(220), 1,
       anon_sym_COMMA,
     STATE(49), 1,
@@ -4043,7 +4078,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_status,
       anon_sym_progress,
       anon_sym_supports,
-  [1690] = 4,
+  [1692] = 4,
     ACTIONS(250), 1,
       anon_sym_COMMA,
     STATE(49), 1,
@@ -4063,7 +4098,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_status,
       anon_sym_progress,
       anon_sym_supports,
-  [1714] = 10,
+  [1716] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -4074,9 +4109,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(40), 2,
       sym_objective,
@@ -4089,7 +4124,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1750] = 10,
+  [1752] = 10,
     ACTIONS(174), 1,
       anon_sym_level,
     ACTIONS(176), 1,
@@ -4100,9 +4135,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     STATE(52), 1,
       sym_attribute,
-    STATE(102), 1,
+    STATE(111), 1,
       sym__perspective_property,
-    STATE(113), 1,
+    STATE(115), 1,
       aux_sym__attributes,
     STATE(38), 2,
       sym_objective,
@@ -4115,7 +4150,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1786] = 2,
+  [1788] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4132,7 +4167,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1805] = 2,
+  [1807] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4149,7 +4184,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1824] = 2,
+  [1826] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4166,7 +4201,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1843] = 2,
+  [1845] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4183,7 +4218,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1862] = 2,
+  [1864] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4200,7 +4235,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1881] = 10,
+  [1883] = 10,
     ACTIONS(269), 1,
       anon_sym_use,
     ACTIONS(271), 1,
@@ -4225,7 +4260,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [1916] = 2,
+  [1918] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4242,7 +4277,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_status,
       anon_sym_progress,
       anon_sym_supports,
-  [1935] = 2,
+  [1937] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4258,28 +4293,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1953] = 2,
+  [1955] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(285), 10,
-      anon_sym_RBRACE,
-      anon_sym_owner,
-      anon_sym_budget,
-      anon_sym_start,
-      anon_sym_end,
-      anon_sym_impact,
-      anon_sym_feasibility,
-      anon_sym_status,
-      anon_sym_progress,
-      anon_sym_supports,
-  [1971] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(287), 10,
       ts_builtin_sym_end,
       anon_sym_ATallow,
       anon_sym_ATwarn,
@@ -4290,7 +4309,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [1989] = 2,
+  [1973] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(287), 10,
+      anon_sym_RBRACE,
+      anon_sym_owner,
+      anon_sym_budget,
+      anon_sym_start,
+      anon_sym_end,
+      anon_sym_impact,
+      anon_sym_feasibility,
+      anon_sym_status,
+      anon_sym_progress,
+      anon_sym_supports,
+  [1991] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4306,87 +4341,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2007] = 2,
+  [2009] = 8,
+    ACTIONS(291), 1,
+      anon_sym_RBRACE,
+    ACTIONS(295), 1,
+      anon_sym_period,
+    ACTIONS(297), 1,
+      anon_sym_as_of,
+    ACTIONS(299), 1,
+      anon_sym_bands,
+    STATE(68), 1,
+      aux_sym_scorecard_repeat1,
+    STATE(93), 1,
+      sym__scorecard_property,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(291), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2025] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(293), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2043] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(295), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2061] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(297), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2079] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(299), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2097] = 2,
+    ACTIONS(293), 4,
+      anon_sym_vision,
+      anon_sym_mission,
+      anon_sym_owner,
+      anon_sym_currency,
+  [2039] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4402,39 +4379,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2115] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(222), 10,
+  [2057] = 8,
+    ACTIONS(295), 1,
+      anon_sym_period,
+    ACTIONS(297), 1,
+      anon_sym_as_of,
+    ACTIONS(299), 1,
+      anon_sym_bands,
+    ACTIONS(303), 1,
       anon_sym_RBRACE,
-      anon_sym_owner,
-      anon_sym_budget,
-      anon_sym_start,
-      anon_sym_end,
-      anon_sym_impact,
-      anon_sym_feasibility,
-      anon_sym_status,
-      anon_sym_progress,
-      anon_sym_supports,
-  [2133] = 2,
+    STATE(88), 1,
+      aux_sym_scorecard_repeat1,
+    STATE(93), 1,
+      sym__scorecard_property,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(303), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2151] = 2,
+    ACTIONS(293), 4,
+      anon_sym_vision,
+      anon_sym_mission,
+      anon_sym_owner,
+      anon_sym_currency,
+  [2087] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4450,7 +4417,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2169] = 2,
+  [2105] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4466,119 +4433,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2187] = 2,
+  [2123] = 8,
+    ACTIONS(309), 1,
+      anon_sym_RBRACE,
+    ACTIONS(314), 1,
+      anon_sym_period,
+    ACTIONS(317), 1,
+      anon_sym_as_of,
+    ACTIONS(320), 1,
+      anon_sym_bands,
+    STATE(68), 1,
+      aux_sym_scorecard_repeat1,
+    STATE(93), 1,
+      sym__scorecard_property,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(309), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2205] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(311), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2223] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(313), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2241] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(315), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2259] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(317), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2277] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(319), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2295] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(321), 10,
-      ts_builtin_sym_end,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_use,
-      anon_sym_scorecard,
-      anon_sym_perspective,
-      anon_sym_kpi,
-      anon_sym_initiative,
-      anon_sym_map,
-  [2313] = 2,
+    ACTIONS(311), 4,
+      anon_sym_vision,
+      anon_sym_mission,
+      anon_sym_owner,
+      anon_sym_currency,
+  [2153] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4594,7 +4471,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2331] = 2,
+  [2171] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4610,7 +4487,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2349] = 2,
+  [2189] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4626,7 +4503,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2367] = 2,
+  [2207] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4642,7 +4519,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2385] = 2,
+  [2225] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(222), 10,
+      anon_sym_RBRACE,
+      anon_sym_owner,
+      anon_sym_budget,
+      anon_sym_start,
+      anon_sym_end,
+      anon_sym_impact,
+      anon_sym_feasibility,
+      anon_sym_status,
+      anon_sym_progress,
+      anon_sym_supports,
+  [2243] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4658,7 +4551,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2403] = 2,
+  [2261] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4674,7 +4567,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2421] = 2,
+  [2279] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4690,154 +4583,301 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kpi,
       anon_sym_initiative,
       anon_sym_map,
-  [2439] = 8,
-    ACTIONS(337), 1,
-      anon_sym_RBRACE,
-    ACTIONS(342), 1,
+  [2297] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(337), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2315] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(339), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2333] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(341), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2351] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(343), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2369] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(345), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2387] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(347), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2405] = 8,
+    ACTIONS(295), 1,
       anon_sym_period,
-    ACTIONS(345), 1,
+    ACTIONS(297), 1,
       anon_sym_as_of,
-    ACTIONS(348), 1,
+    ACTIONS(299), 1,
       anon_sym_bands,
-    STATE(87), 1,
+    ACTIONS(349), 1,
+      anon_sym_RBRACE,
+    STATE(63), 1,
       aux_sym_scorecard_repeat1,
-    STATE(107), 1,
+    STATE(93), 1,
       sym__scorecard_property,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(339), 3,
+    ACTIONS(293), 4,
       anon_sym_vision,
       anon_sym_mission,
       anon_sym_owner,
-  [2468] = 8,
-    ACTIONS(351), 1,
-      anon_sym_RBRACE,
-    ACTIONS(355), 1,
+      anon_sym_currency,
+  [2435] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(351), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2453] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(353), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2471] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(355), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2489] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(357), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2507] = 8,
+    ACTIONS(295), 1,
       anon_sym_period,
-    ACTIONS(357), 1,
+    ACTIONS(297), 1,
       anon_sym_as_of,
+    ACTIONS(299), 1,
+      anon_sym_bands,
     ACTIONS(359), 1,
-      anon_sym_bands,
-    STATE(89), 1,
-      aux_sym_scorecard_repeat1,
-    STATE(107), 1,
-      sym__scorecard_property,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(353), 3,
-      anon_sym_vision,
-      anon_sym_mission,
-      anon_sym_owner,
-  [2497] = 8,
-    ACTIONS(355), 1,
-      anon_sym_period,
-    ACTIONS(357), 1,
-      anon_sym_as_of,
-    ACTIONS(359), 1,
-      anon_sym_bands,
-    ACTIONS(361), 1,
       anon_sym_RBRACE,
-    STATE(87), 1,
+    STATE(68), 1,
       aux_sym_scorecard_repeat1,
-    STATE(107), 1,
+    STATE(93), 1,
       sym__scorecard_property,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(353), 3,
+    ACTIONS(293), 4,
       anon_sym_vision,
       anon_sym_mission,
       anon_sym_owner,
-  [2526] = 8,
-    ACTIONS(355), 1,
-      anon_sym_period,
-    ACTIONS(357), 1,
-      anon_sym_as_of,
-    ACTIONS(359), 1,
-      anon_sym_bands,
-    ACTIONS(363), 1,
-      anon_sym_RBRACE,
-    STATE(87), 1,
-      aux_sym_scorecard_repeat1,
-    STATE(107), 1,
-      sym__scorecard_property,
+      anon_sym_currency,
+  [2537] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(353), 3,
-      anon_sym_vision,
-      anon_sym_mission,
-      anon_sym_owner,
-  [2555] = 8,
-    ACTIONS(355), 1,
-      anon_sym_period,
-    ACTIONS(357), 1,
-      anon_sym_as_of,
-    ACTIONS(359), 1,
-      anon_sym_bands,
-    ACTIONS(365), 1,
-      anon_sym_RBRACE,
-    STATE(90), 1,
-      aux_sym_scorecard_repeat1,
-    STATE(107), 1,
-      sym__scorecard_property,
+    ACTIONS(361), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2555] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(353), 3,
-      anon_sym_vision,
-      anon_sym_mission,
-      anon_sym_owner,
-  [2584] = 2,
+    ACTIONS(363), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2573] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(365), 10,
+      ts_builtin_sym_end,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_use,
+      anon_sym_scorecard,
+      anon_sym_perspective,
+      anon_sym_kpi,
+      anon_sym_initiative,
+      anon_sym_map,
+  [2591] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(367), 8,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
       anon_sym_RBRACE,
+      anon_sym_vision,
+      anon_sym_mission,
       anon_sym_owner,
-      anon_sym_due,
-      anon_sym_weight,
-      anon_sym_measure,
-  [2600] = 2,
+      anon_sym_period,
+      anon_sym_as_of,
+      anon_sym_bands,
+      anon_sym_currency,
+  [2607] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(369), 8,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
       anon_sym_RBRACE,
+      anon_sym_vision,
+      anon_sym_mission,
       anon_sym_owner,
-      anon_sym_due,
-      anon_sym_weight,
-      anon_sym_measure,
-  [2616] = 2,
+      anon_sym_period,
+      anon_sym_as_of,
+      anon_sym_bands,
+      anon_sym_currency,
+  [2623] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(371), 8,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
       anon_sym_RBRACE,
+      anon_sym_vision,
+      anon_sym_mission,
       anon_sym_owner,
-      anon_sym_due,
-      anon_sym_weight,
-      anon_sym_measure,
-  [2632] = 2,
+      anon_sym_period,
+      anon_sym_as_of,
+      anon_sym_bands,
+      anon_sym_currency,
+  [2639] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4851,7 +4891,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_due,
       anon_sym_weight,
       anon_sym_measure,
-  [2648] = 2,
+  [2655] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4865,21 +4905,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_due,
       anon_sym_weight,
       anon_sym_measure,
-  [2664] = 2,
+  [2671] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(377), 8,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
       anon_sym_RBRACE,
+      anon_sym_vision,
+      anon_sym_mission,
       anon_sym_owner,
-      anon_sym_due,
-      anon_sym_weight,
-      anon_sym_measure,
-  [2680] = 2,
+      anon_sym_period,
+      anon_sym_as_of,
+      anon_sym_bands,
+      anon_sym_currency,
+  [2687] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4893,7 +4933,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_due,
       anon_sym_weight,
       anon_sym_measure,
-  [2696] = 2,
+  [2703] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4907,7 +4947,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_due,
       anon_sym_weight,
       anon_sym_measure,
-  [2712] = 2,
+  [2719] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4921,7 +4961,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_due,
       anon_sym_weight,
       anon_sym_measure,
-  [2728] = 2,
+  [2735] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -4935,25 +4975,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_due,
       anon_sym_weight,
       anon_sym_measure,
-  [2744] = 2,
+  [2751] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(387), 7,
+    ACTIONS(387), 8,
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
       anon_sym_RBRACE,
-      anon_sym_level,
-      anon_sym_question,
-      anon_sym_objective,
-  [2759] = 2,
+      anon_sym_owner,
+      anon_sym_due,
+      anon_sym_weight,
+      anon_sym_measure,
+  [2767] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(389), 7,
+    ACTIONS(389), 8,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_RBRACE,
+      anon_sym_owner,
+      anon_sym_due,
+      anon_sym_weight,
+      anon_sym_measure,
+  [2783] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(391), 8,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+      anon_sym_RBRACE,
+      anon_sym_owner,
+      anon_sym_due,
+      anon_sym_weight,
+      anon_sym_measure,
+  [2799] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(393), 8,
       anon_sym_RBRACE,
       anon_sym_vision,
       anon_sym_mission,
@@ -4961,59 +5030,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_period,
       anon_sym_as_of,
       anon_sym_bands,
-  [2774] = 2,
+      anon_sym_currency,
+  [2815] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(391), 7,
+    ACTIONS(395), 8,
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
       anon_sym_RBRACE,
-      anon_sym_level,
-      anon_sym_question,
-      anon_sym_objective,
-  [2789] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(393), 7,
-      anon_sym_RBRACE,
-      anon_sym_vision,
-      anon_sym_mission,
       anon_sym_owner,
-      anon_sym_period,
-      anon_sym_as_of,
-      anon_sym_bands,
-  [2804] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(395), 7,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-      anon_sym_RBRACE,
-      anon_sym_level,
-      anon_sym_question,
-      anon_sym_objective,
-  [2819] = 2,
+      anon_sym_due,
+      anon_sym_weight,
+      anon_sym_measure,
+  [2831] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(397), 7,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
       anon_sym_RBRACE,
-      anon_sym_vision,
-      anon_sym_mission,
-      anon_sym_owner,
-      anon_sym_period,
-      anon_sym_as_of,
-      anon_sym_bands,
-  [2834] = 2,
+      anon_sym_level,
+      anon_sym_question,
+      anon_sym_objective,
+  [2846] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -5026,20 +5071,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_level,
       anon_sym_question,
       anon_sym_objective,
-  [2849] = 2,
+  [2861] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(401), 7,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
       anon_sym_RBRACE,
-      anon_sym_vision,
-      anon_sym_mission,
-      anon_sym_owner,
-      anon_sym_period,
-      anon_sym_as_of,
-      anon_sym_bands,
-  [2864] = 2,
+      anon_sym_level,
+      anon_sym_question,
+      anon_sym_objective,
+  [2876] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -5052,20 +5097,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_level,
       anon_sym_question,
       anon_sym_objective,
-  [2879] = 2,
+  [2891] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
     ACTIONS(405), 7,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
       anon_sym_RBRACE,
-      anon_sym_vision,
-      anon_sym_mission,
-      anon_sym_owner,
-      anon_sym_period,
-      anon_sym_as_of,
-      anon_sym_bands,
-  [2894] = 2,
+      anon_sym_level,
+      anon_sym_question,
+      anon_sym_objective,
+  [2906] = 2,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
@@ -5078,36 +5123,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_level,
       anon_sym_question,
       anon_sym_objective,
-  [2909] = 5,
-    ACTIONS(409), 1,
-      anon_sym_objective,
-    STATE(30), 1,
-      aux_sym__attributes,
-    STATE(52), 1,
-      sym_attribute,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(7), 3,
-      anon_sym_ATallow,
-      anon_sym_ATwarn,
-      anon_sym_ATdeny,
-  [2929] = 3,
+  [2921] = 3,
     STATE(24), 1,
       sym__frequency,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(411), 5,
+    ACTIONS(409), 5,
       anon_sym_daily,
       anon_sym_weekly,
       anon_sym_monthly,
       anon_sym_quarterly,
       anon_sym_yearly,
-  [2945] = 5,
-    ACTIONS(413), 1,
+  [2937] = 5,
+    ACTIONS(411), 1,
       anon_sym_measure,
     STATE(30), 1,
       aux_sym__attributes,
@@ -5121,136 +5151,247 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ATallow,
       anon_sym_ATwarn,
       anon_sym_ATdeny,
-  [2965] = 5,
+  [2957] = 5,
+    ACTIONS(413), 1,
+      anon_sym_objective,
+    STATE(30), 1,
+      aux_sym__attributes,
+    STATE(52), 1,
+      sym_attribute,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(7), 3,
+      anon_sym_ATallow,
+      anon_sym_ATwarn,
+      anon_sym_ATdeny,
+  [2977] = 4,
     ACTIONS(417), 1,
-      anon_sym_COLON,
-    ACTIONS(419), 1,
       anon_sym_DASH_GT,
-    STATE(117), 1,
-      aux_sym_chain_repeat1,
-    ACTIONS(415), 2,
-      sym_identifier,
-      anon_sym_RBRACE,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [2984] = 4,
-    ACTIONS(423), 1,
-      anon_sym_DASH_GT,
-    STATE(117), 1,
+    STATE(116), 1,
       aux_sym_chain_repeat1,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(421), 3,
+    ACTIONS(415), 3,
       sym_identifier,
       anon_sym_RBRACE,
       anon_sym_COLON,
-  [3001] = 4,
-    ACTIONS(426), 1,
+  [2994] = 4,
+    ACTIONS(420), 1,
       anon_sym_RBRACE,
-    ACTIONS(428), 2,
+    ACTIONS(422), 2,
       anon_sym_green,
       anon_sym_amber,
-    STATE(120), 2,
+    STATE(117), 2,
       sym_band,
       aux_sym_bands_repeat1,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3018] = 4,
-    ACTIONS(430), 1,
-      anon_sym_RBRACE,
-    ACTIONS(428), 2,
-      anon_sym_green,
-      anon_sym_amber,
-    STATE(118), 2,
-      sym_band,
-      aux_sym_bands_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3035] = 4,
-    ACTIONS(432), 1,
-      anon_sym_RBRACE,
-    ACTIONS(434), 2,
-      anon_sym_green,
-      anon_sym_amber,
-    STATE(120), 2,
-      sym_band,
-      aux_sym_bands_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3052] = 3,
-    STATE(69), 1,
+  [3011] = 3,
+    STATE(73), 1,
       sym__status,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(437), 4,
+    ACTIONS(425), 4,
       anon_sym_planned,
       anon_sym_active,
       anon_sym_done,
       anon_sym_stalled,
-  [3067] = 5,
+  [3026] = 4,
+    ACTIONS(427), 1,
+      anon_sym_RBRACE,
+    ACTIONS(429), 2,
+      anon_sym_green,
+      anon_sym_amber,
+    STATE(120), 2,
+      sym_band,
+      aux_sym_bands_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3043] = 4,
+    ACTIONS(431), 1,
+      anon_sym_RBRACE,
+    ACTIONS(429), 2,
+      anon_sym_green,
+      anon_sym_amber,
+    STATE(117), 2,
+      sym_band,
+      aux_sym_bands_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3060] = 5,
+    ACTIONS(435), 1,
+      anon_sym_COLON,
+    ACTIONS(437), 1,
+      anon_sym_DASH_GT,
+    STATE(116), 1,
+      aux_sym_chain_repeat1,
+    ACTIONS(433), 2,
+      sym_identifier,
+      anon_sym_RBRACE,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3079] = 5,
     ACTIONS(439), 1,
       anon_sym_RBRACE,
     ACTIONS(441), 1,
       sym_period,
-    STATE(123), 1,
+    STATE(122), 1,
       aux_sym_actuals_repeat1,
-    STATE(144), 1,
+    STATE(145), 1,
       sym_actual,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3085] = 5,
-    ACTIONS(443), 1,
+  [3097] = 5,
+    ACTIONS(444), 1,
       anon_sym_RBRACE,
-    ACTIONS(445), 1,
+    ACTIONS(446), 1,
       sym_period,
-    STATE(123), 1,
+    STATE(133), 1,
       aux_sym_actuals_repeat1,
-    STATE(144), 1,
+    STATE(145), 1,
       sym_actual,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3103] = 4,
-    ACTIONS(448), 1,
+  [3115] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(448), 4,
+      sym_identifier,
+      anon_sym_RBRACE,
+      anon_sym_COLON,
+      anon_sym_DASH_GT,
+  [3127] = 4,
+    ACTIONS(450), 1,
       anon_sym_DQUOTE2,
-    STATE(127), 1,
+    STATE(129), 1,
       aux_sym_string_repeat1,
-    ACTIONS(450), 2,
+    ACTIONS(452), 2,
       sym__string_content,
       sym_escape_sequence,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3119] = 2,
+  [3143] = 4,
+    ACTIONS(454), 1,
+      sym_identifier,
+    ACTIONS(456), 1,
+      anon_sym_RBRACE,
+    STATE(132), 2,
+      sym_chain,
+      aux_sym_map_repeat1,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-    ACTIONS(452), 4,
-      sym_identifier,
-      anon_sym_RBRACE,
-      anon_sym_COLON,
-      anon_sym_DASH_GT,
-  [3131] = 4,
+  [3159] = 4,
     ACTIONS(454), 1,
+      sym_identifier,
+    ACTIONS(458), 1,
+      anon_sym_RBRACE,
+    STATE(135), 2,
+      sym_chain,
+      aux_sym_map_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3175] = 4,
+    ACTIONS(460), 1,
+      anon_sym_DQUOTE2,
+    STATE(125), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(462), 2,
+      sym__string_content,
+      sym_escape_sequence,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3191] = 4,
+    ACTIONS(464), 1,
+      anon_sym_DQUOTE2,
+    STATE(129), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(466), 2,
+      sym__string_content,
+      sym_escape_sequence,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3207] = 4,
+    ACTIONS(454), 1,
+      sym_identifier,
+    ACTIONS(469), 1,
+      anon_sym_RBRACE,
+    STATE(127), 2,
+      sym_chain,
+      aux_sym_map_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3223] = 3,
+    STATE(73), 1,
+      sym__rating,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(425), 3,
+      anon_sym_low,
+      anon_sym_medium,
+      anon_sym_high,
+  [3237] = 4,
+    ACTIONS(454), 1,
+      sym_identifier,
+    ACTIONS(471), 1,
+      anon_sym_RBRACE,
+    STATE(135), 2,
+      sym_chain,
+      aux_sym_map_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3253] = 5,
+    ACTIONS(446), 1,
+      sym_period,
+    ACTIONS(473), 1,
+      anon_sym_RBRACE,
+    STATE(122), 1,
+      aux_sym_actuals_repeat1,
+    STATE(145), 1,
+      sym_actual,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3271] = 4,
+    ACTIONS(475), 1,
       anon_sym_DQUOTE,
-    ACTIONS(456), 1,
+    ACTIONS(477), 1,
       anon_sym_LBRACE,
     STATE(24), 2,
       sym_string,
@@ -5259,115 +5400,19 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3147] = 4,
-    ACTIONS(458), 1,
-      anon_sym_DQUOTE2,
-    STATE(127), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(460), 2,
-      sym__string_content,
-      sym_escape_sequence,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3163] = 3,
-    STATE(69), 1,
-      sym__rating,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(437), 3,
-      anon_sym_low,
-      anon_sym_medium,
-      anon_sym_high,
-  [3177] = 4,
-    ACTIONS(463), 1,
-      sym_identifier,
-    ACTIONS(465), 1,
-      anon_sym_RBRACE,
-    STATE(134), 2,
-      sym_chain,
-      aux_sym_map_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3193] = 4,
-    ACTIONS(463), 1,
-      sym_identifier,
-    ACTIONS(467), 1,
-      anon_sym_RBRACE,
-    STATE(134), 2,
-      sym_chain,
-      aux_sym_map_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3209] = 4,
-    ACTIONS(469), 1,
-      anon_sym_DQUOTE2,
-    STATE(124), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(471), 2,
-      sym__string_content,
-      sym_escape_sequence,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3225] = 4,
-    ACTIONS(463), 1,
-      sym_identifier,
-    ACTIONS(473), 1,
-      anon_sym_RBRACE,
-    STATE(130), 2,
-      sym_chain,
-      aux_sym_map_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3241] = 5,
-    ACTIONS(441), 1,
-      sym_period,
-    ACTIONS(475), 1,
-      anon_sym_RBRACE,
-    STATE(122), 1,
-      aux_sym_actuals_repeat1,
-    STATE(144), 1,
-      sym_actual,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3259] = 4,
-    ACTIONS(477), 1,
-      sym_identifier,
-    ACTIONS(480), 1,
-      anon_sym_RBRACE,
-    STATE(134), 2,
-      sym_chain,
-      aux_sym_map_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3275] = 4,
-    ACTIONS(463), 1,
+  [3287] = 4,
+    ACTIONS(479), 1,
       sym_identifier,
     ACTIONS(482), 1,
       anon_sym_RBRACE,
-    STATE(129), 2,
+    STATE(135), 2,
       sym_chain,
       aux_sym_map_repeat1,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3291] = 4,
+  [3303] = 4,
     ACTIONS(484), 1,
       anon_sym_DQUOTE2,
     STATE(137), 1,
@@ -5379,104 +5424,22 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3307] = 4,
+  [3319] = 4,
     ACTIONS(488), 1,
       anon_sym_DQUOTE2,
-    STATE(127), 1,
+    STATE(129), 1,
       aux_sym_string_repeat1,
-    ACTIONS(450), 2,
+    ACTIONS(452), 2,
       sym__string_content,
       sym_escape_sequence,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3323] = 3,
-    STATE(24), 1,
-      sym__direction,
-    ACTIONS(411), 2,
-      anon_sym_up,
-      anon_sym_down,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3336] = 4,
+  [3335] = 4,
     ACTIONS(490), 1,
-      anon_sym_COMMA,
-    ACTIONS(493), 1,
-      anon_sym_RPAREN,
-    STATE(139), 1,
-      aux_sym_attribute_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3351] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(495), 3,
-      sym_period,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [3362] = 4,
-    ACTIONS(497), 1,
       anon_sym_DQUOTE,
-    ACTIONS(499), 1,
-      anon_sym_LBRACE,
-    STATE(179), 1,
-      sym_string,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3377] = 2,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-    ACTIONS(501), 3,
-      anon_sym_RBRACE,
-      anon_sym_green,
-      anon_sym_amber,
-  [3388] = 4,
-    ACTIONS(503), 1,
-      anon_sym_COMMA,
-    ACTIONS(505), 1,
-      anon_sym_RPAREN,
-    STATE(145), 1,
-      aux_sym_attribute_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3403] = 3,
-    ACTIONS(507), 1,
-      anon_sym_COMMA,
-    ACTIONS(509), 2,
-      sym_period,
-      anon_sym_RBRACE,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3416] = 4,
-    ACTIONS(511), 1,
-      anon_sym_COMMA,
-    ACTIONS(513), 1,
-      anon_sym_RPAREN,
-    STATE(139), 1,
-      aux_sym_attribute_repeat1,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
-  [3431] = 4,
-    ACTIONS(497), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(515), 1,
+    ACTIONS(492), 1,
       anon_sym_LBRACE,
     STATE(191), 1,
       sym_string,
@@ -5484,16 +5447,98 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3446] = 3,
-    ACTIONS(454), 1,
+  [3350] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(494), 3,
+      sym_period,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [3361] = 2,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+    ACTIONS(496), 3,
+      anon_sym_RBRACE,
+      anon_sym_green,
+      anon_sym_amber,
+  [3372] = 4,
+    ACTIONS(498), 1,
+      anon_sym_COMMA,
+    ACTIONS(500), 1,
+      anon_sym_RPAREN,
+    STATE(146), 1,
+      aux_sym_attribute_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3387] = 4,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
-    STATE(69), 1,
+    ACTIONS(502), 1,
+      anon_sym_LBRACE,
+    STATE(179), 1,
       sym_string,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3458] = 2,
+  [3402] = 4,
+    ACTIONS(504), 1,
+      anon_sym_COMMA,
+    ACTIONS(506), 1,
+      anon_sym_RPAREN,
+    STATE(141), 1,
+      aux_sym_attribute_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3417] = 3,
+    STATE(24), 1,
+      sym__direction,
+    ACTIONS(409), 2,
+      anon_sym_up,
+      anon_sym_down,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3430] = 3,
+    ACTIONS(508), 1,
+      anon_sym_COMMA,
+    ACTIONS(510), 2,
+      sym_period,
+      anon_sym_RBRACE,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3443] = 4,
+    ACTIONS(512), 1,
+      anon_sym_COMMA,
+    ACTIONS(515), 1,
+      anon_sym_RPAREN,
+    STATE(146), 1,
+      aux_sym_attribute_repeat1,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3458] = 3,
+    ACTIONS(475), 1,
+      anon_sym_DQUOTE,
+    STATE(73), 1,
+      sym_string,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3470] = 2,
     ACTIONS(517), 2,
       sym_identifier,
       anon_sym_RBRACE,
@@ -5501,17 +5546,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3468] = 3,
-    ACTIONS(497), 1,
+  [3480] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
-    STATE(109), 1,
+    STATE(105), 1,
       sym_string,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3480] = 3,
-    ACTIONS(454), 1,
+  [3492] = 3,
+    ACTIONS(475), 1,
       anon_sym_DQUOTE,
     STATE(24), 1,
       sym_string,
@@ -5519,35 +5564,35 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3492] = 3,
+  [3504] = 3,
     ACTIONS(519), 1,
       anon_sym_LBRACE,
-    STATE(109), 1,
+    STATE(105), 1,
       sym_bands,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3504] = 3,
-    ACTIONS(454), 1,
-      anon_sym_DQUOTE,
-    STATE(110), 1,
-      sym_string,
-    ACTIONS(3), 3,
-      sym_line_comment,
-      sym_doc_comment,
-      sym_block_comment,
   [3516] = 3,
-    ACTIONS(497), 1,
+    ACTIONS(475), 1,
       anon_sym_DQUOTE,
-    STATE(86), 1,
+    STATE(112), 1,
       sym_string,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
   [3528] = 3,
-    ACTIONS(497), 1,
+    ACTIONS(490), 1,
+      anon_sym_DQUOTE,
+    STATE(60), 1,
+      sym_string,
+    ACTIONS(3), 3,
+      sym_line_comment,
+      sym_doc_comment,
+      sym_block_comment,
+  [3540] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(189), 1,
       sym_string,
@@ -5555,25 +5600,25 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3540] = 3,
-    ACTIONS(454), 1,
+  [3552] = 3,
+    ACTIONS(475), 1,
       anon_sym_DQUOTE,
-    STATE(97), 1,
+    STATE(95), 1,
       sym_string,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3552] = 2,
-    ACTIONS(443), 2,
+  [3564] = 2,
+    ACTIONS(439), 2,
       sym_period,
       anon_sym_RBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3562] = 3,
-    ACTIONS(497), 1,
+  [3574] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(148), 1,
       sym_string,
@@ -5581,17 +5626,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3574] = 3,
-    ACTIONS(419), 1,
+  [3586] = 3,
+    ACTIONS(437), 1,
       anon_sym_DASH_GT,
-    STATE(116), 1,
+    STATE(121), 1,
       aux_sym_chain_repeat1,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3586] = 3,
-    ACTIONS(454), 1,
+  [3598] = 3,
+    ACTIONS(475), 1,
       anon_sym_DQUOTE,
     STATE(160), 1,
       sym_string,
@@ -5599,7 +5644,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3598] = 3,
+  [3610] = 3,
     ACTIONS(521), 1,
       anon_sym_LBRACE,
     ACTIONS(523), 1,
@@ -5608,8 +5653,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3610] = 3,
-    ACTIONS(454), 1,
+  [3622] = 3,
+    ACTIONS(475), 1,
       anon_sym_DQUOTE,
     STATE(163), 1,
       sym_string,
@@ -5617,8 +5662,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3622] = 3,
-    ACTIONS(497), 1,
+  [3634] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(184), 1,
       sym_string,
@@ -5626,7 +5671,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3634] = 3,
+  [3646] = 3,
     ACTIONS(525), 1,
       anon_sym_LBRACE,
     ACTIONS(527), 1,
@@ -5635,8 +5680,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3646] = 3,
-    ACTIONS(497), 1,
+  [3658] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(185), 1,
       sym_string,
@@ -5644,8 +5689,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3658] = 3,
-    ACTIONS(497), 1,
+  [3670] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(187), 1,
       sym_string,
@@ -5653,7 +5698,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3670] = 2,
+  [3682] = 2,
     ACTIONS(529), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
@@ -5661,7 +5706,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3680] = 3,
+  [3692] = 3,
     ACTIONS(531), 1,
       anon_sym_RPAREN,
     ACTIONS(533), 1,
@@ -5670,8 +5715,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3692] = 3,
-    ACTIONS(497), 1,
+  [3704] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(192), 1,
       sym_string,
@@ -5679,8 +5724,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3704] = 3,
-    ACTIONS(497), 1,
+  [3716] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(193), 1,
       sym_string,
@@ -5688,7 +5733,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3716] = 3,
+  [3728] = 3,
     ACTIONS(533), 1,
       sym_lint_name,
     ACTIONS(535), 1,
@@ -5697,17 +5742,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3728] = 3,
-    ACTIONS(497), 1,
+  [3740] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
-    STATE(68), 1,
+    STATE(72), 1,
       sym_string,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3740] = 3,
-    ACTIONS(497), 1,
+  [3752] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(201), 1,
       sym_string,
@@ -5715,8 +5760,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3752] = 3,
-    ACTIONS(497), 1,
+  [3764] = 3,
+    ACTIONS(490), 1,
       anon_sym_DQUOTE,
     STATE(206), 1,
       sym_string,
@@ -5724,343 +5769,343 @@ static const uint16_t ts_small_parse_table[] = {
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3764] = 2,
+  [3776] = 2,
     ACTIONS(537), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3773] = 2,
+  [3785] = 2,
     ACTIONS(539), 1,
       sym_lint_name,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3782] = 2,
+  [3794] = 2,
     ACTIONS(541), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3791] = 2,
+  [3803] = 2,
     ACTIONS(543), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3800] = 2,
+  [3812] = 2,
     ACTIONS(545), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3809] = 2,
+  [3821] = 2,
     ACTIONS(547), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3818] = 2,
+  [3830] = 2,
     ACTIONS(549), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3827] = 2,
+  [3839] = 2,
     ACTIONS(551), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3836] = 2,
+  [3848] = 2,
     ACTIONS(553), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3845] = 2,
+  [3857] = 2,
     ACTIONS(555), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3854] = 2,
+  [3866] = 2,
     ACTIONS(557), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3863] = 2,
+  [3875] = 2,
     ACTIONS(559), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3872] = 2,
+  [3884] = 2,
     ACTIONS(561), 1,
       ts_builtin_sym_end,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3881] = 2,
+  [3893] = 2,
     ACTIONS(563), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3890] = 2,
+  [3902] = 2,
     ACTIONS(565), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3899] = 2,
+  [3911] = 2,
     ACTIONS(567), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3908] = 2,
+  [3920] = 2,
     ACTIONS(569), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3917] = 2,
+  [3929] = 2,
     ACTIONS(571), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3926] = 2,
+  [3938] = 2,
     ACTIONS(573), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3935] = 2,
+  [3947] = 2,
     ACTIONS(575), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3944] = 2,
+  [3956] = 2,
     ACTIONS(577), 1,
       sym_period,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3953] = 2,
+  [3965] = 2,
     ACTIONS(579), 1,
       anon_sym_COLON,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3962] = 2,
+  [3974] = 2,
     ACTIONS(581), 1,
       anon_sym_LPAREN,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3971] = 2,
+  [3983] = 2,
     ACTIONS(533), 1,
       sym_lint_name,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3980] = 2,
+  [3992] = 2,
     ACTIONS(583), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3989] = 2,
+  [4001] = 2,
     ACTIONS(585), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [3998] = 2,
+  [4010] = 2,
     ACTIONS(587), 1,
       sym_period,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4007] = 2,
+  [4019] = 2,
     ACTIONS(589), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4016] = 2,
+  [4028] = 2,
     ACTIONS(591), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4025] = 2,
+  [4037] = 2,
     ACTIONS(593), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4034] = 2,
+  [4046] = 2,
     ACTIONS(595), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4043] = 2,
+  [4055] = 2,
     ACTIONS(597), 1,
       sym_period,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4052] = 2,
+  [4064] = 2,
     ACTIONS(599), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4061] = 2,
+  [4073] = 2,
     ACTIONS(601), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4070] = 2,
+  [4082] = 2,
     ACTIONS(603), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4079] = 2,
+  [4091] = 2,
     ACTIONS(605), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4088] = 2,
-    ACTIONS(411), 1,
+  [4100] = 2,
+    ACTIONS(409), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4097] = 2,
-    ACTIONS(437), 1,
+  [4109] = 2,
+    ACTIONS(425), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4106] = 2,
-    ACTIONS(437), 1,
+  [4118] = 2,
+    ACTIONS(425), 1,
       sym_period,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4115] = 2,
+  [4127] = 2,
     ACTIONS(607), 1,
       anon_sym_LBRACE,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4124] = 2,
+  [4136] = 2,
     ACTIONS(609), 1,
       anon_sym_DOT_DOT,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4133] = 2,
+  [4145] = 2,
     ACTIONS(611), 1,
       sym_period,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4142] = 2,
+  [4154] = 2,
     ACTIONS(613), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4151] = 2,
+  [4163] = 2,
     ACTIONS(615), 1,
       sym_period,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4160] = 2,
+  [4172] = 2,
     ACTIONS(617), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4169] = 2,
+  [4181] = 2,
     ACTIONS(615), 1,
       sym_number,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4178] = 2,
+  [4190] = 2,
     ACTIONS(619), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4187] = 2,
+  [4199] = 2,
     ACTIONS(621), 1,
       sym_identifier,
     ACTIONS(3), 3,
       sym_line_comment,
       sym_doc_comment,
       sym_block_comment,
-  [4196] = 2,
+  [4208] = 2,
     ACTIONS(623), 1,
       sym_identifier,
     ACTIONS(3), 3,
@@ -6075,222 +6120,222 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(4)] = 80,
   [SMALL_STATE(5)] = 128,
   [SMALL_STATE(6)] = 176,
-  [SMALL_STATE(7)] = 205,
-  [SMALL_STATE(8)] = 234,
-  [SMALL_STATE(9)] = 278,
-  [SMALL_STATE(10)] = 322,
-  [SMALL_STATE(11)] = 366,
-  [SMALL_STATE(12)] = 410,
-  [SMALL_STATE(13)] = 454,
-  [SMALL_STATE(14)] = 498,
-  [SMALL_STATE(15)] = 542,
-  [SMALL_STATE(16)] = 586,
-  [SMALL_STATE(17)] = 630,
-  [SMALL_STATE(18)] = 674,
-  [SMALL_STATE(19)] = 718,
-  [SMALL_STATE(20)] = 762,
-  [SMALL_STATE(21)] = 806,
-  [SMALL_STATE(22)] = 831,
-  [SMALL_STATE(23)] = 856,
-  [SMALL_STATE(24)] = 878,
-  [SMALL_STATE(25)] = 900,
-  [SMALL_STATE(26)] = 922,
-  [SMALL_STATE(27)] = 944,
-  [SMALL_STATE(28)] = 966,
-  [SMALL_STATE(29)] = 988,
-  [SMALL_STATE(30)] = 1027,
-  [SMALL_STATE(31)] = 1054,
-  [SMALL_STATE(32)] = 1093,
-  [SMALL_STATE(33)] = 1132,
-  [SMALL_STATE(34)] = 1171,
-  [SMALL_STATE(35)] = 1210,
-  [SMALL_STATE(36)] = 1246,
-  [SMALL_STATE(37)] = 1282,
-  [SMALL_STATE(38)] = 1318,
-  [SMALL_STATE(39)] = 1354,
-  [SMALL_STATE(40)] = 1390,
-  [SMALL_STATE(41)] = 1426,
-  [SMALL_STATE(42)] = 1462,
-  [SMALL_STATE(43)] = 1498,
-  [SMALL_STATE(44)] = 1534,
-  [SMALL_STATE(45)] = 1558,
-  [SMALL_STATE(46)] = 1594,
-  [SMALL_STATE(47)] = 1630,
-  [SMALL_STATE(48)] = 1666,
-  [SMALL_STATE(49)] = 1690,
-  [SMALL_STATE(50)] = 1714,
-  [SMALL_STATE(51)] = 1750,
-  [SMALL_STATE(52)] = 1786,
-  [SMALL_STATE(53)] = 1805,
-  [SMALL_STATE(54)] = 1824,
-  [SMALL_STATE(55)] = 1843,
-  [SMALL_STATE(56)] = 1862,
-  [SMALL_STATE(57)] = 1881,
-  [SMALL_STATE(58)] = 1916,
-  [SMALL_STATE(59)] = 1935,
-  [SMALL_STATE(60)] = 1953,
-  [SMALL_STATE(61)] = 1971,
-  [SMALL_STATE(62)] = 1989,
-  [SMALL_STATE(63)] = 2007,
-  [SMALL_STATE(64)] = 2025,
-  [SMALL_STATE(65)] = 2043,
-  [SMALL_STATE(66)] = 2061,
-  [SMALL_STATE(67)] = 2079,
-  [SMALL_STATE(68)] = 2097,
-  [SMALL_STATE(69)] = 2115,
-  [SMALL_STATE(70)] = 2133,
-  [SMALL_STATE(71)] = 2151,
-  [SMALL_STATE(72)] = 2169,
-  [SMALL_STATE(73)] = 2187,
-  [SMALL_STATE(74)] = 2205,
-  [SMALL_STATE(75)] = 2223,
-  [SMALL_STATE(76)] = 2241,
-  [SMALL_STATE(77)] = 2259,
-  [SMALL_STATE(78)] = 2277,
-  [SMALL_STATE(79)] = 2295,
-  [SMALL_STATE(80)] = 2313,
-  [SMALL_STATE(81)] = 2331,
-  [SMALL_STATE(82)] = 2349,
-  [SMALL_STATE(83)] = 2367,
-  [SMALL_STATE(84)] = 2385,
-  [SMALL_STATE(85)] = 2403,
-  [SMALL_STATE(86)] = 2421,
-  [SMALL_STATE(87)] = 2439,
-  [SMALL_STATE(88)] = 2468,
-  [SMALL_STATE(89)] = 2497,
-  [SMALL_STATE(90)] = 2526,
-  [SMALL_STATE(91)] = 2555,
-  [SMALL_STATE(92)] = 2584,
-  [SMALL_STATE(93)] = 2600,
-  [SMALL_STATE(94)] = 2616,
-  [SMALL_STATE(95)] = 2632,
-  [SMALL_STATE(96)] = 2648,
-  [SMALL_STATE(97)] = 2664,
-  [SMALL_STATE(98)] = 2680,
-  [SMALL_STATE(99)] = 2696,
-  [SMALL_STATE(100)] = 2712,
-  [SMALL_STATE(101)] = 2728,
-  [SMALL_STATE(102)] = 2744,
-  [SMALL_STATE(103)] = 2759,
-  [SMALL_STATE(104)] = 2774,
-  [SMALL_STATE(105)] = 2789,
-  [SMALL_STATE(106)] = 2804,
-  [SMALL_STATE(107)] = 2819,
-  [SMALL_STATE(108)] = 2834,
-  [SMALL_STATE(109)] = 2849,
-  [SMALL_STATE(110)] = 2864,
-  [SMALL_STATE(111)] = 2879,
-  [SMALL_STATE(112)] = 2894,
-  [SMALL_STATE(113)] = 2909,
-  [SMALL_STATE(114)] = 2929,
-  [SMALL_STATE(115)] = 2945,
-  [SMALL_STATE(116)] = 2965,
-  [SMALL_STATE(117)] = 2984,
-  [SMALL_STATE(118)] = 3001,
-  [SMALL_STATE(119)] = 3018,
-  [SMALL_STATE(120)] = 3035,
-  [SMALL_STATE(121)] = 3052,
-  [SMALL_STATE(122)] = 3067,
-  [SMALL_STATE(123)] = 3085,
-  [SMALL_STATE(124)] = 3103,
-  [SMALL_STATE(125)] = 3119,
-  [SMALL_STATE(126)] = 3131,
-  [SMALL_STATE(127)] = 3147,
-  [SMALL_STATE(128)] = 3163,
-  [SMALL_STATE(129)] = 3177,
-  [SMALL_STATE(130)] = 3193,
-  [SMALL_STATE(131)] = 3209,
-  [SMALL_STATE(132)] = 3225,
-  [SMALL_STATE(133)] = 3241,
-  [SMALL_STATE(134)] = 3259,
-  [SMALL_STATE(135)] = 3275,
-  [SMALL_STATE(136)] = 3291,
-  [SMALL_STATE(137)] = 3307,
-  [SMALL_STATE(138)] = 3323,
-  [SMALL_STATE(139)] = 3336,
-  [SMALL_STATE(140)] = 3351,
-  [SMALL_STATE(141)] = 3362,
-  [SMALL_STATE(142)] = 3377,
-  [SMALL_STATE(143)] = 3388,
-  [SMALL_STATE(144)] = 3403,
-  [SMALL_STATE(145)] = 3416,
-  [SMALL_STATE(146)] = 3431,
-  [SMALL_STATE(147)] = 3446,
-  [SMALL_STATE(148)] = 3458,
-  [SMALL_STATE(149)] = 3468,
-  [SMALL_STATE(150)] = 3480,
-  [SMALL_STATE(151)] = 3492,
-  [SMALL_STATE(152)] = 3504,
-  [SMALL_STATE(153)] = 3516,
-  [SMALL_STATE(154)] = 3528,
-  [SMALL_STATE(155)] = 3540,
-  [SMALL_STATE(156)] = 3552,
-  [SMALL_STATE(157)] = 3562,
-  [SMALL_STATE(158)] = 3574,
-  [SMALL_STATE(159)] = 3586,
-  [SMALL_STATE(160)] = 3598,
-  [SMALL_STATE(161)] = 3610,
-  [SMALL_STATE(162)] = 3622,
-  [SMALL_STATE(163)] = 3634,
-  [SMALL_STATE(164)] = 3646,
-  [SMALL_STATE(165)] = 3658,
-  [SMALL_STATE(166)] = 3670,
-  [SMALL_STATE(167)] = 3680,
-  [SMALL_STATE(168)] = 3692,
-  [SMALL_STATE(169)] = 3704,
-  [SMALL_STATE(170)] = 3716,
-  [SMALL_STATE(171)] = 3728,
-  [SMALL_STATE(172)] = 3740,
-  [SMALL_STATE(173)] = 3752,
-  [SMALL_STATE(174)] = 3764,
-  [SMALL_STATE(175)] = 3773,
-  [SMALL_STATE(176)] = 3782,
-  [SMALL_STATE(177)] = 3791,
-  [SMALL_STATE(178)] = 3800,
-  [SMALL_STATE(179)] = 3809,
-  [SMALL_STATE(180)] = 3818,
-  [SMALL_STATE(181)] = 3827,
-  [SMALL_STATE(182)] = 3836,
-  [SMALL_STATE(183)] = 3845,
-  [SMALL_STATE(184)] = 3854,
-  [SMALL_STATE(185)] = 3863,
-  [SMALL_STATE(186)] = 3872,
-  [SMALL_STATE(187)] = 3881,
-  [SMALL_STATE(188)] = 3890,
-  [SMALL_STATE(189)] = 3899,
-  [SMALL_STATE(190)] = 3908,
-  [SMALL_STATE(191)] = 3917,
-  [SMALL_STATE(192)] = 3926,
-  [SMALL_STATE(193)] = 3935,
-  [SMALL_STATE(194)] = 3944,
-  [SMALL_STATE(195)] = 3953,
-  [SMALL_STATE(196)] = 3962,
-  [SMALL_STATE(197)] = 3971,
-  [SMALL_STATE(198)] = 3980,
-  [SMALL_STATE(199)] = 3989,
-  [SMALL_STATE(200)] = 3998,
-  [SMALL_STATE(201)] = 4007,
-  [SMALL_STATE(202)] = 4016,
-  [SMALL_STATE(203)] = 4025,
-  [SMALL_STATE(204)] = 4034,
-  [SMALL_STATE(205)] = 4043,
-  [SMALL_STATE(206)] = 4052,
-  [SMALL_STATE(207)] = 4061,
-  [SMALL_STATE(208)] = 4070,
-  [SMALL_STATE(209)] = 4079,
-  [SMALL_STATE(210)] = 4088,
-  [SMALL_STATE(211)] = 4097,
-  [SMALL_STATE(212)] = 4106,
-  [SMALL_STATE(213)] = 4115,
-  [SMALL_STATE(214)] = 4124,
-  [SMALL_STATE(215)] = 4133,
-  [SMALL_STATE(216)] = 4142,
-  [SMALL_STATE(217)] = 4151,
-  [SMALL_STATE(218)] = 4160,
-  [SMALL_STATE(219)] = 4169,
-  [SMALL_STATE(220)] = 4178,
-  [SMALL_STATE(221)] = 4187,
-  [SMALL_STATE(222)] = 4196,
+  [SMALL_STATE(7)] = 206,
+  [SMALL_STATE(8)] = 236,
+  [SMALL_STATE(9)] = 280,
+  [SMALL_STATE(10)] = 324,
+  [SMALL_STATE(11)] = 368,
+  [SMALL_STATE(12)] = 412,
+  [SMALL_STATE(13)] = 456,
+  [SMALL_STATE(14)] = 500,
+  [SMALL_STATE(15)] = 544,
+  [SMALL_STATE(16)] = 588,
+  [SMALL_STATE(17)] = 632,
+  [SMALL_STATE(18)] = 676,
+  [SMALL_STATE(19)] = 720,
+  [SMALL_STATE(20)] = 764,
+  [SMALL_STATE(21)] = 808,
+  [SMALL_STATE(22)] = 833,
+  [SMALL_STATE(23)] = 858,
+  [SMALL_STATE(24)] = 880,
+  [SMALL_STATE(25)] = 902,
+  [SMALL_STATE(26)] = 924,
+  [SMALL_STATE(27)] = 946,
+  [SMALL_STATE(28)] = 968,
+  [SMALL_STATE(29)] = 990,
+  [SMALL_STATE(30)] = 1029,
+  [SMALL_STATE(31)] = 1056,
+  [SMALL_STATE(32)] = 1095,
+  [SMALL_STATE(33)] = 1134,
+  [SMALL_STATE(34)] = 1173,
+  [SMALL_STATE(35)] = 1212,
+  [SMALL_STATE(36)] = 1248,
+  [SMALL_STATE(37)] = 1284,
+  [SMALL_STATE(38)] = 1320,
+  [SMALL_STATE(39)] = 1356,
+  [SMALL_STATE(40)] = 1392,
+  [SMALL_STATE(41)] = 1428,
+  [SMALL_STATE(42)] = 1464,
+  [SMALL_STATE(43)] = 1500,
+  [SMALL_STATE(44)] = 1536,
+  [SMALL_STATE(45)] = 1560,
+  [SMALL_STATE(46)] = 1596,
+  [SMALL_STATE(47)] = 1632,
+  [SMALL_STATE(48)] = 1668,
+  [SMALL_STATE(49)] = 1692,
+  [SMALL_STATE(50)] = 1716,
+  [SMALL_STATE(51)] = 1752,
+  [SMALL_STATE(52)] = 1788,
+  [SMALL_STATE(53)] = 1807,
+  [SMALL_STATE(54)] = 1826,
+  [SMALL_STATE(55)] = 1845,
+  [SMALL_STATE(56)] = 1864,
+  [SMALL_STATE(57)] = 1883,
+  [SMALL_STATE(58)] = 1918,
+  [SMALL_STATE(59)] = 1937,
+  [SMALL_STATE(60)] = 1955,
+  [SMALL_STATE(61)] = 1973,
+  [SMALL_STATE(62)] = 1991,
+  [SMALL_STATE(63)] = 2009,
+  [SMALL_STATE(64)] = 2039,
+  [SMALL_STATE(65)] = 2057,
+  [SMALL_STATE(66)] = 2087,
+  [SMALL_STATE(67)] = 2105,
+  [SMALL_STATE(68)] = 2123,
+  [SMALL_STATE(69)] = 2153,
+  [SMALL_STATE(70)] = 2171,
+  [SMALL_STATE(71)] = 2189,
+  [SMALL_STATE(72)] = 2207,
+  [SMALL_STATE(73)] = 2225,
+  [SMALL_STATE(74)] = 2243,
+  [SMALL_STATE(75)] = 2261,
+  [SMALL_STATE(76)] = 2279,
+  [SMALL_STATE(77)] = 2297,
+  [SMALL_STATE(78)] = 2315,
+  [SMALL_STATE(79)] = 2333,
+  [SMALL_STATE(80)] = 2351,
+  [SMALL_STATE(81)] = 2369,
+  [SMALL_STATE(82)] = 2387,
+  [SMALL_STATE(83)] = 2405,
+  [SMALL_STATE(84)] = 2435,
+  [SMALL_STATE(85)] = 2453,
+  [SMALL_STATE(86)] = 2471,
+  [SMALL_STATE(87)] = 2489,
+  [SMALL_STATE(88)] = 2507,
+  [SMALL_STATE(89)] = 2537,
+  [SMALL_STATE(90)] = 2555,
+  [SMALL_STATE(91)] = 2573,
+  [SMALL_STATE(92)] = 2591,
+  [SMALL_STATE(93)] = 2607,
+  [SMALL_STATE(94)] = 2623,
+  [SMALL_STATE(95)] = 2639,
+  [SMALL_STATE(96)] = 2655,
+  [SMALL_STATE(97)] = 2671,
+  [SMALL_STATE(98)] = 2687,
+  [SMALL_STATE(99)] = 2703,
+  [SMALL_STATE(100)] = 2719,
+  [SMALL_STATE(101)] = 2735,
+  [SMALL_STATE(102)] = 2751,
+  [SMALL_STATE(103)] = 2767,
+  [SMALL_STATE(104)] = 2783,
+  [SMALL_STATE(105)] = 2799,
+  [SMALL_STATE(106)] = 2815,
+  [SMALL_STATE(107)] = 2831,
+  [SMALL_STATE(108)] = 2846,
+  [SMALL_STATE(109)] = 2861,
+  [SMALL_STATE(110)] = 2876,
+  [SMALL_STATE(111)] = 2891,
+  [SMALL_STATE(112)] = 2906,
+  [SMALL_STATE(113)] = 2921,
+  [SMALL_STATE(114)] = 2937,
+  [SMALL_STATE(115)] = 2957,
+  [SMALL_STATE(116)] = 2977,
+  [SMALL_STATE(117)] = 2994,
+  [SMALL_STATE(118)] = 3011,
+  [SMALL_STATE(119)] = 3026,
+  [SMALL_STATE(120)] = 3043,
+  [SMALL_STATE(121)] = 3060,
+  [SMALL_STATE(122)] = 3079,
+  [SMALL_STATE(123)] = 3097,
+  [SMALL_STATE(124)] = 3115,
+  [SMALL_STATE(125)] = 3127,
+  [SMALL_STATE(126)] = 3143,
+  [SMALL_STATE(127)] = 3159,
+  [SMALL_STATE(128)] = 3175,
+  [SMALL_STATE(129)] = 3191,
+  [SMALL_STATE(130)] = 3207,
+  [SMALL_STATE(131)] = 3223,
+  [SMALL_STATE(132)] = 3237,
+  [SMALL_STATE(133)] = 3253,
+  [SMALL_STATE(134)] = 3271,
+  [SMALL_STATE(135)] = 3287,
+  [SMALL_STATE(136)] = 3303,
+  [SMALL_STATE(137)] = 3319,
+  [SMALL_STATE(138)] = 3335,
+  [SMALL_STATE(139)] = 3350,
+  [SMALL_STATE(140)] = 3361,
+  [SMALL_STATE(141)] = 3372,
+  [SMALL_STATE(142)] = 3387,
+  [SMALL_STATE(143)] = 3402,
+  [SMALL_STATE(144)] = 3417,
+  [SMALL_STATE(145)] = 3430,
+  [SMALL_STATE(146)] = 3443,
+  [SMALL_STATE(147)] = 3458,
+  [SMALL_STATE(148)] = 3470,
+  [SMALL_STATE(149)] = 3480,
+  [SMALL_STATE(150)] = 3492,
+  [SMALL_STATE(151)] = 3504,
+  [SMALL_STATE(152)] = 3516,
+  [SMALL_STATE(153)] = 3528,
+  [SMALL_STATE(154)] = 3540,
+  [SMALL_STATE(155)] = 3552,
+  [SMALL_STATE(156)] = 3564,
+  [SMALL_STATE(157)] = 3574,
+  [SMALL_STATE(158)] = 3586,
+  [SMALL_STATE(159)] = 3598,
+  [SMALL_STATE(160)] = 3610,
+  [SMALL_STATE(161)] = 3622,
+  [SMALL_STATE(162)] = 3634,
+  [SMALL_STATE(163)] = 3646,
+  [SMALL_STATE(164)] = 3658,
+  [SMALL_STATE(165)] = 3670,
+  [SMALL_STATE(166)] = 3682,
+  [SMALL_STATE(167)] = 3692,
+  [SMALL_STATE(168)] = 3704,
+  [SMALL_STATE(169)] = 3716,
+  [SMALL_STATE(170)] = 3728,
+  [SMALL_STATE(171)] = 3740,
+  [SMALL_STATE(172)] = 3752,
+  [SMALL_STATE(173)] = 3764,
+  [SMALL_STATE(174)] = 3776,
+  [SMALL_STATE(175)] = 3785,
+  [SMALL_STATE(176)] = 3794,
+  [SMALL_STATE(177)] = 3803,
+  [SMALL_STATE(178)] = 3812,
+  [SMALL_STATE(179)] = 3821,
+  [SMALL_STATE(180)] = 3830,
+  [SMALL_STATE(181)] = 3839,
+  [SMALL_STATE(182)] = 3848,
+  [SMALL_STATE(183)] = 3857,
+  [SMALL_STATE(184)] = 3866,
+  [SMALL_STATE(185)] = 3875,
+  [SMALL_STATE(186)] = 3884,
+  [SMALL_STATE(187)] = 3893,
+  [SMALL_STATE(188)] = 3902,
+  [SMALL_STATE(189)] = 3911,
+  [SMALL_STATE(190)] = 3920,
+  [SMALL_STATE(191)] = 3929,
+  [SMALL_STATE(192)] = 3938,
+  [SMALL_STATE(193)] = 3947,
+  [SMALL_STATE(194)] = 3956,
+  [SMALL_STATE(195)] = 3965,
+  [SMALL_STATE(196)] = 3974,
+  [SMALL_STATE(197)] = 3983,
+  [SMALL_STATE(198)] = 3992,
+  [SMALL_STATE(199)] = 4001,
+  [SMALL_STATE(200)] = 4010,
+  [SMALL_STATE(201)] = 4019,
+  [SMALL_STATE(202)] = 4028,
+  [SMALL_STATE(203)] = 4037,
+  [SMALL_STATE(204)] = 4046,
+  [SMALL_STATE(205)] = 4055,
+  [SMALL_STATE(206)] = 4064,
+  [SMALL_STATE(207)] = 4073,
+  [SMALL_STATE(208)] = 4082,
+  [SMALL_STATE(209)] = 4091,
+  [SMALL_STATE(210)] = 4100,
+  [SMALL_STATE(211)] = 4109,
+  [SMALL_STATE(212)] = 4118,
+  [SMALL_STATE(213)] = 4127,
+  [SMALL_STATE(214)] = 4136,
+  [SMALL_STATE(215)] = 4145,
+  [SMALL_STATE(216)] = 4154,
+  [SMALL_STATE(217)] = 4163,
+  [SMALL_STATE(218)] = 4172,
+  [SMALL_STATE(219)] = 4181,
+  [SMALL_STATE(220)] = 4190,
+  [SMALL_STATE(221)] = 4199,
+  [SMALL_STATE(222)] = 4208,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -6318,35 +6363,35 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [47] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
   [50] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
   [52] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [54] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [54] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
   [56] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
   [58] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [60] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [60] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
   [62] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
   [64] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [66] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [66] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
   [68] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [70] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [72] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [74] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [76] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [78] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [70] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [72] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [74] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [76] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [78] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
   [80] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0),
   [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(150),
   [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(210),
-  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(138),
+  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(144),
   [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(216),
   [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(181),
-  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
+  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(113),
   [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(26),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(126),
-  [106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 2, 0, 0), SHIFT_REPEAT(134),
+  [106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
   [120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__measure_property, 2, 0, 15),
   [122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
   [124] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actuals, 2, 0, 0),
@@ -6354,60 +6399,60 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [128] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__measure_property, 1, 0, 17),
   [130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actuals, 3, 0, 0),
   [132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_measure_repeat1, 1, 0, 18),
-  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
   [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
   [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
   [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
   [142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
   [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__attributes, 2, 0, 3), SHIFT_REPEAT(196),
   [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__attributes, 2, 0, 3),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
   [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 2, 0, 0), SHIFT_REPEAT(196),
   [158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 2, 0, 0),
   [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 2, 0, 0), SHIFT_REPEAT(155),
   [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
   [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 2, 0, 0), SHIFT_REPEAT(219),
   [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 2, 0, 0), SHIFT_REPEAT(220),
-  [172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
   [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
   [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
   [178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
   [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
   [184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
   [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
   [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
   [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 2, 0, 0), SHIFT_REPEAT(196),
   [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 2, 0, 0),
   [205] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 2, 0, 0), SHIFT_REPEAT(199),
   [208] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 2, 0, 0), SHIFT_REPEAT(152),
   [211] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
   [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
   [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
   [222] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__initiative_property, 2, 0, 15),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
   [226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0),
   [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(147),
   [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(211),
   [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(212),
-  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(128),
-  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(121),
+  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(131),
+  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(118),
   [243] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 2, 0, 0), SHIFT_REPEAT(176),
-  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
   [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__initiative_property, 3, 0, 27),
   [250] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__initiative_property_repeat1, 2, 0, 30), SHIFT_REPEAT(207),
   [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__initiative_property_repeat1, 2, 0, 30),
-  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
   [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__attributes, 1, 0, 1),
   [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attribute, 5, 0, 5),
   [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attribute, 5, 0, 13),
@@ -6421,117 +6466,117 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
   [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__initiative_property_repeat1, 2, 0, 29),
   [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 6, 0, 16),
-  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 1, 0, 9),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 5, 0, 21),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 5, 0, 22),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 5, 0, 6),
-  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 5, 0, 11),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 6, 0, 16),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 3, 0, 0),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 6, 0, 16),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use_declaration, 3, 0, 4),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 5, 0, 8),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 4, 0, 11),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 5, 0, 16),
-  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 6, 0, 21),
-  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 6, 0, 22),
-  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 6, 0, 24),
-  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 6, 0, 24),
-  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 6, 0, 24),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 5, 0, 16),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 7, 0, 24),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 7, 0, 24),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 7, 0, 24),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 4, 0, 6),
-  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 4, 0, 8),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 5, 0, 16),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 4, 0, 0),
-  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use_declaration, 2, 0, 2),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0),
-  [339] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(149),
-  [342] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(205),
-  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(215),
-  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(151),
-  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 5, 0, 16),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 6, 0, 16),
-  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 6, 0, 24),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 7, 0, 32),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 7, 0, 24),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__objective_property, 2, 0, 15),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 8, 0, 32),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 8, 0, 33),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 9, 0, 33),
-  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 1, 0, 9),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 1, 0, 9),
-  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_bands, 3, 0, 0),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 5, 0, 16),
-  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_bands, 2, 0, 0),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 6, 0, 16),
-  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 1, 0, 7),
-  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 7, 0, 24),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__scorecard_property, 2, 0, 15),
-  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__perspective_property, 2, 0, 15),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__scorecard_property, 4, 0, 25),
-  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 6, 0, 24),
-  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_chain, 2, 0, 10),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_chain_repeat1, 2, 0, 20),
-  [423] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_chain_repeat1, 2, 0, 20), SHIFT_REPEAT(183),
-  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_bands_repeat1, 2, 0, 0),
-  [434] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_bands_repeat1, 2, 0, 0), SHIFT_REPEAT(203),
-  [437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actuals_repeat1, 2, 0, 0),
-  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actuals_repeat1, 2, 0, 0), SHIFT_REPEAT(195),
-  [448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_chain_repeat1, 2, 0, 19),
-  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [460] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(127),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [477] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_map_repeat1, 2, 0, 0), SHIFT_REPEAT(158),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_map_repeat1, 2, 0, 0),
-  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use_declaration, 2, 0, 2),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_initiative_repeat1, 1, 0, 9),
+  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 5, 0, 21),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 5, 0, 22),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 5, 0, 6),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 5, 0, 11),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0),
+  [311] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(149),
+  [314] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(205),
+  [317] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(215),
+  [320] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 2, 0, 0), SHIFT_REPEAT(151),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 6, 0, 16),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 3, 0, 0),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 6, 0, 16),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use_declaration, 3, 0, 4),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 5, 0, 8),
+  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 4, 0, 11),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 5, 0, 16),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 6, 0, 21),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 6, 0, 22),
+  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 6, 0, 24),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 6, 0, 24),
+  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 6, 0, 24),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 5, 0, 16),
+  [349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 7, 0, 24),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kpi, 7, 0, 24),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 7, 0, 24),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scorecard, 4, 0, 6),
+  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_perspective, 4, 0, 8),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_initiative, 5, 0, 16),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_map, 4, 0, 0),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_bands, 3, 0, 0),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_scorecard_repeat1, 1, 0, 7),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__scorecard_property, 4, 0, 25),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__objective_property, 2, 0, 15),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_objective_repeat1, 1, 0, 9),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_bands, 2, 0, 0),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 8, 0, 33),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 8, 0, 32),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 5, 0, 16),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 7, 0, 32),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 6, 0, 24),
+  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 6, 0, 16),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 7, 0, 24),
+  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__scorecard_property, 2, 0, 15),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_measure, 9, 0, 33),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 5, 0, 16),
+  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 6, 0, 24),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 6, 0, 16),
+  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_objective, 7, 0, 24),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_perspective_repeat1, 1, 0, 9),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__perspective_property, 2, 0, 15),
+  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_chain_repeat1, 2, 0, 20),
+  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_chain_repeat1, 2, 0, 20), SHIFT_REPEAT(183),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_bands_repeat1, 2, 0, 0),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_bands_repeat1, 2, 0, 0), SHIFT_REPEAT(203),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_chain, 2, 0, 10),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actuals_repeat1, 2, 0, 0),
+  [441] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_actuals_repeat1, 2, 0, 0), SHIFT_REPEAT(195),
+  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_chain_repeat1, 2, 0, 19),
+  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [466] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(129),
+  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [479] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_map_repeat1, 2, 0, 0), SHIFT_REPEAT(158),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_map_repeat1, 2, 0, 0),
   [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
   [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
   [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_attribute_repeat1, 2, 0, 14), SHIFT_REPEAT(197),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_attribute_repeat1, 2, 0, 14),
-  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actual, 3, 0, 31),
-  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_band, 2, 0, 26),
-  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actuals_repeat1, 1, 0, 0),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_actual, 3, 0, 31),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_band, 2, 0, 26),
+  [498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_actuals_repeat1, 1, 0, 0),
+  [512] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_attribute_repeat1, 2, 0, 14), SHIFT_REPEAT(197),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_attribute_repeat1, 2, 0, 14),
   [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_chain, 4, 0, 23),
   [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
   [521] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
@@ -6545,19 +6590,19 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
   [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
   [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
   [545] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
   [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
   [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
   [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
   [559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
   [561] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
   [563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
   [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
   [569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
   [571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
   [573] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
@@ -6566,23 +6611,23 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
   [581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
   [583] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
   [591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
   [595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
   [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
   [599] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
   [601] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
   [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
   [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
   [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
   [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
   [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
   [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
   [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
