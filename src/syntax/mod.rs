@@ -33,25 +33,60 @@ pub type Parse = (Option<File>, Vec<Diagnostic>);
 /// an XML document) and the limits no scorecard reaches (blocks or comments nested
 /// more than 64 deep). Undecodable bytes never get here (see [`decode`]).
 pub fn parse(file: FileId, text: &str) -> (Option<File>, Vec<Diagnostic>) {
-    let Some(direct) = parse_direct(file, text) else {
+    let Some(direct) = direct(file, text) else {
         return parse_with_grammar(file, text);
     };
     if direct.errors.is_empty() {
         return (Some(direct.file), direct.diags);
     }
-    combine(direct, reference(file, text))
+    combine(direct, reference(file, text), text)
+}
+
+/// The direct parser's result, its errors not yet in words.
+struct Unexplained {
+    file: File,
+    diags: Vec<Diagnostic>,
+    errors: Vec<parse::SyntaxError>,
+}
+
+/// The direct parser: `None` for a foreign format.
+fn direct(file: FileId, text: &str) -> Option<Unexplained> {
+    if foreign_format(file, text).is_some() {
+        return None;
+    }
+    let mut lower = lower::Lower::new(file, text, Vec::new());
+    let parsed = parse::file(&mut lower);
+    Some(Unexplained {
+        file: File {
+            items: parsed.items,
+            comments: lower.comments,
+        },
+        diags: lower.diags,
+        errors: parsed.errors,
+    })
 }
 
 /// The tree of the direct parser, which found syntax errors, and the grammar's verdict
 /// on the same text: what [`parse`] returns.
-fn combine(direct: Direct, reference: Reference) -> (Option<File>, Vec<Diagnostic>) {
+fn combine(
+    direct: Unexplained,
+    reference: Reference,
+    text: &str,
+) -> (Option<File>, Vec<Diagnostic>) {
     match reference {
         // Not in the language, the grammar agrees: its error first, then what the
-        // recovering parser found after it.
+        // recovering parser found after it (put into words only now).
         Reference::Rejected(first) => {
-            let at = first.span.start;
+            let at = first.span.start as usize;
+            let id = first.span.file;
             let mut diags = vec![first];
-            diags.extend(direct.errors.into_iter().filter(|e| e.span.start > at));
+            diags.extend(
+                direct
+                    .errors
+                    .iter()
+                    .filter(|e| e.pos > at)
+                    .map(|e| e.explain(id, text)),
+            );
             diags.extend(direct.diags);
             (Some(direct.file), diags)
         }
@@ -64,32 +99,57 @@ fn combine(direct: Direct, reference: Reference) -> (Option<File>, Vec<Diagnosti
 
 /// For the agreement test and fuzz target: the direct parser alone ([`parse_direct`]),
 /// the grammar alone ([`parse_with_grammar`]) and what [`parse`] makes of the two,
-/// with the grammar run once.
+/// with the grammar run once. When the grammar rejects the text, only the direct
+/// parser's first error is put into words; the others stand at their places with a
+/// placeholder message (what is shown of them is in the third result).
 #[doc(hidden)]
 pub fn parse_three_ways(file: FileId, text: &str) -> (Option<Direct>, Parse, Parse) {
-    let direct = parse_direct(file, text);
-    let Some(d) = &direct else {
+    let Some(d) = direct(file, text) else {
         let g = parse_with_grammar(file, text);
-        return (direct, g.clone(), g);
+        return (None, g.clone(), g);
     };
     let r = reference(file, text);
     let grammar = match &r {
         Reference::Accepted(ast, diags) => (Some(ast.clone()), diags.clone()),
         Reference::Rejected(e) | Reference::TooDeep(e) => (None, vec![e.clone()]),
     };
-    let combined = if d.errors.is_empty() {
-        (Some(d.file.clone()), d.diags.clone())
-    } else {
-        combine(
-            Direct {
-                file: d.file.clone(),
-                diags: d.diags.clone(),
-                errors: d.errors.clone(),
-            },
-            r,
-        )
+    // The direct parser's errors in words: all of them on a text the grammar accepts
+    // (there should be none), the first and the count otherwise (the rest as `parse`
+    // reports them).
+    let explained = |d: &Unexplained, all: bool| -> Vec<Diagnostic> {
+        let n = if all { d.errors.len() } else { 1 };
+        d.errors
+            .iter()
+            .take(n)
+            .map(|e| e.explain(file, text))
+            .collect()
     };
-    (direct, grammar, combined)
+    if d.errors.is_empty() || grammar.0.is_some() {
+        let errors = explained(&d, true);
+        let combined = (Some(d.file.clone()), d.diags.clone());
+        let direct = Direct {
+            file: d.file,
+            diags: d.diags,
+            errors,
+        };
+        return (Some(direct), grammar, combined);
+    }
+    let mut errors = explained(&d, false);
+    // Stand-ins for the rest, at their places: the count and positions are what the
+    // agreement checks.
+    errors.extend(d.errors.iter().skip(1).map(|e| {
+        Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, e.pos, e.pos),
+            "(not put into words)",
+        )
+    }));
+    let direct = Direct {
+        file: d.file.clone(),
+        diags: d.diags.clone(),
+        errors,
+    };
+    (Some(direct), grammar, combine(d, r, text))
 }
 
 /// Parses one file with the parser that pest generates from `grammar/bsc.pest`, lowering
@@ -120,18 +180,12 @@ pub struct Direct {
 /// foreign format. For the agreement test and fuzz target, which must see the direct
 /// parser's own verdict.
 pub fn parse_direct(file: FileId, text: &str) -> Option<Direct> {
-    if foreign_format(file, text).is_some() {
-        return None;
-    }
-    let mut lower = lower::Lower::new(file, text, Vec::new());
-    let parsed = parse::file(&mut lower);
+    let d = direct(file, text)?;
+    let errors = d.errors.iter().map(|e| e.explain(file, text)).collect();
     Some(Direct {
-        file: File {
-            items: parsed.items,
-            comments: lower.comments,
-        },
-        diags: lower.diags,
-        errors: parsed.errors,
+        file: d.file,
+        diags: d.diags,
+        errors,
     })
 }
 

@@ -22,7 +22,7 @@
 use crate::codes::{Code, Level};
 use crate::diag::Diagnostic;
 use crate::period::Frequency;
-use crate::span::{Span, Spanned};
+use crate::span::{FileId, Span, Spanned};
 
 use super::ast::*;
 use super::errors::explain;
@@ -48,8 +48,36 @@ fn is_ident_char(b: u8) -> bool {
 /// What the parser read.
 pub struct Parsed {
     pub items: Vec<Item>,
-    /// Its syntax errors, in the order found (at most `MAX_ERRORS`, then one more).
-    pub errors: Vec<Diagnostic>,
+    /// Its syntax errors, in the order found (at most `MAX_ERRORS`, then one more), not
+    /// yet put into words: most callers need only those after the grammar's first error.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// A syntax error found by the parser, put into words on demand ([`SyntaxError::explain`]).
+pub struct SyntaxError {
+    /// Where it is.
+    pub pos: usize,
+    /// What was expected there.
+    expected: &'static [Rule],
+    /// The blocks open there (the offsets of their `{`); `None` for the line that says
+    /// there were too many errors.
+    open: Option<Vec<usize>>,
+}
+
+impl SyntaxError {
+    /// The diagnostic, in the words of `errors::explain`.
+    pub fn explain(&self, file: FileId, text: &str) -> Diagnostic {
+        match &self.open {
+            Some(open) => explain(file, text, open, self.pos, self.expected),
+            None => Diagnostic::new(
+                Code::Syntax,
+                Span::new(file, self.pos, self.pos),
+                format!("too many syntax errors: only the first {MAX_ERRORS} are reported"),
+            )
+            .label("more errors follow from here")
+            .help("fix the errors above and check again"),
+        }
+    }
 }
 
 /// Parses a whole file, collecting its comments into `lower`.
@@ -115,7 +143,7 @@ struct Parser<'t, 'l> {
     eof_reported: bool,
     /// Syntax errors met so far, reported or not.
     broken: usize,
-    errors: Vec<Diagnostic>,
+    errors: Vec<SyntaxError>,
 }
 
 impl<'t> Parser<'t, '_> {
@@ -608,18 +636,12 @@ impl<'t> Parser<'t, '_> {
         if self.errors.len() > MAX_ERRORS {
             return;
         }
-        let d = if self.errors.len() == MAX_ERRORS {
-            let at = Span::new(self.lower.file, pos, pos);
-            Diagnostic::new(
-                Code::Syntax,
-                at,
-                format!("too many syntax errors: only the first {MAX_ERRORS} are reported"),
-            )
-            .label("more errors follow from here")
-            .help("fix the errors above and check again")
-        } else {
-            let open: Vec<usize> = self.open.iter().map(|o| o.1).collect();
-            explain(self.lower.file, self.text, &open, pos, expected)
+        let open =
+            (self.errors.len() < MAX_ERRORS).then(|| self.open.iter().map(|o| o.1).collect());
+        let d = SyntaxError {
+            pos,
+            expected,
+            open,
         };
         self.errors.push(d);
     }
