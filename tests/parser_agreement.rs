@@ -2,7 +2,10 @@
 //! (`syntax::parse_with_grammar`, pest, generated from `grammar/bsc.pest`): on every file
 //! of the repository and on thousands of near-misses made from the smaller ones — a byte
 //! deleted, doubled or replaced, the text cut short — the two agree on whether the text
-//! parses, on the tree, spans and comments included, and on every diagnostic.
+//! parses; where it does, on the tree, spans and comments included, and on every
+//! diagnostic; where it does not, the direct parser finds its first error no later than
+//! the grammar, reports at most 50 and one more, and `syntax::parse` reports the
+//! grammar's error first (`bsc::fuzzing::agree`).
 
 mod common;
 
