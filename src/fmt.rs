@@ -27,19 +27,10 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
     };
     // A lone `\r` ends a line (classic Mac OS): read it as `\n`, byte for byte, so that
     // spans stay valid, and write the file's line ends back below.
-    let lone_cr = body
-        .bytes()
-        .enumerate()
-        .any(|(i, c)| c == b'\r' && body.as_bytes().get(i + 1) != Some(&b'\n'));
+    let unified = crate::source::lone_cr_as_lf(body);
     let crlf = body.contains("\r\n");
-    let cr_only = lone_cr && !crlf && !body.contains('\n');
-    let unified;
-    let body = if lone_cr {
-        unified = lone_cr_to_lf(body);
-        unified.as_str()
-    } else {
-        body
-    };
+    let cr_only = matches!(unified, std::borrow::Cow::Owned(_)) && !crlf && !body.contains('\n');
+    let body = unified.as_ref();
     let file = FileId(0);
     let (ast, diags) = syntax::parse(file, body);
     let syntax_errors: Vec<Diagnostic> = diags
@@ -82,20 +73,6 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// A keyword and its value, as printed.
 fn kv(kw: Kw, value: &str) -> String {
     format!("{} {value}", kw.word())
-}
-
-/// `text` with every `\r` that no `\n` follows replaced by `\n` (same length).
-fn lone_cr_to_lf(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        if c == '\r' && b.get(i + 1) != Some(&b'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 struct Formatter<'a> {

@@ -125,6 +125,22 @@ fn line_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// `text` with every `\r` that no `\n` follows (a classic Mac OS line end) replaced by
+/// `\n`: the same length and offsets, for readers that know only `\n` (miette's snippets,
+/// the formatter). Borrowed when there is none.
+pub fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes: Vec<u8> = (0..b.len())
+        .map(|i| if lone(i) { b'\n' } else { b[i] })
+        .collect();
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
 /// A resolved position for output: 1-based lines, columns in characters, end exclusive.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {

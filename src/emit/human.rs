@@ -19,7 +19,19 @@ use crate::span::{FileId, Span};
 const MAX_CONTEXT_LINE: usize = 400;
 
 /// A file's text under its display name.
-struct Src<'a>(&'a SourceFile);
+struct Src<'a> {
+    file: &'a SourceFile,
+    /// Its text as miette reads it: miette ends lines only at `\n`, so a lone `\r`
+    /// (classic Mac OS, a line end for bsc) is shown to it as `\n`, at the same offset.
+    text: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> Src<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        let text = crate::source::lone_cr_as_lf(&file.text);
+        Src { file, text }
+    }
+}
 
 impl SourceCode for Src<'_> {
     /// miette's reader for `str` counts lines from the start of the text it is given, which
@@ -32,7 +44,7 @@ impl SourceCode for Src<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let file = self.0;
+        let file = self.file;
         // miette looks at the byte before the span (its end is `offset + len - 1`), so
         // the window starts on the line of that byte, `before` lines up.
         let first = file
@@ -40,7 +52,7 @@ impl SourceCode for Src<'_> {
             .saturating_sub(before);
         let base = file.line_start(first + 1).min(span.offset());
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
-        let inner = file.text[base..].read_span(&local, before, after)?;
+        let inner = self.text[base..].read_span(&local, before, after)?;
         let data_span = SourceSpan::new((inner.span().offset() + base).into(), inner.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
@@ -163,7 +175,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
                 severity: Severity::Advice,
                 message: format!("{msg} (in {})", f.name),
                 help: None,
-                src: Some(Src(f)),
+                src: Some(Src::new(f)),
                 labels,
                 notes: Vec::new(),
             }
@@ -178,7 +190,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
         },
         message,
         help: d.help.clone(),
-        src: show_source.then_some(Src(f)),
+        src: show_source.then_some(Src::new(f)),
         labels,
         notes,
     }
@@ -273,12 +285,15 @@ mod tests {
             "scorecard \"T\" {}\nperspective financial {\n  objective a \"A\" {}\n}\n\nmap { a -> b }\n",
             "é x\n𝄞y\n\n\nlast line without end",
             "one\r\ntwo\r\n\r\nthree\r\nfour",
+            // Classic Mac OS: miette is shown a lone `\r` as `\n`.
+            "one\rtwo\r\rthree\r",
             "",
             "\n\n\n",
         ];
         for text in texts {
             let file = SourceFile::new("t.bsc".into(), None, text.to_string());
-            let src = Src(&file);
+            let src = Src::new(&file);
+            let seen = crate::source::lone_cr_as_lf(text);
             let starts: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .collect();
@@ -286,7 +301,7 @@ mod tests {
                 for &end in starts.iter().filter(|&&e| e >= start) {
                     for (before, after) in [(0, 0), (1, 1), (2, 1), (3, 3)] {
                         let span = SourceSpan::new(start.into(), end - start);
-                        let want = text.read_span(&span, before, after);
+                        let want = seen.as_ref().read_span(&span, before, after);
                         let got = src.read_span(&span, before, after);
                         let (want, got) = match (want, got) {
                             (Ok(w), Ok(g)) => (w, g),
