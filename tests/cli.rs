@@ -658,6 +658,13 @@ fn a_lone_carriage_return_ends_a_line() {
         (Some(3), Some(27)),
         "{d}"
     );
+    // The human output shows that line, numbered as an editor numbers it.
+    let r = bsc(dir.path(), &["check", "broken.bsc"]);
+    assert!(
+        r.stderr.contains(" 3 │ scorecard \"Clean\" { owner CEO"),
+        "{}",
+        r.stderr
+    );
     // fmt reads the lines and writes them back with their `\r`.
     write(
         dir.path(),
