@@ -124,7 +124,7 @@ fn long_line(file: &SourceFile, span: Span) -> bool {
     let (line, _) = file.line_col(span.start as usize);
     let start = file.line_start(line);
     let end = file.text[start..]
-        .find('\n')
+        .find(['\n', '\r'])
         .map_or(file.text.len(), |i| start + i);
     end - start > MAX_CONTEXT_LINE
 }
