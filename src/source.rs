@@ -20,6 +20,10 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// Per line: whether it is pure ASCII (columns are then byte differences).
     line_ascii: Vec<bool>,
+    /// Whether a line ends with a lone `\r` (classic Mac OS).
+    lone_cr: bool,
+    /// The text with each lone `\r` as `\n`, made on first use ([`Self::text_lf`]).
+    lf: std::sync::OnceLock<String>,
 }
 
 impl SourceFile {
@@ -36,13 +40,28 @@ impl SourceFile {
                 text.as_bytes()[start..end].is_ascii()
             })
             .collect();
+        let lone_cr = line_starts[1..]
+            .iter()
+            .any(|&s| text.as_bytes()[s - 1] == b'\r');
         SourceFile {
             name,
             path,
             text,
             line_starts,
             line_ascii,
+            lone_cr,
+            lf: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text with each lone `\r` read as `\n` (same length and offsets), for readers
+    /// that end lines only at `\n` (miette's snippets). The text itself when it has none.
+    pub fn text_lf(&self) -> &str {
+        if !self.lone_cr {
+            return &self.text;
+        }
+        self.lf
+            .get_or_init(|| lone_cr_as_lf(&self.text).into_owned())
     }
 
     /// 0-based line index of a byte offset (past the end: the last line).

@@ -19,19 +19,7 @@ use crate::span::{FileId, Span};
 const MAX_CONTEXT_LINE: usize = 400;
 
 /// A file's text under its display name.
-struct Src<'a> {
-    file: &'a SourceFile,
-    /// Its text as miette reads it: miette ends lines only at `\n`, so a lone `\r`
-    /// (classic Mac OS, a line end for bsc) is shown to it as `\n`, at the same offset.
-    text: std::borrow::Cow<'a, str>,
-}
-
-impl<'a> Src<'a> {
-    fn new(file: &'a SourceFile) -> Self {
-        let text = crate::source::lone_cr_as_lf(&file.text);
-        Src { file, text }
-    }
-}
+struct Src<'a>(&'a SourceFile);
 
 impl SourceCode for Src<'_> {
     /// miette's reader for `str` counts lines from the start of the text it is given, which
@@ -44,7 +32,7 @@ impl SourceCode for Src<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let file = self.file;
+        let file = self.0;
         // miette looks at the byte before the span (its end is `offset + len - 1`), so
         // the window starts on the line of that byte, `before` lines up.
         let first = file
@@ -52,7 +40,9 @@ impl SourceCode for Src<'_> {
             .saturating_sub(before);
         let base = file.line_start(first + 1).min(span.offset());
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
-        let inner = self.text[base..].read_span(&local, before, after)?;
+        // miette ends lines only at `\n`: it reads a lone `\r` (classic Mac OS, a line end
+        // for bsc) as one, at the same offset.
+        let inner = file.text_lf()[base..].read_span(&local, before, after)?;
         let data_span = SourceSpan::new((inner.span().offset() + base).into(), inner.span().len());
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
@@ -175,7 +165,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
                 severity: Severity::Advice,
                 message: format!("{msg} (in {})", f.name),
                 help: None,
-                src: Some(Src::new(f)),
+                src: Some(Src(f)),
                 labels,
                 notes: Vec::new(),
             }
@@ -190,7 +180,7 @@ fn view<'a>(item: &Located<'a>) -> View<'a> {
         },
         message,
         help: d.help.clone(),
-        src: show_source.then_some(Src::new(f)),
+        src: show_source.then_some(Src(f)),
         labels,
         notes,
     }
@@ -292,7 +282,7 @@ mod tests {
         ];
         for text in texts {
             let file = SourceFile::new("t.bsc".into(), None, text.to_string());
-            let src = Src::new(&file);
+            let src = Src(&file);
             let seen = crate::source::lone_cr_as_lf(text);
             let starts: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
