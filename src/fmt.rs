@@ -540,6 +540,8 @@ fn attached_docs(ast: &File) -> Vec<bool> {
             Item::Kpi(d) => mark(&d.doc, d.span),
             Item::Initiative(d) => mark(&d.doc, d.span),
             Item::Map(d) => mark(&d.doc, d.span),
+            // Documents nothing (and `format` refuses a file with syntax errors).
+            Item::Error(_) => {}
             Item::Perspective(d) => {
                 mark(&d.doc, d.span);
                 for it in &d.node.items {

@@ -156,6 +156,7 @@ fn docs(ast: &crate::syntax::ast::File) -> Vec<String> {
             Item::Kpi(d) => one(&mut out, "kpi", &d.node.id.name, d),
             Item::Initiative(d) => one(&mut out, "initiative", &d.node.id.name, d),
             Item::Map(d) => one(&mut out, "map", "", d),
+            Item::Error(_) => {}
             Item::Perspective(d) => {
                 one(&mut out, "perspective", &d.node.id.name, d);
                 for it in &d.node.items {
