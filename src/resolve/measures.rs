@@ -1,0 +1,417 @@
+//! Measures and kpi templates: their properties, inheritance from a template, the data
+//! files they read, direction inference.
+
+use super::*;
+use crate::span::Spanned;
+
+impl<'a> Resolver<'a> {
+    /// The properties written in one measure or kpi block (no inheritance yet, no data
+    /// files read).
+    pub(super) fn props(&mut self, written: &[Spanned<MeasureProp>]) -> Props {
+        let mut p = Props::default();
+        let mut seen = Seen::default();
+        for prop in written {
+            if let MeasureProp::Error(_) = prop.node {
+                continue; // reported as a syntax error
+            }
+            let key = prop.node.key();
+            if key != "target" && !self.once(&mut seen, key, prop.span) {
+                continue;
+            }
+            match &prop.node {
+                MeasureProp::Unit(s) => p.unit = Some(s.value.clone()),
+                MeasureProp::Direction(d) => p.direction = Some(d.node),
+                MeasureProp::Baseline(n, at) => {
+                    p.baseline = Some(Value {
+                        value: n.value,
+                        span: n.span,
+                    });
+                    p.baseline_at = at.as_ref().and_then(|a| a.period);
+                }
+                MeasureProp::Target(n, by) => p.targets.push(Target {
+                    value: n.value,
+                    by: by.as_ref().and_then(|b| b.period),
+                    span: prop.span,
+                }),
+                MeasureProp::Threshold(n) => {
+                    p.threshold = Some(Value {
+                        value: n.value,
+                        span: n.span,
+                    })
+                }
+                MeasureProp::Frequency(f) => p.frequency = Some(f.node),
+                MeasureProp::Indicator(i) => p.indicator = Some(i.node),
+                MeasureProp::Owner(s) => p.owner = Some(s.value.clone()),
+                MeasureProp::Source(s) => p.source = Some(s.value.clone()),
+                MeasureProp::Formula(s) => p.formula = Some(s.value.clone()),
+                MeasureProp::Weight(n) => {
+                    self.no_percent(n, "a measure's `weight`");
+                    self.in_range(n, 0.0, f64::INFINITY, "a `weight`", "weights are zero or more: 0 leaves the measure out of its objective's score");
+                    p.weight = Some(n.value.max(0.0));
+                }
+                MeasureProp::ActualsTable(entries) => {
+                    for e in entries {
+                        if let Some(period) = e.period.period {
+                            p.actuals.push(Actual {
+                                period,
+                                value: e.value.value,
+                                span: e.span,
+                            });
+                        }
+                    }
+                }
+                MeasureProp::ActualsFile(s) => p.actuals_file = Some(s.value.clone()),
+                ast::MeasureProp::Error(_) => {} // reported as a syntax error
+            }
+        }
+        p
+    }
+
+    /// Reads the data file a measure names (`actuals "file"`), its path relative to the
+    /// file that names it, through the file layer; problems become `data` diagnostics
+    /// (at the CSV line when the source is text, else at the path, naming the cell or
+    /// row), scoped to the measure.
+    pub(super) fn read_data(
+        &mut self,
+        sources: &mut crate::source::Sources,
+        file: &ast::Str,
+        frequency: Option<crate::period::Frequency>,
+        scope: Span,
+    ) -> Vec<Actual> {
+        let f = sources.get(file.span.file);
+        let dir = f.name.rfind('/').map_or("", |i| &f.name[..i]);
+        let name = join_display(dir, &file.value);
+        let Some(real) = f.path.as_ref().and_then(|p| p.parent()) else {
+            self.push(
+                Diagnostic::new(
+                    Code::Data,
+                    file.span,
+                    "the bundled library cannot read data files",
+                )
+                .label("no folder to read from"),
+            );
+            return Vec::new();
+        };
+        let path = real.join(&file.value);
+        let source = data::Source::for_file(&file.value, None, None, None, None);
+        let series = data::read(
+            self.files,
+            &data::Request {
+                path: &path,
+                name: &name,
+                source: &source,
+                frequency,
+            },
+        );
+        if let Some(e) = series.unreadable {
+            self.missing.push(path.clone());
+            let help = match e {
+                ReadError::OutsideRoot(_) => {
+                    "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
+                }
+                _ => {
+                    "the path is relative to the folder of this .bsc file; the file needs a `period,value` header"
+                }
+            };
+            self.push(
+                Diagnostic::new(
+                    Code::Data,
+                    file.span,
+                    format!("cannot read `{name}`: {}", e.reason()),
+                )
+                .label("actuals file named here")
+                .help(help),
+            );
+            return Vec::new();
+        }
+        // A text source is shown: its problems point into it.
+        let text_file = series
+            .text
+            .map(|text| sources.add(SourceFile::new(name.clone(), Some(path), text)));
+        let span_of = |place: &data::Place| match (place, text_file) {
+            (data::Place::Text { start, end }, Some(id)) => Span::new(id, *start, *end),
+            _ => file.span,
+        };
+        for p in series.problems {
+            let d = match (&p.place, text_file) {
+                // The text as a whole (it is empty): its start, and where it is named.
+                (data::Place::Whole, Some(id)) => {
+                    Diagnostic::new(Code::Data, Span::new(id, 0, 0), p.message)
+                        .label(p.label)
+                        .with_label(file.span, "actuals file named here")
+                }
+                (place, _) => Diagnostic::new(Code::Data, span_of(place), p.message).label(p.label),
+            };
+            self.push(d.maybe_help(p.help).scope(scope));
+        }
+        series
+            .points
+            .into_iter()
+            .map(|p| Actual {
+                period: p.period,
+                value: p.value,
+                span: span_of(&p.place),
+            })
+            .collect()
+    }
+
+    pub(super) fn resolve_measure(
+        &mut self,
+        pm: PendingMeasure<'a>,
+        sources: &mut crate::source::Sources,
+    ) {
+        let m = pm.ast;
+        let mut own = self.props(&m.props);
+        let mut from = None;
+        let template_failed = m.from.is_some();
+        if let Some(k) = &m.from {
+            match self.model.symbols.get(&k.name).copied() {
+                Some(Symbol {
+                    kind: Kind::Kpi,
+                    index,
+                    ..
+                }) => from = Some(index),
+                Some(sym) => self.push(
+                    Diagnostic::new(
+                        Code::WrongKind,
+                        k.span,
+                        format!(
+                            "`{}` is {}, not a kpi template",
+                            k.name,
+                            sym.kind.with_article()
+                        ),
+                    )
+                    .label("`from` names a kpi template")
+                    .maybe_help(
+                        did_you_mean(&k.name, self.model.ids_of(&[Kind::Kpi]))
+                            .map(|s| format!("did you mean the kpi `{s}`?")),
+                    ),
+                ),
+                None => {
+                    self.unknown_ref(k, &[Kind::Kpi], "kpi template");
+                }
+            }
+        }
+        let template_failed = template_failed && from.is_none();
+        if let Some(ki) = from {
+            let base = &self.model.kpis[ki].props;
+            own = inherit(own, base);
+        }
+        // Data files are read once the frequency is known (a date in a spreadsheet is
+        // read as the period of the measure's frequency that holds it).
+        let files = m.props.iter().filter_map(|p| match &p.node {
+            MeasureProp::ActualsFile(s) => Some(s),
+            _ => None,
+        });
+        for file in files.take(1) {
+            let rows = self.read_data(sources, file, own.frequency, m.id.span);
+            own.actuals.extend(rows);
+        }
+        // Actuals: one per period.
+        own.actuals
+            .sort_by(|a, b| a.period.cmp(&b.period).then(a.span.cmp(&b.span)));
+        let mut dupes = Vec::new();
+        for w in own.actuals.windows(2) {
+            if w[0].period.end() == w[1].period.end() {
+                dupes.push((w[0], w[1]));
+            }
+        }
+        for (a, b) in dupes {
+            let (first, again) = if a.span < b.span { (a, b) } else { (b, a) };
+            let msg = if a.period == b.period {
+                format!("two actuals for `{}` in measure `{}`", a.period, m.id.name)
+            } else {
+                format!(
+                    "`{}` and `{}` both end on {} in measure `{}`",
+                    first.period,
+                    again.period,
+                    a.period.end(),
+                    m.id.name
+                )
+            };
+            self.push(
+                Diagnostic::new(Code::DuplicatePeriod, again.span, msg)
+                    .label("given again here")
+                    .with_label(first.span, "first given here")
+                    .help("keep one value per period")
+                    .scope(m.id.span),
+            );
+        }
+        own.actuals
+            .dedup_by(|b, a| a.period.end() == b.period.end());
+        // Direction: written, inherited, or inferred from baseline → first target.
+        let mut inferred = false;
+        if own.direction.is_none() && !template_failed {
+            match (own.baseline, own.targets.first()) {
+                (Some(b), Some(t)) if b.value != t.value => {
+                    own.direction = Some(if t.value > b.value {
+                        Direction::Up
+                    } else {
+                        Direction::Down
+                    });
+                    inferred = true;
+                }
+                _ => {
+                    let why = match (own.baseline, own.targets.first()) {
+                        (Some(_), Some(_)) => "the baseline equals the first target",
+                        (None, _) => "there is no baseline to compare the target with",
+                        (_, None) => "there is no target to compare the baseline with",
+                    };
+                    self.push(
+                        Diagnostic::new(Code::Direction, m.id.span, format!("cannot tell whether more or less is better for `{}`", m.id.name))
+                            .label(format!("no `direction`, and {why}"))
+                            .help("add `direction up` (more is better) or `direction down` (less is better)"),
+                    );
+                }
+            }
+        }
+        // A stated direction must agree with baseline → first target.
+        if let (Some(dir), false, Some(b), Some(t)) =
+            (own.direction, inferred, own.baseline, own.targets.first())
+        {
+            let wrong = match dir {
+                Direction::Up => t.value < b.value,
+                Direction::Down => t.value > b.value,
+            };
+            if wrong {
+                let (word, side) = match dir {
+                    Direction::Up => ("up", "below"),
+                    Direction::Down => ("down", "above"),
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::Direction,
+                        t.span,
+                        format!(
+                            "`{}` has direction {word}, but its target {} is {side} its baseline {}",
+                            m.id.name,
+                            crate::num::fmt_num(t.value),
+                            crate::num::fmt_num(b.value)
+                        ),
+                    )
+                    .label(format!("{side} the baseline"))
+                    .with_label(b.span, "the baseline")
+                    .help("the target is where the measure should go from its baseline: correct the direction, the baseline or the target"),
+                );
+            }
+        }
+        // Time-phased targets: increasing dates.
+        let period_end = self
+            .model
+            .scorecard
+            .as_ref()
+            .and_then(|s| s.period)
+            .map(|(_, e)| e.end());
+        let mut prev: Option<(chrono::NaiveDate, Span)> = None;
+        for t in &own.targets {
+            let due =
+                t.by.map(|p| p.end())
+                    .or(period_end)
+                    .unwrap_or(chrono::NaiveDate::MAX);
+            if let Some((pd, ps)) = prev {
+                if due <= pd {
+                    self.push(
+                        Diagnostic::new(
+                            Code::DateOrder,
+                            t.span,
+                            "time-phased targets must have increasing dates",
+                        )
+                        .label("due no later than the target before it")
+                        .with_label(ps, "the earlier target")
+                        .help(
+                            "order the targets by their `by` dates, each later than the one before",
+                        ),
+                    );
+                }
+            }
+            prev = Some((due, t.span));
+        }
+        if !template_failed {
+            self.check_percents("measure", &m.id.name, own.unit.as_deref(), &m.props);
+        }
+        let measure = &mut self.model.measures[pm.index];
+        measure.from = from;
+        measure.props = own;
+        measure.direction_inferred = inferred;
+        measure.template_failed = template_failed;
+    }
+
+    /// `%` values only where the unit (own or inherited) is "%".
+    pub(super) fn check_percents(
+        &mut self,
+        kind: &str,
+        id: &str,
+        unit: Option<&str>,
+        props: &[Spanned<MeasureProp>],
+    ) {
+        if unit == Some("%") {
+            return;
+        }
+        let has = unit.map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
+        let help = if unit.is_none() {
+            format!("add `unit \"%\"` to the {kind}, or drop the `%`")
+        } else {
+            "drop the `%`, or change the unit to \"%\"".to_string()
+        };
+        for prop in props {
+            let spans: Vec<Span> = match &prop.node {
+                MeasureProp::Baseline(n, _)
+                | MeasureProp::Target(n, _)
+                | MeasureProp::Threshold(n)
+                    if n.percent =>
+                {
+                    vec![n.span]
+                }
+                MeasureProp::ActualsTable(es) => es
+                    .iter()
+                    .filter(|e| e.value.percent)
+                    .map(|e| e.value.span)
+                    .collect(),
+                _ => vec![],
+            };
+            for s in spans {
+                self.push(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        s,
+                        format!("a `%` value on {kind} `{id}`, which has {has}"),
+                    )
+                    .label("a percentage")
+                    .help(help.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// A measure's own properties over its template's: every property it does not set.
+fn inherit(own: Props, base: &Props) -> Props {
+    Props {
+        unit: own.unit.or_else(|| base.unit.clone()),
+        direction: own.direction.or(base.direction),
+        baseline: own.baseline.or(base.baseline),
+        baseline_at: if own.baseline.is_some() {
+            own.baseline_at
+        } else {
+            base.baseline_at
+        },
+        targets: if own.targets.is_empty() {
+            base.targets.clone()
+        } else {
+            own.targets
+        },
+        threshold: own.threshold.or(base.threshold),
+        frequency: own.frequency.or(base.frequency),
+        indicator: own.indicator.or(base.indicator),
+        owner: own.owner.or_else(|| base.owner.clone()),
+        source: own.source.or_else(|| base.source.clone()),
+        formula: own.formula.or_else(|| base.formula.clone()),
+        weight: own.weight.or(base.weight),
+        actuals: if own.actuals.is_empty() && own.actuals_file.is_none() {
+            base.actuals.clone()
+        } else {
+            own.actuals
+        },
+        actuals_file: own.actuals_file.or_else(|| base.actuals_file.clone()),
+    }
+}
