@@ -67,6 +67,11 @@ pub struct Scorecard {
     pub green: f64,
     pub amber: f64,
     pub span: Option<Span>,
+    /// `period A .. B` as written, with the spans of A and B (also when B is before A:
+    /// `period` is then `None`).
+    pub period_written: Option<((Period, Span), (Period, Span))>,
+    /// The `bands { … }` property.
+    pub bands_span: Option<Span>,
 }
 
 /// A perspective: every block with its id merged.
@@ -79,6 +84,8 @@ pub struct Perspective {
     pub doc: Option<String>,
     pub predeclared: bool,
     pub objectives: Vec<usize>,
+    /// Every `level` written in its blocks, in order, with its span.
+    pub levels_written: Vec<(Span, f64)>,
     /// The head of the first block, if any block was written.
     pub span: Option<Span>,
 }
@@ -171,6 +178,9 @@ pub struct Measure {
     pub props: Props,
     /// Whether the direction was inferred from baseline → first target.
     pub direction_inferred: bool,
+    /// Actuals given twice for one period (or two periods that end on the same day):
+    /// `(first, again)`; the second is dropped from `props.actuals`.
+    pub duplicate_actuals: Vec<(Actual, Actual)>,
     /// `from` names no kpi template (an `unknown-ref` or `wrong-kind` was reported):
     /// what it would have inherited is unknown, so the checks that depend on it (unit,
     /// direction, target, threshold, frequency) say nothing more about the measure.
@@ -210,6 +220,9 @@ pub struct Initiative {
     /// A fraction in [0, 1].
     pub progress: Option<f64>,
     pub supports: Vec<(Supported, Span)>,
+    /// Where `start` and `end` are written.
+    pub start_span: Option<Span>,
+    pub end_span: Option<Span>,
     /// How many ids `supports` names, resolved or not.
     pub supports_written: usize,
     pub span: Span,
@@ -225,6 +238,34 @@ pub struct Link {
     pub rationale: Option<String>,
     /// From the driver's id to the outcome's id in the chain.
     pub span: Span,
+}
+
+/// A number as written, with what it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Written {
+    pub value: f64,
+    pub percent: bool,
+    pub span: Span,
+    pub role: Role,
+}
+
+/// What a written number is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `green N%` or `amber N%` in `bands`.
+    Band,
+    /// An initiative's `progress`.
+    Progress,
+    /// An objective's `weight`.
+    ObjectiveWeight,
+    /// A measure's `weight`.
+    MeasureWeight,
+    /// An initiative's `budget`.
+    Budget,
+    /// A baseline, target, threshold or inline actual of a measure (by index).
+    MeasureValue(usize),
+    /// A baseline, target, threshold or inline actual of a kpi template (by index).
+    KpiValue(usize),
 }
 
 /// Lint attributes of one declaration.
@@ -252,6 +293,9 @@ pub struct Model {
     pub scopes: Vec<LintScope>,
     /// The scorecard's attributes: they apply to the whole compilation.
     pub global_levels: Vec<(Code, Level)>,
+    /// Numbers whose range or `%` depends on where they are written, for `value-range`
+    /// and `unit-mismatch`.
+    pub written: Vec<Written>,
     /// Objectives at one end of an arrow whose other end did not resolve (an
     /// `unknown-ref` or `wrong-kind` was reported): their links are incomplete, so the
     /// checks of the map's shape say nothing about them.

@@ -1,25 +1,90 @@
-//! The checks of LANGUAGE.md §6 that run on the resolved model. Resolution already
-//! reported what does not resolve (`duplicate-id`, `unknown-ref`, `wrong-kind`, …);
-//! these look at the model as a whole. One file per family.
+//! The checks of the resolved model: one file per code, named after it (`unknown-ref`
+//! and the other codes of resolution itself are reported by `resolve`, `syntax` and
+//! `import` by the loader). Each check reads the model through a [`Context`] and pushes
+//! its diagnostics; none of them reads the syntax tree.
 
-mod map;
-mod measures;
-mod structure;
-mod values;
+mod backward_link;
+mod cycle;
+mod date_order;
+mod dead_end;
+mod direction;
+mod duplicate_period;
+mod focus;
+mod lagging_only;
+mod missing_perspective;
+mod no_owner;
+mod no_target;
+mod orphan;
+mod perspective_level;
+mod stale_data;
+mod suspicious_value;
+mod threshold_order;
+mod unaligned_initiative;
+mod unit_mismatch;
+mod unmeasured;
+mod value_range;
 
 use crate::diag::Diagnostic;
+use crate::graph::Graph;
 use crate::model::Model;
 use crate::period::Period;
 use crate::span::FileId;
 
-/// Runs every check. `root` is the file named on the command line (for diagnostics
-/// about the scorecard as a whole when it declares no `scorecard`); `as_of` is the
-/// compilation's as-of period, decided once.
+/// What every check may read.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    /// The file named on the command line (for diagnostics about the scorecard as a
+    /// whole when it declares no `scorecard`).
+    pub root: FileId,
+    /// The compilation's as-of period, decided once.
+    pub as_of: Option<Period>,
+    /// The strategy map, objectives as nodes.
+    pub graph: Graph,
+}
+
+impl Context<'_> {
+    /// Whether the compilation is a library of kpi templates (no scorecard, no
+    /// objective), which is not judged as a scorecard.
+    pub fn is_library(&self) -> bool {
+        self.model.scorecard.is_none() && self.model.objectives.is_empty()
+    }
+}
+
+/// Runs every check.
 pub fn check(model: &Model, root: FileId, as_of: Option<Period>) -> Vec<Diagnostic> {
+    let cx = Context {
+        model,
+        root,
+        as_of,
+        graph: Graph::new(
+            model.objectives.len(),
+            model.links.iter().map(|l| (l.from, l.to)),
+        ),
+    };
     let mut out = Vec::new();
-    map::check(model, &mut out);
-    measures::check(model, as_of, &mut out);
-    structure::check(model, root, &mut out);
-    values::check(model, &mut out);
+    for check in [
+        cycle::check,
+        backward_link::check,
+        orphan::check,
+        dead_end::check,
+        lagging_only::check,
+        duplicate_period::check,
+        direction::check,
+        date_order::check,
+        unit_mismatch::check,
+        value_range::check,
+        perspective_level::check,
+        no_target::check,
+        threshold_order::check,
+        stale_data::check,
+        unmeasured::check,
+        no_owner::check,
+        missing_perspective::check,
+        focus::check,
+        unaligned_initiative::check,
+        suspicious_value::check,
+    ] {
+        check(&cx, &mut out);
+    }
     out
 }

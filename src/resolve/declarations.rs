@@ -48,23 +48,15 @@ impl<'a> Resolver<'a> {
                 S::Currency(s) => sc.currency = Some(s.value.clone()),
                 S::Period(a, b) => {
                     if let (Some(pa), Some(pb)) = (a.period, b.period) {
-                        if pb.end() < pa.start() {
-                            self.push(
-                                Diagnostic::new(
-                                    Code::DateOrder,
-                                    b.span,
-                                    format!("the period ends ({pb}) before it starts ({pa})"),
-                                )
-                                .label("ends here")
-                                .with_label(a.span, "starts here")
-                                .help("write the period as `START .. END`"),
-                            );
-                        } else {
+                        // A period that ends before it starts is `date-order`'s.
+                        if pb.end() >= pa.start() {
                             sc.period = Some((pa, pb));
                         }
+                        sc.period_written = Some(((pa, a.span), (pb, b.span)));
                     }
                 }
                 S::Bands(bands) => {
+                    sc.bands_span = Some(p.span);
                     let mut seen_band = Seen::default();
                     for b in bands {
                         let key = if b.name.name == "green" {
@@ -73,13 +65,7 @@ impl<'a> Resolver<'a> {
                             "amber"
                         };
                         if self.once(&mut seen_band, key, b.name.span.to(b.value.span)) {
-                            self.in_range(
-                                &b.value,
-                                0.0,
-                                100.0,
-                                "a band",
-                                "bands are percentages from 0% to 100%",
-                            );
+                            self.written(&b.value, Role::Band);
                             if key == "green" {
                                 sc.green = b.value.value / 100.0;
                             } else {
@@ -89,20 +75,6 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 ast::ScorecardProp::Error(_) => {} // reported as a syntax error
-            }
-        }
-        if sc.amber > sc.green {
-            if let Some(p) = d
-                .node
-                .props
-                .iter()
-                .find(|p| matches!(p.node, ast::ScorecardProp::Bands(_)))
-            {
-                self.push(
-                    Diagnostic::new(Code::ValueRange, p.span, "the amber band lies above the green band")
-                        .label(format!("amber {}% is above green {}%", crate::num::fmt_num(sc.amber * 100.0), crate::num::fmt_num(sc.green * 100.0)))
-                        .help("a score is green at or above `green` and amber at or above `amber`, so `amber` must not exceed `green`"),
-                );
             }
         }
         self.model.scorecard = Some(sc);
@@ -134,9 +106,9 @@ impl<'a> Resolver<'a> {
                     doc: None,
                     predeclared: false,
                     objectives: Vec::new(),
+                    levels_written: Vec::new(),
                     span: None,
                 });
-                self.levels.push(Vec::new());
                 index
             }
         };
@@ -155,7 +127,9 @@ impl<'a> Resolver<'a> {
         let mut seen = Seen::default();
         for item in &d.node.items {
             match item {
-                ast::PerspectiveItem::Level(n) => self.levels[index].push((n.span, n.node.value)),
+                ast::PerspectiveItem::Level(n) => self.model.perspectives[index]
+                    .levels_written
+                    .push((n.span, n.node.value)),
                 ast::PerspectiveItem::Question(q) => {
                     if self.once(&mut seen, "question", q.span) {
                         self.model.perspectives[index].question = Some(q.node.value.clone());
@@ -211,8 +185,7 @@ impl<'a> Resolver<'a> {
                 }
                 ast::ObjectiveItem::Weight(w) => {
                     if self.once(&mut seen, "weight", w.span) {
-                        self.no_percent(&w.node, "an objective's `weight`");
-                        self.in_range(&w.node, 0.0, f64::INFINITY, "a `weight`", "weights are zero or more: 0 leaves the objective out of its perspective's score");
+                        self.written(&w.node, Role::ObjectiveWeight);
                         o.weight = w.node.value.max(0.0);
                     }
                 }
@@ -237,6 +210,7 @@ impl<'a> Resolver<'a> {
                     from: None,
                     props: Props::default(),
                     direction_inferred: false,
+                    duplicate_actuals: Vec::new(),
                     template_failed: false,
                     span: m.span,
                     head: m.head,
@@ -251,42 +225,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// `level` once per perspective, and always for a new one.
-    pub(super) fn check_levels(&mut self) {
-        for i in 0..self.model.perspectives.len() {
-            let levels = std::mem::take(&mut self.levels[i]);
-            let p = &self.model.perspectives[i];
-            let (id, predeclared, span) = (p.id.clone(), p.predeclared, p.span);
-            if let Some(&(first, _)) = levels.first() {
-                for &(again, _) in &levels[1..] {
-                    self.push(
-                        Diagnostic::new(
-                            Code::PerspectiveLevel,
-                            again,
-                            format!("`level` of perspective `{id}` is set twice"),
-                        )
-                        .label("set again here")
-                        .with_label(first, "first set here")
-                        .help("give `level` in one block of the perspective only"),
-                    );
-                }
-                let (span, value) = levels[0];
-                if value.fract() != 0.0 {
-                    self.push(
-                        Diagnostic::new(Code::PerspectiveLevel, span, "`level` must be a whole number")
-                            .label("not a whole number")
-                            .help("levels order the perspectives: learning is 1, internal 2, customer 3, financial 4"),
-                    );
-                } else {
-                    self.model.perspectives[i].level = value as i64;
-                }
-            } else if !predeclared {
-                if let Some(span) = span {
-                    self.push(
-                        Diagnostic::new(Code::PerspectiveLevel, span, format!("perspective `{id}` has no `level`"))
-                            .label("a new perspective needs a level")
-                            .help("add `level N` to one of its blocks; higher is closer to outcomes (learning 1, internal 2, customer 3, financial 4)"),
-                    );
+    /// A perspective's level: the first whole number written in its blocks (the
+    /// predeclared level otherwise); `perspective-level` judges what was written.
+    pub(super) fn set_levels(&mut self) {
+        for p in &mut self.model.perspectives {
+            if let Some(&(_, value)) = p.levels_written.first() {
+                if value.fract() == 0.0 {
+                    p.level = value as i64;
                 }
             }
         }

@@ -6,8 +6,6 @@ impl<'a> Resolver<'a> {
     pub(super) fn resolve_initiative(&mut self, index: usize, ast: &ast::Initiative) {
         use ast::InitiativeProp as I;
         let mut seen = Seen::default();
-        let mut start_span = None;
-        let mut end_span = None;
         for p in &ast.props {
             if let I::Error(_) = p.node {
                 continue; // reported as a syntax error
@@ -18,28 +16,22 @@ impl<'a> Resolver<'a> {
             match &p.node {
                 I::Owner(s) => self.model.initiatives[index].owner = Some(s.value.clone()),
                 I::Budget(n) => {
-                    self.no_percent(n, "a `budget`");
+                    self.written(n, Role::Budget);
                     self.model.initiatives[index].budget = Some(n.value);
                 }
                 I::Start(s) => {
                     self.model.initiatives[index].start = s.period;
-                    start_span = Some(s.span);
+                    self.model.initiatives[index].start_span = Some(s.span);
                 }
                 I::End(e) => {
                     self.model.initiatives[index].end = e.period;
-                    end_span = Some(e.span);
+                    self.model.initiatives[index].end_span = Some(e.span);
                 }
                 I::Impact(r) => self.model.initiatives[index].impact = Some(r.node),
                 I::Feasibility(r) => self.model.initiatives[index].feasibility = Some(r.node),
                 I::Status(s) => self.model.initiatives[index].status = Some(s.node),
                 I::Progress(n) => {
-                    self.in_range(
-                        n,
-                        0.0,
-                        100.0,
-                        "an initiative's `progress`",
-                        "progress runs from 0% to 100%",
-                    );
+                    self.written(n, Role::Progress);
                     self.model.initiatives[index].progress =
                         Some((n.value / 100.0).clamp(0.0, 1.0));
                 }
@@ -65,26 +57,6 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 ast::InitiativeProp::Error(_) => {} // reported as a syntax error
-            }
-        }
-        let init = &self.model.initiatives[index];
-        if let (Some(st), Some(en), Some(ss), Some(es)) =
-            (init.start, init.end, start_span, end_span)
-        {
-            if en.end() < st.start() {
-                self.push(
-                    Diagnostic::new(
-                        Code::DateOrder,
-                        es,
-                        format!(
-                            "initiative `{}` ends ({en}) before it starts ({st})",
-                            ast.id.name
-                        ),
-                    )
-                    .label("ends here")
-                    .with_label(ss, "starts here")
-                    .help("swap `start` and `end`, or correct one of them"),
-                );
             }
         }
     }

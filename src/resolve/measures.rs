@@ -45,8 +45,7 @@ impl<'a> Resolver<'a> {
                 MeasureProp::Source(s) => p.source = Some(s.value.clone()),
                 MeasureProp::Formula(s) => p.formula = Some(s.value.clone()),
                 MeasureProp::Weight(n) => {
-                    self.no_percent(n, "a measure's `weight`");
-                    self.in_range(n, 0.0, f64::INFINITY, "a `weight`", "weights are zero or more: 0 leaves the measure out of its objective's score");
+                    self.written(n, Role::MeasureWeight);
                     p.weight = Some(n.value.max(0.0));
                 }
                 MeasureProp::ActualsTable(entries) => {
@@ -216,34 +215,19 @@ impl<'a> Resolver<'a> {
                 dupes.push((w[0], w[1]));
             }
         }
-        for (a, b) in dupes {
-            let (first, again) = if a.span < b.span { (a, b) } else { (b, a) };
-            let msg = if a.period == b.period {
-                format!("two actuals for `{}` in measure `{}`", a.period, m.id.name)
-            } else {
-                format!(
-                    "`{}` and `{}` both end on {} in measure `{}`",
-                    first.period,
-                    again.period,
-                    a.period.end(),
-                    m.id.name
-                )
-            };
-            self.push(
-                Diagnostic::new(Code::DuplicatePeriod, again.span, msg)
-                    .label("given again here")
-                    .with_label(first.span, "first given here")
-                    .help("keep one value per period")
-                    .scope(m.id.span),
-            );
-        }
+        // `duplicate-period` reports them; the second is dropped.
+        self.model.measures[pm.index].duplicate_actuals = dupes
+            .into_iter()
+            .map(|(a, b)| if a.span < b.span { (a, b) } else { (b, a) })
+            .collect();
         own.actuals
             .dedup_by(|b, a| a.period.end() == b.period.end());
-        // Direction: written, inherited, or inferred from baseline → first target.
+        // Direction: written, inherited, or inferred from baseline → first target
+        // (`direction` reports one that cannot be, or that contradicts them).
         let mut inferred = false;
         if own.direction.is_none() && !template_failed {
-            match (own.baseline, own.targets.first()) {
-                (Some(b), Some(t)) if b.value != t.value => {
+            if let (Some(b), Some(t)) = (own.baseline, own.targets.first()) {
+                if b.value != t.value {
                     own.direction = Some(if t.value > b.value {
                         Direction::Up
                     } else {
@@ -251,84 +235,9 @@ impl<'a> Resolver<'a> {
                     });
                     inferred = true;
                 }
-                _ => {
-                    let why = match (own.baseline, own.targets.first()) {
-                        (Some(_), Some(_)) => "the baseline equals the first target",
-                        (None, _) => "there is no baseline to compare the target with",
-                        (_, None) => "there is no target to compare the baseline with",
-                    };
-                    self.push(
-                        Diagnostic::new(Code::Direction, m.id.span, format!("cannot tell whether more or less is better for `{}`", m.id.name))
-                            .label(format!("no `direction`, and {why}"))
-                            .help("add `direction up` (more is better) or `direction down` (less is better)"),
-                    );
-                }
             }
         }
-        // A stated direction must agree with baseline → first target.
-        if let (Some(dir), false, Some(b), Some(t)) =
-            (own.direction, inferred, own.baseline, own.targets.first())
-        {
-            let wrong = match dir {
-                Direction::Up => t.value < b.value,
-                Direction::Down => t.value > b.value,
-            };
-            if wrong {
-                let (word, side) = match dir {
-                    Direction::Up => ("up", "below"),
-                    Direction::Down => ("down", "above"),
-                };
-                self.push(
-                    Diagnostic::new(
-                        Code::Direction,
-                        t.span,
-                        format!(
-                            "`{}` has direction {word}, but its target {} is {side} its baseline {}",
-                            m.id.name,
-                            crate::num::fmt_num(t.value),
-                            crate::num::fmt_num(b.value)
-                        ),
-                    )
-                    .label(format!("{side} the baseline"))
-                    .with_label(b.span, "the baseline")
-                    .help("the target is where the measure should go from its baseline: correct the direction, the baseline or the target"),
-                );
-            }
-        }
-        // Time-phased targets: increasing dates.
-        let period_end = self
-            .model
-            .scorecard
-            .as_ref()
-            .and_then(|s| s.period)
-            .map(|(_, e)| e.end());
-        let mut prev: Option<(chrono::NaiveDate, Span)> = None;
-        for t in &own.targets {
-            let due =
-                t.by.map(|p| p.end())
-                    .or(period_end)
-                    .unwrap_or(chrono::NaiveDate::MAX);
-            if let Some((pd, ps)) = prev {
-                if due <= pd {
-                    self.push(
-                        Diagnostic::new(
-                            Code::DateOrder,
-                            t.span,
-                            "time-phased targets must have increasing dates",
-                        )
-                        .label("due no later than the target before it")
-                        .with_label(ps, "the earlier target")
-                        .help(
-                            "order the targets by their `by` dates, each later than the one before",
-                        ),
-                    );
-                }
-            }
-            prev = Some((due, t.span));
-        }
-        if !template_failed {
-            self.check_percents("measure", &m.id.name, own.unit.as_deref(), &m.props);
-        }
+        self.written_values(&m.props, Role::MeasureValue(pm.index));
         let measure = &mut self.model.measures[pm.index];
         measure.from = from;
         measure.props = own;
@@ -336,49 +245,24 @@ impl<'a> Resolver<'a> {
         measure.template_failed = template_failed;
     }
 
-    /// `%` values only where the unit (own or inherited) is "%".
-    pub(super) fn check_percents(
-        &mut self,
-        kind: &str,
-        id: &str,
-        unit: Option<&str>,
-        props: &[Spanned<MeasureProp>],
-    ) {
-        if unit == Some("%") {
-            return;
-        }
-        let has = unit.map_or("no unit".to_string(), |u| format!("unit \"{u}\""));
-        let help = if unit.is_none() {
-            format!("add `unit \"%\"` to the {kind}, or drop the `%`")
-        } else {
-            "drop the `%`, or change the unit to \"%\"".to_string()
-        };
+    /// Records the `%` values of a measure's or kpi's baseline, targets, threshold and
+    /// actuals, which `unit-mismatch` judges by the unit.
+    pub(super) fn written_values(&mut self, props: &[Spanned<MeasureProp>], role: Role) {
         for prop in props {
-            let spans: Vec<Span> = match &prop.node {
+            match &prop.node {
                 MeasureProp::Baseline(n, _)
                 | MeasureProp::Target(n, _)
                 | MeasureProp::Threshold(n)
                     if n.percent =>
                 {
-                    vec![n.span]
+                    self.written(n, role)
                 }
-                MeasureProp::ActualsTable(es) => es
-                    .iter()
-                    .filter(|e| e.value.percent)
-                    .map(|e| e.value.span)
-                    .collect(),
-                _ => vec![],
-            };
-            for s in spans {
-                self.push(
-                    Diagnostic::new(
-                        Code::UnitMismatch,
-                        s,
-                        format!("a `%` value on {kind} `{id}`, which has {has}"),
-                    )
-                    .label("a percentage")
-                    .help(help.clone()),
-                );
+                MeasureProp::ActualsTable(es) => {
+                    for e in es.iter().filter(|e| e.value.percent) {
+                        self.written(&e.value, role);
+                    }
+                }
+                _ => {}
             }
         }
     }

@@ -66,8 +66,6 @@ struct Resolver<'a> {
     model: Model,
     diags: Vec<Diagnostic>,
     files: Files<'a>,
-    /// Per perspective: every `level` written, with its span.
-    levels: Vec<Vec<(Span, f64)>>,
     /// Links by `(from, to)`, to keep the same edge once.
     link_index: BTreeMap<(usize, usize), usize>,
     /// CSV files that could not be read (`watch` waits for them).
@@ -86,7 +84,6 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
         model: Model::default(),
         diags: Vec::new(),
         files,
-        levels: Vec::new(),
         link_index: BTreeMap::new(),
         missing: Vec::new(),
         unknown_refs: 0,
@@ -101,9 +98,9 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
             doc: None,
             predeclared: true,
             objectives: Vec::new(),
+            levels_written: Vec::new(),
             span: None,
         });
-        r.levels.push(Vec::new());
         r.model.symbols.insert(
             id.to_string(),
             Symbol {
@@ -136,7 +133,7 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
             );
         }
     }
-    r.check_levels();
+    r.set_levels();
     let sources = &mut loaded.sources;
     for m in measures {
         r.resolve_measure(m, sources);
@@ -282,12 +279,7 @@ impl<'a> Resolver<'a> {
                 let index = self.model.kpis.len();
                 if self.declare(&d.node.id, Kind::Kpi, index, is_std) {
                     let props = self.props(&d.node.props);
-                    self.check_percents(
-                        "kpi",
-                        &d.node.id.name,
-                        props.unit.as_deref(),
-                        &d.node.props,
-                    );
+                    self.written_values(&d.node.props, Role::KpiValue(index));
                     self.model.kpis.push(Kpi {
                         id: d.node.id.name.clone(),
                         title: d.node.title.value.clone(),
@@ -318,6 +310,8 @@ impl<'a> Resolver<'a> {
                         progress: None,
                         supports: Vec::new(),
                         supports_written: 0,
+                        start_span: None,
+                        end_span: None,
                         span: d.span,
                         head: d.head,
                         id_span: d.node.id.span,
@@ -334,32 +328,14 @@ impl<'a> Resolver<'a> {
     }
 
     /// A value outside the range its property allows.
-    fn in_range(&mut self, n: &ast::Number, lo: f64, hi: f64, what: &str, help: &str) {
-        if n.value < lo || n.value > hi {
-            self.push(
-                Diagnostic::new(
-                    Code::ValueRange,
-                    n.span,
-                    format!(
-                        "{} is out of range for {what}",
-                        crate::num::fmt_num(n.value)
-                    ),
-                )
-                .label("out of range")
-                .help(help),
-            );
-        }
-    }
-
-    /// A `%` where none is valid.
-    fn no_percent(&mut self, n: &ast::Number, what: &str) {
-        if n.percent {
-            self.push(
-                Diagnostic::new(Code::UnitMismatch, n.span, format!("a `%` value is not valid for {what}"))
-                    .label("remove the `%`")
-                    .help("`%` is valid on a measure whose unit is \"%\", in `bands` and in an initiative's `progress`"),
-            );
-        }
+    /// Records a number whose range or `%` the checks judge by where it is written.
+    fn written(&mut self, n: &ast::Number, role: Role) {
+        self.model.written.push(Written {
+            value: n.value,
+            percent: n.percent,
+            span: n.span,
+            role,
+        });
     }
 
     /// Reports an unknown reference; returns the id it suggests instead, if any.

@@ -1,8 +1,8 @@
-//! Checks of the values themselves: `suspicious-value`, the typo guard.
+//! `suspicious-value`: the typo guard. An actual more than ten times, or less than a
+//! tenth of, the median of its measure's other actuals (at least 4, all of one sign).
 
 use crate::codes::Code;
 use crate::diag::Diagnostic;
-use crate::model::Model;
 use crate::num::fmt_num;
 
 /// How far from the usual value an actual may lie: ten times, or a tenth.
@@ -10,8 +10,8 @@ const FACTOR: f64 = 10.0;
 /// The fewest actuals for a usual value to mean something.
 const MIN_ACTUALS: usize = 4;
 
-pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for m in &model.measures {
+pub fn check(cx: &super::Context, out: &mut Vec<Diagnostic>) {
+    for m in &cx.model.measures {
         let actuals = &m.props.actuals;
         if actuals.len() < MIN_ACTUALS {
             continue;

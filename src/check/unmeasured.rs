@@ -1,0 +1,22 @@
+//! `unmeasured`: an objective with no measure.
+
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+
+use super::Context;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for o in &cx.model.objectives {
+        if o.measures_written == 0 {
+            out.push(
+                Diagnostic::new(
+                    Code::Unmeasured,
+                    o.id_span,
+                    format!("objective `{}` has no measure", o.id),
+                )
+                .label("nothing says whether it is achieved")
+                .help("add a `measure` with a baseline and a target"),
+            );
+        }
+    }
+}
