@@ -194,12 +194,11 @@ pub fn compile_bytes(
     let (model, resolve_diags) = resolve::resolve(&mut loaded, files);
     let as_of = model.as_of(opts.as_of);
     let mut diags = std::mem::take(&mut loaded.diags);
-    // A file that does not parse is missing from the model: what resolution and the
-    // checks would say about the rest is noise until the syntax is fixed.
-    if !diags.iter().any(|d| d.code == codes::Code::Syntax) {
-        diags.extend(resolve_diags);
-        diags.extend(check::check(&model, entry, as_of));
-    }
+    diags.extend(resolve_diags);
+    diags.extend(check::check(&model, entry, as_of));
+    // What parsed is resolved and checked; what may follow from a syntax error is not
+    // reported.
+    diags.retain(|d| !check::follows_from_syntax(d, &model, &loaded.sources));
     let diagnostics = lint::apply_levels(diags, &model, &opts.lints, &loaded.sources);
     Compilation {
         sources: loaded.sources,

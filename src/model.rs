@@ -240,6 +240,23 @@ pub struct Link {
     pub span: Span,
 }
 
+/// What the parser could not read (LANGUAGE.md §9.1: what parsed is still resolved and
+/// checked, but not what may follow from the broken part).
+#[derive(Clone, Debug, Default)]
+pub struct Broken {
+    /// A file of the compilation has a syntax error.
+    pub any: bool,
+    /// The identifier-shaped words of the text the parser skipped: ids that may have
+    /// been declared there.
+    pub words: BTreeSet<String>,
+    /// Declarations whose own text broke.
+    pub partial: Vec<Span>,
+    /// A map block lost text: links may be missing.
+    pub map: bool,
+    /// Text at the top level was lost: whole declarations may be missing.
+    pub top_level: bool,
+}
+
 /// A number as written, with what it is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Written {
@@ -293,6 +310,8 @@ pub struct Model {
     pub scopes: Vec<LintScope>,
     /// The scorecard's attributes: they apply to the whole compilation.
     pub global_levels: Vec<(Code, Level)>,
+    /// What the parser could not read.
+    pub broken: Broken,
     /// Numbers whose range or `%` depends on where they are written, for `value-range`
     /// and `unit-mismatch`.
     pub written: Vec<Written>,

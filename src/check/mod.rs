@@ -28,6 +28,7 @@ use crate::diag::Diagnostic;
 use crate::graph::Graph;
 use crate::model::Model;
 use crate::period::Period;
+use crate::source::Sources;
 use crate::span::FileId;
 
 /// What every check may read.
@@ -47,6 +48,31 @@ impl Context<'_> {
     /// objective), which is not judged as a scorecard.
     pub fn is_library(&self) -> bool {
         self.model.scorecard.is_none() && self.model.objectives.is_empty()
+    }
+}
+
+/// Whether a diagnostic may follow from text the parser could not read, and is
+/// therefore not reported (LANGUAGE.md §9.1). A reference to an id written in the skipped
+/// text; what a declaration whose own text broke lacks (an owner, a measure, a target, a
+/// unit…); the map's shape when a map block or a top-level declaration was lost; and a
+/// perspective that seems empty when top-level text was lost. What stands on its own (a
+/// duplicate id, a cycle among the links that were read, a bad period, a data error) is
+/// always reported.
+pub fn follows_from_syntax(d: &Diagnostic, model: &Model, sources: &Sources) -> bool {
+    use crate::codes::Code::*;
+    let b = &model.broken;
+    if !b.any {
+        return false;
+    }
+    match d.code {
+        Syntax | DuplicateId | WrongKind | Cycle | InvalidPeriod | DuplicatePeriod | Import
+        | Data | DuplicateProperty | ValueRange | UnknownLint | SuspiciousValue | BackwardLink => {
+            false
+        }
+        UnknownRef => b.names(sources.slice(d.span)),
+        Orphan | DeadEnd | LaggingOnly => b.map || b.top_level || b.in_partial(d.span),
+        MissingPerspective | Focus => b.top_level,
+        _ => b.in_partial(d.span),
     }
 }
 

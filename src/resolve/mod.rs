@@ -2,6 +2,7 @@
 //! perspectives assembled from their blocks, kpi inheritance, direction inference,
 //! actuals read from CSV files, map links — reporting what does not resolve.
 
+mod broken;
 mod declarations;
 mod initiatives;
 mod map;
@@ -118,6 +119,8 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
         .filter(|f| !f.is_std)
         .chain(files.iter().filter(|f| f.is_std))
         .collect();
+    let trees: Vec<&ast::File> = order.iter().filter_map(|f| f.ast.as_ref()).collect();
+    r.model.broken = broken::broken(&trees);
     let mut measures = Vec::new();
     let mut initiatives = Vec::new();
     let mut maps = Vec::new();
