@@ -125,6 +125,9 @@ impl<'a> Resolver<'a> {
             );
             return Vec::new();
         }
+        if series.text.is_none() {
+            self.data_read.push(path.clone());
+        }
         // A text source is shown: its problems point into it.
         let text_file = series
             .text

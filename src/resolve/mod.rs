@@ -72,6 +72,8 @@ struct Resolver<'a> {
     link_index: BTreeMap<(usize, usize), usize>,
     /// CSV files that could not be read (`watch` waits for them).
     missing: Vec<std::path::PathBuf>,
+    /// Workbooks and databases read (`watch` watches them).
+    data_read: Vec<std::path::PathBuf>,
     /// How many unknown references were reported (suggestions stop after a few dozen:
     /// a file with thousands of them gains nothing from more).
     unknown_refs: usize,
@@ -90,6 +92,7 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
         files,
         link_index: BTreeMap::new(),
         missing: Vec::new(),
+        data_read: Vec::new(),
         unknown_refs: 0,
         computed: Vec::new(),
     };
@@ -154,6 +157,7 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
         r.resolve_map(map);
     }
     loaded.missing.append(&mut r.missing);
+    loaded.data.append(&mut r.data_read);
     (r.model, r.diags)
 }
 
