@@ -110,9 +110,10 @@ impl<'a> Resolver<'a> {
                 ReadError::OutsideRoot(_) => {
                     "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
                 }
-                _ => {
+                _ if matches!(source, data::Source::Csv { .. }) => {
                     "the path is relative to the folder of this .bsc file; the file needs a `period,value` header"
                 }
+                _ => "the path is relative to the folder of this .bsc file",
             };
             self.push(
                 Diagnostic::new(
