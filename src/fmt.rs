@@ -487,6 +487,10 @@ impl Formatter<'_> {
             MeasureProp::Weight(n) => kv(Kw::Weight, self.text(n.span)),
             MeasureProp::ActualsFile(s) => kv(Kw::Actuals, self.text(s.span)),
             MeasureProp::ActualsTable(_) => String::new(),
+            MeasureProp::Note(p, s) => kv(
+                Kw::Note,
+                &format!("{} {}", self.text(p.span), self.text(s.span)),
+            ),
             MeasureProp::Error(e) => self.text(e.span).to_string(),
         }
     }
@@ -501,6 +505,7 @@ impl Formatter<'_> {
             InitiativeProp::Feasibility(r) => kv(Kw::Feasibility, self.text(r.span)),
             InitiativeProp::Status(s) => kv(Kw::Status, self.text(s.span)),
             InitiativeProp::Progress(n) => kv(Kw::Progress, self.text(n.span)),
+            InitiativeProp::Spent(n) => kv(Kw::Spent, self.text(n.span)),
             InitiativeProp::Supports(ids) => {
                 let names: Vec<&str> = ids.iter().map(|i| i.name.as_str()).collect();
                 kv(Kw::Supports, &names.join(", "))

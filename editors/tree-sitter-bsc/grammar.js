@@ -193,6 +193,7 @@ module.exports = grammar({
       prop('formula', field('value', $.string)),
       prop('weight', field('value', $.number)),
       prop('actuals', field('value', choice($.actuals, $.string))),
+      prop('note', field('period', $.period), field('value', $.string)),
     ),
     actuals: $ => seq('{', repeat(seq($.actual, optional(','))), '}'),
     actual: $ => seq(field('period', $.period), ':', field('value', $.number)),
@@ -216,6 +217,7 @@ module.exports = grammar({
       prop('status', field('value', $._status)),
       prop('progress', field('value', $.number)),
       prop('supports', commaSep1(field('value', $.identifier))),
+      prop('spent', field('value', $.number)),
     ),
     // Enumerated values are keywords too; each shows as a `constant` node.
     _direction: $ => constants($, 'up', 'down'),

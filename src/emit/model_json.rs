@@ -49,6 +49,8 @@ struct ScorecardJ {
     period: Option<PeriodRange>,
     as_of: Option<Period>,
     currency: Option<String>,
+    /// Budget and spent summed over every initiative.
+    money: Money,
     bands: Bands,
     score: Option<Num>,
     status: Status,
@@ -83,6 +85,8 @@ struct ObjectiveJ {
     weight: Num,
     measures: Vec<String>,
     initiatives: Vec<String>,
+    /// Budget and spent summed over the initiatives that support it.
+    money: Money,
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
@@ -123,6 +127,9 @@ struct MeasureJ {
     formula: Option<String>,
     weight: Num,
     actuals: Vec<ActualJ>,
+    notes: Vec<NoteJ>,
+    /// The note of the as-of period, or the latest before it.
+    note: Option<NoteJ>,
     actual: Option<ActualJ>,
     target: Option<TargetJ>,
     status: Status,
@@ -130,6 +137,47 @@ struct MeasureJ {
     trend: Option<Trend>,
     trace: MeasureTrace,
     location: Loc,
+}
+
+#[derive(Serialize)]
+struct NoteJ {
+    period: Period,
+    text: String,
+}
+
+impl From<&crate::model::Note> for NoteJ {
+    fn from(n: &crate::model::Note) -> Self {
+        NoteJ {
+            period: n.period,
+            text: n.text.clone(),
+        }
+    }
+}
+
+/// Budget and spent summed over a set of initiatives: each sum is `null` when no
+/// initiative of the set gives one.
+#[derive(Serialize)]
+struct Money {
+    budget: Option<Num>,
+    spent: Option<Num>,
+}
+
+impl Money {
+    fn of<'a>(inits: impl Iterator<Item = &'a crate::model::Initiative>) -> Money {
+        let (mut budget, mut spent) = (None::<f64>, None::<f64>);
+        for i in inits {
+            if let Some(b) = i.budget {
+                budget = Some(budget.unwrap_or(0.0) + b);
+            }
+            if let Some(s) = i.spent {
+                spent = Some(spent.unwrap_or(0.0) + s);
+            }
+        }
+        Money {
+            budget: num(budget),
+            spent: num(spent),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -152,6 +200,9 @@ struct InitiativeJ {
     feasibility: Option<Rating>,
     status: Option<InitiativeStatus>,
     progress: Option<Num>,
+    spent: Option<Num>,
+    /// `budget − spent`, when both are given (negative when over budget).
+    remaining: Option<Num>,
     supports: Vec<SupportJ>,
     location: Loc,
 }
@@ -204,6 +255,15 @@ struct Doc {
     diagnostics: Vec<JsonDiagnostic>,
 }
 
+/// Whether initiative `init` supports objective `o` (directly or through one of its
+/// measures).
+fn supports(m: &crate::model::Model, init: &crate::model::Initiative, o: usize) -> bool {
+    init.supports.iter().any(|(s, _)| match *s {
+        Supported::Objective(x) => x == o,
+        Supported::Measure(x) => m.measures[x].objective == o,
+    })
+}
+
 /// The `bsc/1` document of a compilation and its scores, pretty-printed.
 pub fn render(c: &Compilation, scores: &Scores) -> String {
     let m = &c.model;
@@ -229,6 +289,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
         period: sc.period.map(|(start, end)| PeriodRange { start, end }),
         as_of: sc.as_of,
         currency: sc.currency,
+        money: Money::of(m.initiatives.iter()),
         bands,
         score: num(scores.scorecard.score),
         status: scores.scorecard.status,
@@ -278,14 +339,10 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
             initiatives: m
                 .initiatives
                 .iter()
-                .filter(|init| {
-                    init.supports.iter().any(|(s, _)| match *s {
-                        Supported::Objective(x) => x == i,
-                        Supported::Measure(x) => m.measures[x].objective == i,
-                    })
-                })
+                .filter(|init| supports(m, init, i))
                 .map(|init| init.id.clone())
                 .collect(),
+            money: Money::of(m.initiatives.iter().filter(|init| supports(m, init, i))),
             score: num(scores.objectives[i].score),
             status: scores.objectives[i].status,
             trace: scores.objectives[i].trace.clone(),
@@ -336,6 +393,8 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
                         value: Num(a.value),
                     })
                     .collect(),
+                notes: p.notes.iter().map(NoteJ::from).collect(),
+                note: ms.note_at(scores.as_of).map(NoteJ::from),
                 actual: s.actual.map(|(period, value)| ActualJ {
                     period,
                     value: Num(value),
@@ -367,6 +426,11 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
             feasibility: i.feasibility,
             status: i.status,
             progress: num(i.progress),
+            spent: num(i.spent),
+            remaining: match (i.budget, i.spent) {
+                (Some(b), Some(s)) => Some(Num(b - s)),
+                _ => None,
+            },
             supports: i
                 .supports
                 .iter()

@@ -256,6 +256,8 @@ pub enum MeasureProp {
     Weight(Number),
     ActualsTable(Vec<ActualEntry>),
     ActualsFile(Str),
+    /// `note P "text"`: commentary for period P (may repeat).
+    Note(PeriodLit, Str),
     Error(ErrorNode),
 }
 
@@ -276,6 +278,7 @@ impl MeasureProp {
             MeasureProp::Weight(_) => "weight",
             MeasureProp::ActualsTable(_) => "actuals { … }",
             MeasureProp::ActualsFile(_) => "actuals \"file\"",
+            MeasureProp::Note(..) => "note",
             MeasureProp::Error(_) => "(unreadable)",
         }
     }
@@ -327,6 +330,8 @@ pub enum InitiativeProp {
     Feasibility(Spanned<Rating>),
     Status(Spanned<InitiativeStatus>),
     Progress(Number),
+    /// `spent N`: money spent so far.
+    Spent(Number),
     Supports(Vec<Ident>),
     Error(ErrorNode),
 }
@@ -343,6 +348,7 @@ impl InitiativeProp {
             InitiativeProp::Feasibility(_) => "feasibility",
             InitiativeProp::Status(_) => "status",
             InitiativeProp::Progress(_) => "progress",
+            InitiativeProp::Spent(_) => "spent",
             InitiativeProp::Supports(_) => "supports",
             InitiativeProp::Error(_) => "(unreadable)",
         }
@@ -507,6 +513,7 @@ impl File {
                             InitiativeProp::Supports(ids) => {
                                 ids.iter_mut().for_each(|i| f(&mut i.span))
                             }
+                            InitiativeProp::Spent(n) => f(&mut n.span),
                             InitiativeProp::Error(e) => error_spans(e, &mut f),
                         }
                     }
@@ -607,6 +614,10 @@ fn measure_spans(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
             MeasureProp::Threshold(n) | MeasureProp::Weight(n) => f(&mut n.span),
             MeasureProp::Frequency(x) => f(&mut x.span),
             MeasureProp::Indicator(x) => f(&mut x.span),
+            MeasureProp::Note(p, s) => {
+                f(&mut p.span);
+                f(&mut s.span);
+            }
             MeasureProp::ActualsTable(rows) => {
                 for r in rows {
                     f(&mut r.span);

@@ -1036,6 +1036,7 @@ impl<'t> Parser<'t, '_> {
             Some(Kw::Source) => MeasureProp::Source(self.string()?),
             Some(Kw::Formula) => MeasureProp::Formula(self.string()?),
             Some(Kw::Weight) => MeasureProp::Weight(self.number()?),
+            Some(Kw::Note) => self.note()?,
             Some(Kw::Actuals) => match self.peek() {
                 b'"' => MeasureProp::ActualsFile(self.string()?),
                 // actuals_table = { lbrace ~ (actual ~ ","?)* ~ rbrace }
@@ -1063,6 +1064,12 @@ impl<'t> Parser<'t, '_> {
             _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
+    }
+
+    /// `note = { kw_note ~ period ~ string }`
+    fn note(&mut self) -> R<MeasureProp> {
+        let period = self.period()?;
+        Ok(MeasureProp::Note(period, self.string()?))
     }
 
     /// `actual = { period ~ colon ~ number }`
@@ -1125,6 +1132,7 @@ impl<'t> Parser<'t, '_> {
                 InitiativeProp::Status(Spanned::new(s, span))
             }
             Some(Kw::Progress) => InitiativeProp::Progress(self.number()?),
+            Some(Kw::Spent) => InitiativeProp::Spent(self.number()?),
             // supports = { kw_supports ~ ident ~ ("," ~ ident)* }
             Some(Kw::Supports) => {
                 let mut ids = vec![self.ident()?];

@@ -75,7 +75,7 @@ syn match   bscRef      contained /\h\w*/
 syn keyword bscProperty owner vision mission period as_of bands level question due weight
 syn keyword bscProperty unit direction baseline target threshold frequency leading lagging
 syn keyword bscProperty source formula actuals budget start end impact feasibility status
-syn keyword bscProperty progress by at green amber currency
+syn keyword bscProperty progress by at green amber currency note spent
 syn keyword bscEnum     up down daily weekly monthly quarterly yearly low medium high
 syn keyword bscEnum     planned active done stalled
 
