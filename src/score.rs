@@ -342,6 +342,17 @@ pub fn progress(
     }
 }
 
+/// One measure's score at `as_of`, as [`score`] computes it (for the checks that judge
+/// a measure's status: `unexplained-red`).
+pub fn measure(model: &Model, m: &Measure, as_of: Option<Period>) -> MeasureScore {
+    let period_end = model
+        .scorecard
+        .as_ref()
+        .and_then(|s| s.period)
+        .map(|(_, e)| e);
+    score_measure(m, as_of, period_end)
+}
+
 fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>) -> MeasureScore {
     let p = &m.props;
     let n = fmt_num;

@@ -4,6 +4,7 @@
 //! its diagnostics; none of them reads the syntax tree.
 
 mod backward_link;
+mod behind_schedule;
 mod cycle;
 mod date_order;
 mod dead_end;
@@ -11,15 +12,19 @@ mod direction;
 mod duplicate_period;
 mod focus;
 mod lagging_only;
+mod late_start;
 mod missing_perspective;
 mod no_owner;
 mod no_target;
 mod orphan;
+mod over_budget;
+mod overdue_initiative;
 mod perspective_level;
 mod stale_data;
 mod suspicious_value;
 mod threshold_order;
 mod unaligned_initiative;
+mod unexplained_red;
 mod unit_mismatch;
 mod unmeasured;
 mod value_range;
@@ -109,6 +114,11 @@ pub fn check(model: &Model, root: FileId, as_of: Option<Period>) -> Vec<Diagnost
         focus::check,
         unaligned_initiative::check,
         suspicious_value::check,
+        unexplained_red::check,
+        overdue_initiative::check,
+        late_start::check,
+        behind_schedule::check,
+        over_budget::check,
     ] {
         check(&cx, &mut out);
     }
