@@ -69,6 +69,8 @@ pub struct MeasureScore {
     pub progress: Option<f64>,
     pub trend: Option<Trend>,
     pub trace: MeasureTrace,
+    /// Where the actuals' trend line meets the selected target (LANGUAGE.md §9.4).
+    pub projection: Option<crate::projection::Projection>,
 }
 
 /// One weighted term of a rollup.
@@ -124,6 +126,8 @@ pub struct Scores {
     pub perspectives: Vec<Rollup>,
     pub scorecard: Rollup,
     pub links: Vec<Evidence>,
+    /// The scores at each period of the scorecard's `period` up to the as-of period.
+    pub history: crate::history::History,
 }
 
 /// Fewest overlapping periods for a correlation.
@@ -134,6 +138,14 @@ pub const MAX_LAG: usize = 3;
 /// Scores the model as of `as_of`, the compilation's as-of period (decided once, by
 /// [`Model::as_of`]; `None` when there is none at all).
 pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
+    let mut scores = score_at(model, as_of, true);
+    scores.history = crate::history::history(model, as_of);
+    scores
+}
+
+/// The scores at `as_of` without history; without link evidence unless `evidence`
+/// (history scores each period this way: LANGUAGE.md §9.4).
+pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores {
     let period_end = model
         .scorecard
         .as_ref()
@@ -190,11 +202,15 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
         green,
         amber,
     );
-    let links = model
-        .links
-        .iter()
-        .map(|l| evidence(model, l.from, l.to, as_of, period_end))
-        .collect();
+    let links = if evidence {
+        model
+            .links
+            .iter()
+            .map(|l| self::evidence(model, l.from, l.to, as_of, period_end))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Scores {
         as_of,
         measures,
@@ -202,6 +218,7 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
         perspectives,
         scorecard,
         links,
+        history: crate::history::History::default(),
     }
 }
 
@@ -422,6 +439,7 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
             progress: None,
             trend,
             trace,
+            projection: None,
         };
     };
     let (cmp, rel) = if dir == Direction::Up {
@@ -470,6 +488,7 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
         p.threshold.map(|t| t.value),
     );
     trace.progress = format!("progress: {how}");
+    let projection = crate::projection::project(m, &upto, dir, t, period_end);
     MeasureScore {
         actual,
         target,
@@ -477,6 +496,7 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
         progress: Some(prog),
         trend,
         trace,
+        projection,
     }
 }
 

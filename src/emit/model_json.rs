@@ -55,6 +55,7 @@ struct ScorecardJ {
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
+    history: Vec<PointJ>,
     location: Option<Loc>,
 }
 
@@ -70,6 +71,7 @@ struct PerspectiveJ {
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
+    history: Vec<PointJ>,
     location: Option<Loc>,
 }
 
@@ -90,6 +92,7 @@ struct ObjectiveJ {
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
+    history: Vec<PointJ>,
     location: Loc,
 }
 
@@ -135,8 +138,27 @@ struct MeasureJ {
     status: Status,
     progress: Option<Num>,
     trend: Option<Trend>,
+    projection: Option<crate::projection::Projection>,
     trace: MeasureTrace,
     location: Loc,
+}
+
+/// The score and status as of one period of the history.
+#[derive(Serialize)]
+struct PointJ {
+    period: Period,
+    score: Option<Num>,
+    status: Status,
+}
+
+fn points(h: &[crate::history::Point]) -> Vec<PointJ> {
+    h.iter()
+        .map(|p| PointJ {
+            period: p.period,
+            score: num(p.score),
+            status: p.status,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -294,6 +316,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
         score: num(scores.scorecard.score),
         status: scores.scorecard.status,
         trace: scores.scorecard.trace.clone(),
+        history: points(&scores.history.scorecard),
         location: sc.span.map(loc),
     };
     let perspectives = m
@@ -315,6 +338,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
                 score: num(scores.perspectives[i].score),
                 status: scores.perspectives[i].status,
                 trace: scores.perspectives[i].trace.clone(),
+                history: points(scores.history.perspectives.get(i).map_or(&[], |v| v)),
                 location: p.span.map(loc),
             }
         })
@@ -346,6 +370,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
             score: num(scores.objectives[i].score),
             status: scores.objectives[i].status,
             trace: scores.objectives[i].trace.clone(),
+            history: points(scores.history.objectives.get(i).map_or(&[], |v| v)),
             location: loc(o.id_span),
         })
         .collect();
@@ -406,6 +431,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
                 status: s.status,
                 progress: num(s.progress),
                 trend: s.trend,
+                projection: s.projection,
                 trace: s.trace.clone(),
                 location: loc(ms.id_span),
             }
