@@ -107,11 +107,7 @@ pub fn project(
     if meets(latest.value) {
         return None;
     }
-    let g = m
-        .props
-        .frequency
-        .map(grain)
-        .unwrap_or(latest.period.grain);
+    let g = m.props.frequency.map(grain).unwrap_or(latest.period.grain);
     let at = |a: &Actual| Period::containing(a.period.end(), g);
     let last = at(latest);
     let x0 = index(last);

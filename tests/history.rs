@@ -79,8 +79,14 @@ fn projections_by_hand_worked_numbers() {
     .unwrap();
     let doc = build(dir.path(), &[]);
     let p = |id| projection(&doc, id).clone();
-    assert_eq!(p("flat"), serde_json::json!({"period": null, "on_track": false}));
-    assert_eq!(p("worse"), serde_json::json!({"period": null, "on_track": false}));
+    assert_eq!(
+        p("flat"),
+        serde_json::json!({"period": null, "on_track": false})
+    );
+    assert_eq!(
+        p("worse"),
+        serde_json::json!({"period": null, "on_track": false})
+    );
     assert_eq!(
         p("steady"),
         serde_json::json!({"period": "2025-06", "on_track": true})
