@@ -128,6 +128,8 @@ struct MeasureJ {
     owner: Option<String>,
     source: Option<String>,
     formula: Option<String>,
+    /// `compute EXPR`, as written.
+    compute: Option<String>,
     weight: Num,
     actuals: Vec<ActualJ>,
     notes: Vec<NoteJ>,
@@ -409,6 +411,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
                 owner: p.owner.clone(),
                 source: p.source.clone(),
                 formula: p.formula.clone(),
+                compute: ms.compute.as_ref().map(|c| c.text.clone()),
                 weight: Num(ms.weight()),
                 actuals: p
                     .actuals
