@@ -329,6 +329,12 @@ fn review_agenda_in_three_forms() {
     assert_eq!(status, 0);
     let doc: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["schema"], "bsc-review/1");
+    let path = root.join("schema/bsc-review.schema.json");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::meta::validate(&s).unwrap();
+    let v = jsonschema::validator_for(&s).unwrap();
+    let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let red: Vec<&str> = doc["red"]
         .as_array()
         .unwrap()
