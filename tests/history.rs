@@ -189,3 +189,43 @@ fn no_period_no_history() {
     assert_eq!(doc["scorecard"]["history"], serde_json::json!([]));
     assert_eq!(doc["objectives"][0]["history"], serde_json::json!([]));
 }
+
+/// In process, for every example and fixture with a history: each point is what the
+/// scorer gives at that period, bit for bit.
+#[test]
+fn history_points_are_the_scorer_at_each_period() {
+    use bsc::files::Disk;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bsc"))
+        .collect();
+    files.push(root.join("examples/project/plan.bsc"));
+    files.sort();
+    let mut points = 0;
+    for f in files {
+        let b = bsc::build(&Disk, &f, &bsc::Options::default()).unwrap();
+        let (m, h) = (&b.compilation.model, &b.scores.history);
+        for (k, point) in h.scorecard.iter().enumerate() {
+            let s = bsc::score::score_at(m, Some(point.period), false);
+            assert_eq!(
+                (point.score, point.status),
+                (s.scorecard.score, s.scorecard.status),
+                "{} at {}",
+                f.display(),
+                point.period
+            );
+            for (i, o) in s.objectives.iter().enumerate() {
+                let p = h.objectives[i][k];
+                assert_eq!((p.score, p.status), (o.score, o.status), "{}", f.display());
+            }
+            for (i, r) in s.perspectives.iter().enumerate() {
+                let p = h.perspectives[i][k];
+                assert_eq!((p.score, p.status), (r.score, r.status), "{}", f.display());
+            }
+            points += 1;
+        }
+    }
+    assert!(points >= 30, "{points} points");
+}
