@@ -1,7 +1,7 @@
 //! History (LANGUAGE.md §9.4): the score and status of the scorecard, each perspective
 //! and each objective as of each period of the scorecard's `period` (at the grain of its
 //! start bound) up to the as-of period. Each period is one pass over the measures and
-//! the rollups with the scorer's own functions (`score::progress`, `score::select_target`,
+//! the rollups with the scorer's own functions (`score::progress_value`, `score::select_target`,
 //! `score::band`) but without its traces and link evidence, so an entry is exactly what
 //! `bsc build --as-of PERIOD` reports. Only whole periods are listed: one that ends after
 //! the as-of period is not. Without `period` (or without an as-of period) there is no
@@ -138,16 +138,13 @@ fn progress_at(
     let actual = p.actuals[..upto].last()?.value;
     let t = score::select_target(&p.targets, Some(as_of), period_end)?;
     let dir = p.direction?;
-    Some(
-        score::progress(
-            dir,
-            actual,
-            t.value,
-            p.baseline.map(|b| b.value),
-            p.threshold.map(|t| t.value),
-        )
-        .0,
-    )
+    Some(score::progress_value(
+        dir,
+        actual,
+        t.value,
+        p.baseline.map(|b| b.value),
+        p.threshold.map(|t| t.value),
+    ))
 }
 
 /// The weighted mean of the children that have a score, and its status, as

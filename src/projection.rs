@@ -34,7 +34,7 @@ impl Projection {
     /// The projection in words, as the report shows it.
     pub fn text(&self) -> String {
         match (self.period, self.on_track) {
-            (None, _) => "not on track at this pace".to_string(),
+            (None, _) => "not at this pace".to_string(),
             (Some(p), Some(true)) => format!("on track for {p}"),
             (Some(p), Some(false)) => format!("at this pace: {p}, after its target date"),
             (Some(p), None) => format!("at this pace: {p}"),

@@ -275,6 +275,35 @@ pub fn progress(
     baseline: Option<f64>,
     threshold: Option<f64>,
 ) -> (f64, String) {
+    progress_with(dir, actual, target, baseline, threshold, true)
+}
+
+/// [`progress`]'s value alone, without putting how into words (history scores every
+/// measure at every period: LANGUAGE.md §9.4).
+pub fn progress_value(
+    dir: Direction,
+    actual: f64,
+    target: f64,
+    baseline: Option<f64>,
+    threshold: Option<f64>,
+) -> f64 {
+    progress_with(dir, actual, target, baseline, threshold, false).0
+}
+
+fn progress_with(
+    dir: Direction,
+    actual: f64,
+    target: f64,
+    baseline: Option<f64>,
+    threshold: Option<f64>,
+    words: bool,
+) -> (f64, String) {
+    // The trace's words, only when asked for.
+    macro_rules! text {
+        ($($a:tt)*) => {
+            if words { format!($($a)*) } else { String::new() }
+        };
+    }
     let n = fmt_num;
     let clamp = |v: f64| {
         if v.is_finite() {
@@ -291,12 +320,12 @@ pub fn progress(
     // A baseline already at the target's far side is set aside, and the trace says so.
     let set_aside = baseline.filter(|&b| b != target && meets(dir, b, target));
     let without = match set_aside {
-        Some(b) => format!(
+        Some(b) => text!(
             "baseline {} is {beyond} the target {} ({better} is better), so it is not used",
             n(b),
             n(target)
         ),
-        None => "no baseline".to_string(),
+        None => text!("no baseline"),
     };
     let baseline = baseline.filter(|_| set_aside.is_none());
     match (baseline, threshold) {
@@ -304,7 +333,7 @@ pub fn progress(
             let v = clamp((actual - b) / (target - b));
             (
                 v,
-                format!(
+                text!(
                     "({} − {}) / ({} − {}) = {}",
                     n(actual),
                     n(b),
@@ -318,7 +347,7 @@ pub fn progress(
             let v = if met { 1.0 } else { 0.0 };
             (
                 v,
-                format!(
+                text!(
                     "baseline {} equals the target: {}",
                     n(b),
                     if met { "met, 1" } else { "not met, 0" }
@@ -327,7 +356,7 @@ pub fn progress(
         }
         (None, _) if met => (
             1.0,
-            format!(
+            text!(
                 "{without}; target met: 1 ({} {} {})",
                 n(actual),
                 if dir == Direction::Up { "≥" } else { "≤" },
@@ -337,8 +366,8 @@ pub fn progress(
         (None, None) => (
             0.0,
             match set_aside {
-                None => "no baseline or threshold; target not met: 0".into(),
-                Some(_) => format!("{without}, and there is no threshold; target not met: 0"),
+                None => text!("no baseline or threshold; target not met: 0"),
+                Some(_) => text!("{without}, and there is no threshold; target not met: 0"),
             },
         ),
         (None, Some(th)) if th != target => {
@@ -350,7 +379,7 @@ pub fn progress(
             };
             (
                 v,
-                format!(
+                text!(
                     "{without}{from}: ({} − {}) / ({} − {}) = {}",
                     n(actual),
                     n(th),
@@ -362,7 +391,7 @@ pub fn progress(
         }
         (None, Some(_)) => (
             0.0,
-            format!("{without}; threshold equals the target and it is not met: 0"),
+            text!("{without}; threshold equals the target and it is not met: 0"),
         ),
     }
 }
