@@ -1,5 +1,6 @@
 //! Where `bsc check`'s time goes: runs the pipeline on a file and prints the time of each
-//! stage (load and parse, resolve, checks, lint levels), for profiling, not for CI.
+//! stage (load and parse, resolve, checks, lint levels, scoring, history), for profiling,
+//! not for CI.
 //!
 //! `cargo run --release --example phases -- FILE.bsc`
 
@@ -37,5 +38,25 @@ fn main() {
         (checked - resolved).as_secs_f64() * 1e3,
         (linted - checked).as_secs_f64() * 1e3,
         diags.len()
+    );
+    // Scoring at the as-of period (with link evidence and projections), then the
+    // history: one lean pass per period of the scorecard's `period` (LANGUAGE.md §9.4).
+    let as_of = model.as_of(None);
+    let t = Instant::now();
+    let scores = bsc::score::score_at(&model, as_of, true);
+    let scored = t.elapsed();
+    let t = Instant::now();
+    let history = bsc::history::history(&model, as_of);
+    let historied = t.elapsed();
+    println!(
+        "score {:.1} ms ({} projections), history {:.1} ms ({} periods)",
+        scored.as_secs_f64() * 1e3,
+        scores
+            .measures
+            .iter()
+            .filter(|m| m.projection.is_some())
+            .count(),
+        historied.as_secs_f64() * 1e3,
+        history.scorecard.len()
     );
 }

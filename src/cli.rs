@@ -70,11 +70,65 @@ enum Command {
     /// Reads one workbook for bsc itself, in a process of its own (internal).
     #[command(name = "__data-worker", hide = true)]
     DataWorker,
+    /// What changed between two scorecards: OLD and NEW are files, or REV:FILE for a
+    /// file as committed in git (`bsc diff HEAD~1:plan.bsc plan.bsc`).
+    Diff(DiffArgs),
+    /// The agenda of the monthly review: red, amber and worsening measures, stale data,
+    /// initiatives in trouble; with --since REV, what changed since then.
+    Review(ReviewArgs),
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// The code, e.g. `unknown-ref`.
         code: Option<String>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The old side: a file, or REV:FILE (FILE relative to the current folder; every file
+    /// it imports or reads is taken at REV too).
+    #[arg(value_name = "OLD")]
+    old: String,
+    /// The new side: a file, or REV:FILE.
+    #[arg(value_name = "NEW")]
+    new: String,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    #[command(flatten)]
+    compile: CompileArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+struct ReviewArgs {
+    /// The entry `.bsc` file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Add what changed since this git revision (as `bsc diff REV:FILE FILE`).
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Markdown)]
+    format: ReviewFormat,
+    /// Where to write (default: stdout).
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    compile: CompileArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ReviewFormat {
+    Markdown,
+    Html,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -206,6 +260,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitStatus {
         Command::Check(args) => options(&args.compile, sub).and_then(|o| check(&args, &o)),
         Command::Build(args) => options(&args.compile, sub).and_then(|o| build(&args, &o)),
         Command::Watch(args) => options(&args.out.compile, sub).and_then(|o| watch(args, o)),
+        Command::Diff(args) => options(&args.compile, sub).and_then(|o| diff(&args, &o)),
+        Command::Review(args) => options(&args.compile, sub).and_then(|o| review(&args, &o)),
         Command::Fmt { check, files } => fmt(&files, check),
         Command::Init { name } => init(name.as_deref()),
         Command::Import {
@@ -462,6 +518,70 @@ fn score_words(scores: &crate::score::Scores) -> String {
         Some(_) => format!("score {}", crate::num::percent(scores.scorecard.score)),
         None => "no score".to_string(),
     }
+}
+
+/// Prints the diagnostics of a side that does not compile; whether it does.
+fn compiles(side: &crate::diff::Side) -> bool {
+    let report = Report::new([&side.build.compilation]);
+    if report.errors() == 0 {
+        return true;
+    }
+    eprint!("{}", emit::human::render(&report, use_color()));
+    eprintln!("error: `{}` does not compile", side.label);
+    false
+}
+
+fn diff(args: &DiffArgs, opts: &Options) -> Result<ExitStatus, Error> {
+    let old = crate::diff::load(&args.old, opts)?;
+    let new = crate::diff::load(&args.new, opts)?;
+    if !compiles(&old) || !compiles(&new) {
+        return Ok(ExitStatus::Errors);
+    }
+    let d = crate::diff::diff(&old, &new);
+    let text = match args.format {
+        DiffFormat::Human => crate::diff::human(
+            &d,
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ),
+        DiffFormat::Markdown => crate::diff::markdown(&d),
+        DiffFormat::Json => crate::diff::json(&d),
+    };
+    write_stdout(&text)?;
+    Ok(ExitStatus::Ok)
+}
+
+fn review(args: &ReviewArgs, opts: &Options) -> Result<ExitStatus, Error> {
+    let file = args.file.to_string_lossy().to_string();
+    let now = crate::diff::load(&file, opts)?;
+    if !compiles(&now) {
+        return Ok(ExitStatus::Errors);
+    }
+    let since = match &args.since {
+        Some(rev) => {
+            let old = crate::diff::load(&format!("{rev}:{file}"), opts)?;
+            if !compiles(&old) {
+                return Ok(ExitStatus::Errors);
+            }
+            Some(crate::diff::diff(&old, &now))
+        }
+        None => None,
+    };
+    let agenda = crate::review::agenda(&now.build, since);
+    let text = match args.format {
+        ReviewFormat::Markdown => crate::review::markdown(&agenda),
+        ReviewFormat::Html => crate::review::html(&agenda),
+        ReviewFormat::Json => crate::review::json(&agenda),
+    };
+    match args.output.as_deref() {
+        None => write_stdout(&text)?,
+        Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
+        Some(p) => {
+            crate::output::write_output(p, text.as_bytes(), &now.build.compilation.read_paths())?;
+            eprintln!("wrote {}", p.display());
+        }
+    }
+    Ok(ExitStatus::Ok)
 }
 
 fn watch(args: WatchArgs, opts: Options) -> Result<ExitStatus, Error> {

@@ -103,6 +103,11 @@ codes! {
     UnknownLint = "unknown-lint", Warning, "an attribute or flag names no check";
     SuspiciousValue = "suspicious-value", Warning, "an actual ten times (or a tenth of) its measure's usual value";
     Alignment = "alignment", Warning, "a company objective no department serves, or a department objective aligned to nothing";
+    UnexplainedRed = "unexplained-red", Warning, "a red measure with no note saying why";
+    OverdueInitiative = "overdue-initiative", Warning, "an initiative not done whose end has passed";
+    LateStart = "late-start", Warning, "a planned initiative whose start has passed";
+    BehindSchedule = "behind-schedule", Warning, "an active initiative whose progress trails the time elapsed by more than 25 points";
+    OverBudget = "over-budget", Warning, "an initiative that spent more than its budget, or far more than its progress";
 }
 
 impl Code {

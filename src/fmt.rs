@@ -532,6 +532,10 @@ impl Formatter<'_> {
             }
             MeasureProp::Compute(e) => kv(Kw::Compute, &self.expr(e)),
             MeasureProp::ActualsTable(_) => String::new(),
+            MeasureProp::Note(p, s) => kv(
+                Kw::Note,
+                &format!("{} {}", self.text(p.span), self.text(s.span)),
+            ),
             MeasureProp::Error(e) => self.text(e.span).to_string(),
         }
     }
@@ -570,6 +574,7 @@ impl Formatter<'_> {
             InitiativeProp::Feasibility(r) => kv(Kw::Feasibility, self.text(r.span)),
             InitiativeProp::Status(s) => kv(Kw::Status, self.text(s.span)),
             InitiativeProp::Progress(n) => kv(Kw::Progress, self.text(n.span)),
+            InitiativeProp::Spent(n) => kv(Kw::Spent, self.text(n.span)),
             InitiativeProp::Supports(ids) => {
                 let names: Vec<&str> = ids.iter().map(|i| i.name.as_str()).collect();
                 kv(Kw::Supports, &names.join(", "))

@@ -132,6 +132,14 @@ pub struct Actual {
     pub span: Span,
 }
 
+/// `note P "text"`: commentary on a measure for period P.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub period: Period,
+    pub text: String,
+    pub span: Span,
+}
+
 /// The properties a measure and a kpi template share.
 #[derive(Clone, Debug, Default)]
 pub struct Props {
@@ -147,6 +155,8 @@ pub struct Props {
     pub source: Option<String>,
     pub formula: Option<String>,
     pub weight: Option<f64>,
+    /// `note P "text"`, sorted by period (written order within one period).
+    pub notes: Vec<Note>,
     /// Sorted by period; inline and CSV merged.
     pub actuals: Vec<Actual>,
     /// The data source named by `actuals "…"` or `actuals sql "…"`: the path as written.
@@ -206,6 +216,17 @@ impl Measure {
     pub fn weight(&self) -> f64 {
         self.props.weight.unwrap_or(1.0)
     }
+
+    /// The note shown at `as_of`: the latest whose period ends at or before the as-of
+    /// period's last day (of several for one period, the last written); with no as-of,
+    /// the latest note.
+    pub fn note_at(&self, as_of: Option<Period>) -> Option<&Note> {
+        self.props
+            .notes
+            .iter()
+            .rev()
+            .find(|n| as_of.is_none_or(|a| n.period.end() <= a.end()))
+    }
 }
 
 /// What an initiative supports.
@@ -230,6 +251,8 @@ pub struct Initiative {
     pub status: Option<InitiativeStatus>,
     /// A fraction in [0, 1].
     pub progress: Option<f64>,
+    /// `spent N`: money spent so far.
+    pub spent: Option<f64>,
     pub supports: Vec<(Supported, Span)>,
     /// Where `start` and `end` are written.
     pub start_span: Option<Span>,
@@ -290,6 +313,8 @@ pub enum Role {
     MeasureWeight,
     /// An initiative's `budget`.
     Budget,
+    /// An initiative's `spent`.
+    Spent,
     /// A baseline, target, threshold or inline actual of a measure (by index).
     MeasureValue(usize),
     /// A baseline, target, threshold or inline actual of a kpi template (by index).

@@ -33,6 +33,23 @@ pub fn fmt_num(v: f64) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
+/// An amount of money as bsc writes numbers: `1.2M`, `120k`, `4.5k`, else in full
+/// (`1234.5`), with the scorecard's currency after it when there is one.
+pub fn fmt_money(v: f64, currency: Option<&str>) -> String {
+    let a = v.abs();
+    let short = if a >= 1e6 && ((a / 1e4).round() - a / 1e4).abs() < 1e-9 {
+        format!("{}M", fmt_num(v / 1e6))
+    } else if a >= 1e3 && ((a / 1e2).round() - a / 1e2).abs() < 1e-9 {
+        format!("{}k", fmt_num(v / 1e3))
+    } else {
+        fmt_num(v)
+    };
+    match currency {
+        Some(c) => format!("{short} {c}"),
+        None => short,
+    }
+}
+
 /// A fraction as a whole percentage for people, rounded down so that a score just
 /// under a band (0.8998 of a 90% green band) never reads as the band (it shows 89%).
 pub fn percent(v: Option<f64>) -> String {

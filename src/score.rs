@@ -71,6 +71,8 @@ pub struct MeasureScore {
     pub progress: Option<f64>,
     pub trend: Option<Trend>,
     pub trace: MeasureTrace,
+    /// Where the actuals' trend line meets the selected target (LANGUAGE.md §9.4).
+    pub projection: Option<crate::projection::Projection>,
 }
 
 /// One weighted term of a rollup.
@@ -126,6 +128,8 @@ pub struct Scores {
     pub perspectives: Vec<Rollup>,
     pub scorecard: Rollup,
     pub links: Vec<Evidence>,
+    /// The scores at each period of the scorecard's `period` up to the as-of period.
+    pub history: crate::history::History,
 }
 
 /// Fewest overlapping periods for a correlation.
@@ -141,7 +145,25 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
 
 /// [`score`], with the scores of the department objectives aligned to this scorecard's
 /// (`aligned[k]` for `model.alignments[k]`): each is one more child of its objective.
+/// The history scores this scorecard's own measures, month by month.
 pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64>]) -> Scores {
+    let mut scores = score_at_aligned(model, as_of, true, aligned);
+    scores.history = crate::history::history(model, as_of);
+    scores
+}
+
+/// The scores at `as_of` without history; without link evidence unless `evidence`
+/// (history scores each period this way: LANGUAGE.md §9.4).
+pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores {
+    score_at_aligned(model, as_of, evidence, &[])
+}
+
+fn score_at_aligned(
+    model: &Model,
+    as_of: Option<Period>,
+    evidence: bool,
+    aligned: &[Option<f64>],
+) -> Scores {
     let period_end = model
         .scorecard
         .as_ref()
@@ -211,11 +233,15 @@ pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64
         green,
         amber,
     );
-    let links = model
-        .links
-        .iter()
-        .map(|l| evidence(model, l.from, l.to, as_of, period_end))
-        .collect();
+    let links = if evidence {
+        model
+            .links
+            .iter()
+            .map(|l| self::evidence(model, l.from, l.to, as_of, period_end))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Scores {
         as_of,
         measures,
@@ -223,6 +249,7 @@ pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64
         perspectives,
         scorecard,
         links,
+        history: crate::history::History::default(),
     }
 }
 
@@ -271,6 +298,35 @@ pub fn progress(
     baseline: Option<f64>,
     threshold: Option<f64>,
 ) -> (f64, String) {
+    progress_with(dir, actual, target, baseline, threshold, true)
+}
+
+/// [`progress`]'s value alone, without putting how into words (history scores every
+/// measure at every period: LANGUAGE.md §9.4).
+pub fn progress_value(
+    dir: Direction,
+    actual: f64,
+    target: f64,
+    baseline: Option<f64>,
+    threshold: Option<f64>,
+) -> f64 {
+    progress_with(dir, actual, target, baseline, threshold, false).0
+}
+
+fn progress_with(
+    dir: Direction,
+    actual: f64,
+    target: f64,
+    baseline: Option<f64>,
+    threshold: Option<f64>,
+    words: bool,
+) -> (f64, String) {
+    // The trace's words, only when asked for.
+    macro_rules! text {
+        ($($a:tt)*) => {
+            if words { format!($($a)*) } else { String::new() }
+        };
+    }
     let n = fmt_num;
     let clamp = |v: f64| {
         if v.is_finite() {
@@ -287,12 +343,12 @@ pub fn progress(
     // A baseline already at the target's far side is set aside, and the trace says so.
     let set_aside = baseline.filter(|&b| b != target && meets(dir, b, target));
     let without = match set_aside {
-        Some(b) => format!(
+        Some(b) => text!(
             "baseline {} is {beyond} the target {} ({better} is better), so it is not used",
             n(b),
             n(target)
         ),
-        None => "no baseline".to_string(),
+        None => text!("no baseline"),
     };
     let baseline = baseline.filter(|_| set_aside.is_none());
     match (baseline, threshold) {
@@ -300,7 +356,7 @@ pub fn progress(
             let v = clamp((actual - b) / (target - b));
             (
                 v,
-                format!(
+                text!(
                     "({} − {}) / ({} − {}) = {}",
                     n(actual),
                     n(b),
@@ -314,7 +370,7 @@ pub fn progress(
             let v = if met { 1.0 } else { 0.0 };
             (
                 v,
-                format!(
+                text!(
                     "baseline {} equals the target: {}",
                     n(b),
                     if met { "met, 1" } else { "not met, 0" }
@@ -323,7 +379,7 @@ pub fn progress(
         }
         (None, _) if met => (
             1.0,
-            format!(
+            text!(
                 "{without}; target met: 1 ({} {} {})",
                 n(actual),
                 if dir == Direction::Up { "≥" } else { "≤" },
@@ -333,8 +389,8 @@ pub fn progress(
         (None, None) => (
             0.0,
             match set_aside {
-                None => "no baseline or threshold; target not met: 0".into(),
-                Some(_) => format!("{without}, and there is no threshold; target not met: 0"),
+                None => text!("no baseline or threshold; target not met: 0"),
+                Some(_) => text!("{without}, and there is no threshold; target not met: 0"),
             },
         ),
         (None, Some(th)) if th != target => {
@@ -346,7 +402,7 @@ pub fn progress(
             };
             (
                 v,
-                format!(
+                text!(
                     "{without}{from}: ({} − {}) / ({} − {}) = {}",
                     n(actual),
                     n(th),
@@ -358,9 +414,20 @@ pub fn progress(
         }
         (None, Some(_)) => (
             0.0,
-            format!("{without}; threshold equals the target and it is not met: 0"),
+            text!("{without}; threshold equals the target and it is not met: 0"),
         ),
     }
+}
+
+/// One measure's score at `as_of`, as [`score`] computes it (for the checks that judge
+/// a measure's status: `unexplained-red`).
+pub fn measure(model: &Model, m: &Measure, as_of: Option<Period>) -> MeasureScore {
+    let period_end = model
+        .scorecard
+        .as_ref()
+        .and_then(|s| s.period)
+        .map(|(_, e)| e);
+    score_measure(m, as_of, period_end)
 }
 
 /// A computed measure's actual with the expression and the values put in: `actual:
@@ -464,6 +531,7 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
             progress: None,
             trend,
             trace,
+            projection: None,
         };
     };
     let (cmp, rel) = if dir == Direction::Up {
@@ -512,6 +580,7 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
         p.threshold.map(|t| t.value),
     );
     trace.progress = format!("progress: {how}");
+    let projection = crate::projection::project(m, &upto, dir, t, period_end);
     MeasureScore {
         actual,
         target,
@@ -519,6 +588,7 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
         progress: Some(prog),
         trend,
         trace,
+        projection,
     }
 }
 

@@ -69,19 +69,19 @@ const CLEAN: &str = r#"
 scorecard "Clean" { owner "CEO" period 2025-01 .. 2025-12 }
 perspective learning {
   objective skills "Skills" { owner "HR"
-    measure training "Training hours" { unit "h" baseline 10 target 20 by 2025-12 leading actuals { 2025-01: 12 } } }
+    measure training "Training hours" { unit "h" baseline 10 target 20 by 2025-12 leading actuals { 2025-01: 12 } note 2025-01 "First month of the plan" } }
 }
 perspective internal {
   objective process "Process" { owner "COO"
-    measure cycle "Cycle time" { unit "d" baseline 10 target 5 by 2025-12 actuals { 2025-01: 9 } } }
+    measure cycle "Cycle time" { unit "d" baseline 10 target 5 by 2025-12 actuals { 2025-01: 9 } note 2025-01 "First month of the plan" } }
 }
 perspective customer {
   objective loyalty "Loyalty" { owner "CMO"
-    measure retention "Retention" { unit "%" baseline 80% target 90% actuals { 2025-01: 82% } } }
+    measure retention "Retention" { unit "%" baseline 80% target 90% actuals { 2025-01: 82% } note 2025-01 "First month of the plan" } }
 }
 perspective financial {
   objective margin "Margin" { owner "CFO"
-    measure op_margin "Operating margin" { unit "%" baseline 7% target 12% actuals { 2025-01: 7.5% } } }
+    measure op_margin "Operating margin" { unit "%" baseline 7% target 12% actuals { 2025-01: 7.5% } note 2025-01 "First month of the plan" } }
 }
 initiative academy "Academy" { owner "HR" supports skills }
 map { skills -> process -> loyalty -> margin : "the chain" }
@@ -845,7 +845,11 @@ fn many_diagnostics_end_with_counts_per_code() {
     let dir = tempfile::tempdir().unwrap();
     // 40 objectives, every second without an owner: 20 `no-owner` and one `focus`; one
     // threshold above a target of an `up` measure: a `threshold-order` error.
-    let text = many_objectives(40, 2).replacen("threshold 65%", "threshold 75%", 1);
+    let text = many_objectives(40, 2).replacen(
+        "threshold 65%",
+        "threshold 75% note 2025-12 \"Explained, so not `unexplained-red`\"",
+        1,
+    );
     write(dir.path(), "many.bsc", &text);
     let r = bsc(dir.path(), &["check", "many.bsc"]);
     assert_eq!(r.status, 1);

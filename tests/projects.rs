@@ -69,7 +69,7 @@ map { a_goal -> b_goal }
         "lib/a.bsc",
         r#"perspective learning {
   objective a_goal "A" { owner "A"
-    measure a_m "A" from training_hours { baseline 1 target 5 actuals { 2025-01: 2 } } }
+    measure a_m "A" from training_hours { baseline 1 target 5 actuals { 2025-01: 2 } note 2025-01 "Started late" } }
 }
 "#,
     );

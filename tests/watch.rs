@@ -133,7 +133,7 @@ impl Drop for Watch {
 
 fn plan(title: &str, extra: &str) -> String {
     format!(
-        r#"@allow(missing-perspective, orphan)
+        r#"@allow(missing-perspective, orphan, unexplained-red)
 scorecard "{title}" {{ period 2025-01 .. 2025-12 }}
 perspective financial {{
   objective margin "Margin" {{ owner "CFO"

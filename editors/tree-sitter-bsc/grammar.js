@@ -230,6 +230,7 @@ module.exports = grammar({
         seq('sql', field('database', $.string), field('query', $.string)),
       )),
       prop('compute', field('value', $._expression)),
+      prop('note', field('period', $.period), field('value', $.string)),
     ),
     actuals: $ => seq('{', repeat(seq($.actual, optional(','))), '}'),
 
@@ -287,6 +288,7 @@ module.exports = grammar({
       prop('status', field('value', $._status)),
       prop('progress', field('value', $.number)),
       prop('supports', commaSep1(field('value', $.identifier))),
+      prop('spent', field('value', $.number)),
     ),
     // Enumerated values are keywords too; each shows as a `constant` node.
     _direction: $ => constants($, 'up', 'down'),

@@ -5,6 +5,7 @@
 
 mod alignment;
 mod backward_link;
+mod behind_schedule;
 mod cycle;
 mod date_order;
 mod dead_end;
@@ -12,15 +13,19 @@ mod direction;
 mod duplicate_period;
 mod focus;
 mod lagging_only;
+mod late_start;
 mod missing_perspective;
 mod no_owner;
 mod no_target;
 mod orphan;
+mod over_budget;
+mod overdue_initiative;
 mod perspective_level;
 mod stale_data;
 mod suspicious_value;
 mod threshold_order;
 mod unaligned_initiative;
+mod unexplained_red;
 mod unit_mismatch;
 mod unmeasured;
 mod value_range;
@@ -111,6 +116,11 @@ pub fn check(model: &Model, root: FileId, as_of: Option<Period>) -> Vec<Diagnost
         unaligned_initiative::check,
         suspicious_value::check,
         alignment::check,
+        unexplained_red::check,
+        overdue_initiative::check,
+        late_start::check,
+        behind_schedule::check,
+        over_budget::check,
     ] {
         check(&cx, &mut out);
     }

@@ -24,10 +24,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let k = &model.kpis[i];
                 ("kpi", &k.id, k.props.unit.as_deref())
             }
-            Role::ObjectiveWeight | Role::MeasureWeight | Role::Budget => {
+            Role::ObjectiveWeight | Role::MeasureWeight | Role::Budget | Role::Spent => {
                 let what = match w.role {
                     Role::ObjectiveWeight => "an objective's `weight`",
                     Role::MeasureWeight => "a measure's `weight`",
+                    Role::Spent => "an initiative's `spent`",
                     _ => "a `budget`",
                 };
                 out.push(

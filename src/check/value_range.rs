@@ -36,7 +36,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "a `weight`",
                 "weights are zero or more: 0 leaves the measure out of its objective's score",
             ),
-            Role::Budget | Role::MeasureValue(_) | Role::KpiValue(_) => continue,
+            Role::Budget | Role::Spent | Role::MeasureValue(_) | Role::KpiValue(_) => continue,
         };
         if w.value < lo || w.value > hi {
             out.push(

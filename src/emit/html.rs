@@ -101,6 +101,10 @@ struct MeasureRow {
     trend_symbol: &'static str,
     spark: Option<Spark>,
     trace: Vec<String>,
+    /// The note of the as-of period (or the latest before it), with its period.
+    note: Option<String>,
+    /// "on track for 2025-05", "at this pace: 2026-02, after its target date".
+    projection: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -116,6 +120,8 @@ struct ObjectiveRow {
     trace: Vec<String>,
     excluded: usize,
     measures: Vec<MeasureRow>,
+    /// The score over the periods of the history (LANGUAGE.md §9.4).
+    history: Option<Spark>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +150,9 @@ struct InitiativeRow {
     status: &'static str,
     dates: String,
     budget: String,
+    /// `spent N` and what is left of the budget (negative when over).
+    spent: String,
+    remaining: String,
     progress: String,
     left: f64,
     width: f64,
@@ -207,6 +216,10 @@ struct View {
     as_of_left: Option<f64>,
     matrix: Vec<MatrixRow>,
     diagnostics: Vec<DiagView>,
+    /// The scorecard's score over the periods of its history, the green band drawn as
+    /// the line, and the first and last period.
+    history: Option<Spark>,
+    history_range: String,
 }
 
 /// A status symbol, so that status is never told by colour alone.
@@ -537,6 +550,10 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                                             s.trace.status.clone(),
                                             s.trace.trend.clone(),
                                         ],
+                                        note: ms
+                                            .note_at(scores.as_of)
+                                            .map(|n| format!("{} ({})", n.text, n.period)),
+                                        projection: s.projection.map(|p| p.text()),
                                     }
                                 })
                                 .collect();
@@ -552,6 +569,10 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                             trace,
                             excluded: orr.trace.excluded.len(),
                             measures,
+                            history: history_spark(
+                                scores.history.objectives.get(oi).map_or(&[], |v| v),
+                                m.scorecard.as_ref().map_or(0.9, |s| s.green),
+                            ),
                         }
                     })
                     .collect();
@@ -613,6 +634,12 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                     _ => String::new(),
                 },
                 budget: i.budget.map_or(String::new(), budget_text),
+                spent: i.spent.map_or(String::new(), budget_text),
+                remaining: match (i.budget, i.spent) {
+                    (Some(b), Some(sp)) if sp > b => format!("{} over", budget_text(sp - b)),
+                    (Some(b), Some(sp)) => format!("{} left", budget_text(b - sp)),
+                    _ => String::new(),
+                },
                 progress: i
                     .progress
                     .map_or(String::new(), |p| format!("{:.0}%", p * 100.0)),
@@ -707,6 +734,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         })
         .collect();
 
+    let green = m.scorecard.as_ref().map_or(0.9, |s| s.green);
     let view = View {
         title: m.scorecard.as_ref().map_or(root_name, |s| s.title.clone()),
         doc: sc.doc.clone(),
@@ -739,6 +767,14 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         as_of_left,
         matrix,
         diagnostics,
+        history: history_spark(&scores.history.scorecard, green),
+        history_range: match (
+            scores.history.scorecard.first(),
+            scores.history.scorecard.last(),
+        ) {
+            (Some(a), Some(b)) => format!("{} – {}", a.period, b.period),
+            _ => String::new(),
+        },
     };
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
@@ -746,6 +782,16 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         .map_err(template_error)?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
     tmpl.render(&view).map_err(template_error)
+}
+
+/// A sparkline of history scores, with the green band as its line; `None` with fewer
+/// than two points.
+fn history_spark(points: &[crate::history::Point], green: f64) -> Option<Spark> {
+    let values: Vec<f64> = points.iter().filter_map(|p| p.score).collect();
+    if values.len() < 2 {
+        return None;
+    }
+    sparkline(&values, Some(green))
 }
 
 fn budget_text(b: f64) -> String {

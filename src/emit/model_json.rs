@@ -49,10 +49,13 @@ struct ScorecardJ {
     period: Option<PeriodRange>,
     as_of: Option<Period>,
     currency: Option<String>,
+    /// Budget and spent summed over every initiative.
+    money: Money,
     bands: Bands,
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
+    history: Vec<PointJ>,
     location: Option<Loc>,
 }
 
@@ -68,6 +71,7 @@ struct PerspectiveJ {
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
+    history: Vec<PointJ>,
     location: Option<Loc>,
 }
 
@@ -85,9 +89,12 @@ struct ObjectiveJ {
     initiatives: Vec<String>,
     /// Department objectives aligned to it (`align D.OBJ -> this`).
     aligned: Vec<AlignedJ>,
+    /// Budget and spent summed over the initiatives that support it.
+    money: Money,
     score: Option<Num>,
     status: Status,
     trace: RollupTrace,
+    history: Vec<PointJ>,
     location: Loc,
 }
 
@@ -149,13 +156,76 @@ struct MeasureJ {
     compute: Option<String>,
     weight: Num,
     actuals: Vec<ActualJ>,
+    notes: Vec<NoteJ>,
+    /// The note of the as-of period, or the latest before it.
+    note: Option<NoteJ>,
     actual: Option<ActualJ>,
     target: Option<TargetJ>,
     status: Status,
     progress: Option<Num>,
     trend: Option<Trend>,
+    projection: Option<crate::projection::Projection>,
     trace: MeasureTrace,
     location: Loc,
+}
+
+/// The score and status as of one period of the history.
+#[derive(Serialize)]
+struct PointJ {
+    period: Period,
+    score: Option<Num>,
+    status: Status,
+}
+
+fn points(h: &[crate::history::Point]) -> Vec<PointJ> {
+    h.iter()
+        .map(|p| PointJ {
+            period: p.period,
+            score: num(p.score),
+            status: p.status,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct NoteJ {
+    period: Period,
+    text: String,
+}
+
+impl From<&crate::model::Note> for NoteJ {
+    fn from(n: &crate::model::Note) -> Self {
+        NoteJ {
+            period: n.period,
+            text: n.text.clone(),
+        }
+    }
+}
+
+/// Budget and spent summed over a set of initiatives: each sum is `null` when no
+/// initiative of the set gives one.
+#[derive(Serialize)]
+struct Money {
+    budget: Option<Num>,
+    spent: Option<Num>,
+}
+
+impl Money {
+    fn of<'a>(inits: impl Iterator<Item = &'a crate::model::Initiative>) -> Money {
+        let (mut budget, mut spent) = (None::<f64>, None::<f64>);
+        for i in inits {
+            if let Some(b) = i.budget {
+                budget = Some(budget.unwrap_or(0.0) + b);
+            }
+            if let Some(s) = i.spent {
+                spent = Some(spent.unwrap_or(0.0) + s);
+            }
+        }
+        Money {
+            budget: num(budget),
+            spent: num(spent),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -178,6 +248,9 @@ struct InitiativeJ {
     feasibility: Option<Rating>,
     status: Option<InitiativeStatus>,
     progress: Option<Num>,
+    spent: Option<Num>,
+    /// `budget − spent`, when both are given (negative when over budget).
+    remaining: Option<Num>,
     supports: Vec<SupportJ>,
     location: Loc,
 }
@@ -231,6 +304,15 @@ struct Doc {
     diagnostics: Vec<JsonDiagnostic>,
 }
 
+/// Whether initiative `init` supports objective `o` (directly or through one of its
+/// measures).
+fn supports(m: &crate::model::Model, init: &crate::model::Initiative, o: usize) -> bool {
+    init.supports.iter().any(|(s, _)| match *s {
+        Supported::Objective(x) => x == o,
+        Supported::Measure(x) => m.measures[x].objective == o,
+    })
+}
+
 /// The `bsc/1` document of a compilation and its scores, pretty-printed.
 pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) -> String {
     let m = &c.model;
@@ -256,10 +338,12 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
         period: sc.period.map(|(start, end)| PeriodRange { start, end }),
         as_of: sc.as_of,
         currency: sc.currency,
+        money: Money::of(m.initiatives.iter()),
         bands,
         score: num(scores.scorecard.score),
         status: scores.scorecard.status,
         trace: scores.scorecard.trace.clone(),
+        history: points(&scores.history.scorecard),
         location: sc.span.map(loc),
     };
     let perspectives = m
@@ -281,6 +365,7 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
                 score: num(scores.perspectives[i].score),
                 status: scores.perspectives[i].status,
                 trace: scores.perspectives[i].trace.clone(),
+                history: points(scores.history.perspectives.get(i).map_or(&[], |v| v)),
                 location: p.span.map(loc),
             }
         })
@@ -305,12 +390,7 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
             initiatives: m
                 .initiatives
                 .iter()
-                .filter(|init| {
-                    init.supports.iter().any(|(s, _)| match *s {
-                        Supported::Objective(x) => x == i,
-                        Supported::Measure(x) => m.measures[x].objective == i,
-                    })
-                })
+                .filter(|init| supports(m, init, i))
                 .map(|init| init.id.clone())
                 .collect(),
             aligned: m
@@ -331,9 +411,11 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
                     })
                 })
                 .collect(),
+            money: Money::of(m.initiatives.iter().filter(|init| supports(m, init, i))),
             score: num(scores.objectives[i].score),
             status: scores.objectives[i].status,
             trace: scores.objectives[i].trace.clone(),
+            history: points(scores.history.objectives.get(i).map_or(&[], |v| v)),
             location: loc(o.id_span),
         })
         .collect();
@@ -382,6 +464,8 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
                         value: Num(a.value),
                     })
                     .collect(),
+                notes: p.notes.iter().map(NoteJ::from).collect(),
+                note: ms.note_at(scores.as_of).map(NoteJ::from),
                 actual: s.actual.map(|(period, value)| ActualJ {
                     period,
                     value: Num(value),
@@ -393,6 +477,7 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
                 status: s.status,
                 progress: num(s.progress),
                 trend: s.trend,
+                projection: s.projection,
                 trace: s.trace.clone(),
                 location: loc(ms.id_span),
             }
@@ -413,6 +498,11 @@ pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) ->
             feasibility: i.feasibility,
             status: i.status,
             progress: num(i.progress),
+            spent: num(i.spent),
+            remaining: match (i.budget, i.spent) {
+                (Some(b), Some(s)) => Some(Num(b - s)),
+                _ => None,
+            },
             supports: i
                 .supports
                 .iter()

@@ -35,6 +35,10 @@ impl<'a> Resolver<'a> {
                     self.model.initiatives[index].progress =
                         Some((n.value / 100.0).clamp(0.0, 1.0));
                 }
+                I::Spent(n) => {
+                    self.written(n, Role::Spent);
+                    self.model.initiatives[index].spent = Some(n.value);
+                }
                 I::Supports(ids) => {
                     self.model.initiatives[index].supports_written = ids.len();
                     for id in ids {

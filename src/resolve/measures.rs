@@ -14,7 +14,7 @@ impl<'a> Resolver<'a> {
                 continue; // reported as a syntax error
             }
             let key = prop.node.key();
-            if key != "target" && !self.once(&mut seen, key, prop.span) {
+            if !matches!(key, "target" | "note") && !self.once(&mut seen, key, prop.span) {
                 continue;
             }
             match &prop.node {
@@ -62,6 +62,7 @@ impl<'a> Resolver<'a> {
                 MeasureProp::ActualsSql { db, .. } => p.actuals_file = Some(db.value.clone()),
                 // Resolved with the measure (`resolve_compute`): a template has none.
                 MeasureProp::Compute(_) => {}
+                MeasureProp::Note(period, text) => note(&mut p, period, text, prop.span),
                 ast::MeasureProp::Error(_) => {} // reported as a syntax error
             }
         }
@@ -321,11 +322,29 @@ fn inherit(own: Props, base: &Props) -> Props {
         source: own.source.or_else(|| base.source.clone()),
         formula: own.formula.or_else(|| base.formula.clone()),
         weight: own.weight.or(base.weight),
+        // A note is about one measure's numbers: never inherited.
+        notes: own.notes,
         actuals: if own.actuals.is_empty() && own.actuals_file.is_none() {
             base.actuals.clone()
         } else {
             own.actuals
         },
         actuals_file: own.actuals_file.or_else(|| base.actuals_file.clone()),
+    }
+}
+
+/// Adds `note P "text"` (a period that names no calendar period was reported already),
+/// keeping the notes sorted by period.
+fn note(p: &mut Props, period: &ast::PeriodLit, text: &ast::Str, span: Span) {
+    if let Some(period) = period.period {
+        let at = p.notes.partition_point(|n| n.period <= period);
+        p.notes.insert(
+            at,
+            crate::model::Note {
+                period,
+                text: text.value.clone(),
+                span,
+            },
+        );
     }
 }

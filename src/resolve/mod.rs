@@ -340,6 +340,7 @@ impl<'a> Resolver<'a> {
                         feasibility: None,
                         status: None,
                         progress: None,
+                        spent: None,
                         supports: Vec::new(),
                         supports_written: 0,
                         start_span: None,

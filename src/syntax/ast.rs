@@ -303,6 +303,8 @@ pub enum MeasureProp {
     },
     /// `compute EXPR`.
     Compute(super::expr::Expr),
+    /// `note P "text"`: commentary for period P (may repeat).
+    Note(PeriodLit, Str),
     Error(ErrorNode),
 }
 
@@ -348,6 +350,7 @@ impl MeasureProp {
             MeasureProp::ActualsTable(_) => "actuals { … }",
             MeasureProp::ActualsFile(_) | MeasureProp::ActualsSql { .. } => "actuals \"…\"",
             MeasureProp::Compute(_) => "compute",
+            MeasureProp::Note(..) => "note",
             MeasureProp::Error(_) => "(unreadable)",
         }
     }
@@ -399,6 +402,8 @@ pub enum InitiativeProp {
     Feasibility(Spanned<Rating>),
     Status(Spanned<InitiativeStatus>),
     Progress(Number),
+    /// `spent N`: money spent so far.
+    Spent(Number),
     Supports(Vec<Ident>),
     Error(ErrorNode),
 }
@@ -415,6 +420,7 @@ impl InitiativeProp {
             InitiativeProp::Feasibility(_) => "feasibility",
             InitiativeProp::Status(_) => "status",
             InitiativeProp::Progress(_) => "progress",
+            InitiativeProp::Spent(_) => "spent",
             InitiativeProp::Supports(_) => "supports",
             InitiativeProp::Error(_) => "(unreadable)",
         }
@@ -597,6 +603,7 @@ impl File {
                             InitiativeProp::Supports(ids) => {
                                 ids.iter_mut().for_each(|i| f(&mut i.span))
                             }
+                            InitiativeProp::Spent(n) => f(&mut n.span),
                             InitiativeProp::Error(e) => error_spans(e, &mut f),
                         }
                     }
@@ -710,6 +717,10 @@ fn measure_spans(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
             MeasureProp::Threshold(n) | MeasureProp::Weight(n) => f(&mut n.span),
             MeasureProp::Frequency(x) => f(&mut x.span),
             MeasureProp::Indicator(x) => f(&mut x.span),
+            MeasureProp::Note(p, s) => {
+                f(&mut p.span);
+                f(&mut s.span);
+            }
             MeasureProp::ActualsTable(rows) => {
                 for r in rows {
                     f(&mut r.span);

@@ -135,6 +135,7 @@ table! {
     Baseline    "baseline"    Property [Measure]                        r#"baseline 7 at 2024"#;
     Target      "target"      Property [Measure]                        r#"target 10 by 2025-06"#;
     Threshold   "threshold"   Property [Measure]                        r#"threshold 9"#;
+    Note        "note"        Property [Measure]                        r#"note 2025-06 "Why, and what is done""#;
     Frequency   "frequency"   Property [Measure]                        r#"frequency monthly"#;
     Leading     "leading"     Property [Measure]                        r#"leading"#;
     Lagging     "lagging"     Property [Measure]                        r#"lagging"#;
@@ -149,6 +150,7 @@ table! {
     Feasibility "feasibility" Property [Initiative]                     r#"feasibility medium"#;
     Status      "status"      Property [Initiative]                     r#"status active"#;
     Progress    "progress"    Property [Initiative]                     r#"progress 40%"#;
+    Spent       "spent"       Property [Initiative]                     r#"spent 60k"#;
     Supports    "supports"    Property [Initiative]                     r#"supports a, b"#;
     // Words inside a declaration head or a property.
     From        "from"        Modifier [Objective]                      r#"measure m "M" from k {}"#;

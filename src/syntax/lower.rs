@@ -417,6 +417,10 @@ impl<'a> Lower<'a> {
             Rule::source => MeasureProp::Source(self.string(ks.next()?)),
             Rule::formula => MeasureProp::Formula(self.string(ks.next()?)),
             Rule::weight => MeasureProp::Weight(self.number(ks.next()?)),
+            Rule::note => {
+                let period = self.period(ks.next()?);
+                MeasureProp::Note(period, self.string(ks.next()?))
+            }
             Rule::compute => MeasureProp::Compute(self.expr(ks.next()?)?),
             Rule::actuals => {
                 let v = ks.next()?;
@@ -581,6 +585,7 @@ impl<'a> Lower<'a> {
                 InitiativeProp::Status(Spanned::new(s, self.span(&v)))
             }
             Rule::progress => InitiativeProp::Progress(self.number(ks.next()?)),
+            Rule::spent => InitiativeProp::Spent(self.number(ks.next()?)),
             Rule::supports => InitiativeProp::Supports(ks.map(|p| self.ident(p)).collect()),
             _ => return None,
         };

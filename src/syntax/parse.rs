@@ -1098,6 +1098,7 @@ impl<'t> Parser<'t, '_> {
             Some(Kw::Source) => MeasureProp::Source(self.string()?),
             Some(Kw::Formula) => MeasureProp::Formula(self.string()?),
             Some(Kw::Weight) => MeasureProp::Weight(self.number()?),
+            Some(Kw::Note) => self.note()?,
             Some(Kw::Compute) => MeasureProp::Compute(self.expr()?),
             Some(Kw::Actuals) => match self.peek() {
                 b'"' => MeasureProp::ActualsFile(self.data_file()?),
@@ -1133,6 +1134,12 @@ impl<'t> Parser<'t, '_> {
             _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
+    }
+
+    /// `note = { kw_note ~ period ~ string }`
+    fn note(&mut self) -> R<MeasureProp> {
+        let period = self.period()?;
+        Ok(MeasureProp::Note(period, self.string()?))
     }
 
     /// `actuals_file = { string ~ data_sheet? ~ (data_column | data_row ~ data_key?)? }`
@@ -1375,6 +1382,7 @@ impl<'t> Parser<'t, '_> {
                 InitiativeProp::Status(Spanned::new(s, span))
             }
             Some(Kw::Progress) => InitiativeProp::Progress(self.number()?),
+            Some(Kw::Spent) => InitiativeProp::Spent(self.number()?),
             // supports = { kw_supports ~ ident ~ ("," ~ ident)* }
             Some(Kw::Supports) => {
                 let mut ids = vec![self.ident()?];

@@ -1,0 +1,450 @@
+//! `bsc diff OLD NEW` (LANGUAGE.md §9.4): what changed between two scored scorecards.
+//! Both sides go through the one pipeline ([`crate::build`]); `REV:FILE` reads the files
+//! of a git revision ([`git::GitRev`]). Items are matched by id, so a retitled item is
+//! `changed`, not removed and added.
+//!
+//! Changes, in this order: the scorecard, perspectives, objectives, measures,
+//! initiatives, links; within a kind, in the new side's declaration order (removed items
+//! after, in the old side's). Each is `added`, `removed`, `changed` (a property, or a
+//! score that moved by at least [`SCORE_MOVE`]) or `status` (the status changed; the
+//! score's move rides along).
+
+pub mod git;
+mod render;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::files::{Disk, FileSystem};
+use crate::model::Model;
+use crate::num::Num;
+use crate::period::Period;
+use crate::score::{Scores, Status};
+use crate::{Build, Error, Options};
+
+pub use render::{human, json, markdown, words};
+
+/// The smallest score move reported (half a point of a percent).
+pub const SCORE_MOVE: f64 = 0.005;
+
+/// One side of a diff, compiled and scored.
+pub struct Side {
+    /// As given on the command line (`HEAD~1:plan.bsc`, `plan.bsc`).
+    pub label: String,
+    pub build: Build,
+}
+
+/// Compiles and scores `spec`: a file, or `REV:FILE` (FILE relative to the current
+/// folder, every file it reads taken at REV). A file that exists on disk under the whole
+/// name is a file.
+pub fn load(spec: &str, opts: &Options) -> Result<Side, Error> {
+    let as_file = Path::new(spec);
+    let build = match spec.split_once(':') {
+        Some((rev, file)) if !as_file.exists() && !rev.is_empty() && !file.is_empty() => {
+            let cwd = std::env::current_dir().map_err(|e| Error::Read {
+                path: ".".into(),
+                reason: e.to_string(),
+            })?;
+            let fs = git::GitRev::open(&cwd, rev)?;
+            let entry: PathBuf = crate::files::lexical_absolute(&cwd.join(file));
+            let bytes = fs
+                .read(&entry, crate::files::MAX_SOURCE_BYTES)
+                .map_err(|e| Error::Read {
+                    path: spec.to_string(),
+                    reason: e.reason(),
+                })?;
+            let opts = Options {
+                root: Some(opts.root.clone().unwrap_or_else(|| fs.top().to_path_buf())),
+                ..opts.clone()
+            };
+            Build::new(crate::compile_bytes(&fs, file, &entry, &bytes, &opts))
+        }
+        _ => crate::build(&Disk, as_file, opts)?,
+    };
+    Ok(Side {
+        label: spec.to_string(),
+        build,
+    })
+}
+
+/// What a change is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Added,
+    Removed,
+    Changed,
+    Status,
+}
+
+/// One change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    pub kind: Kind,
+    /// `scorecard`, `perspective`, `objective`, `measure`, `initiative`, `link`.
+    pub item: &'static str,
+    pub id: String,
+    pub title: String,
+    /// What changed (`title`, `target`, `score`, …); absent for `added` and `removed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<serde_json::Value>,
+    /// With `status`: the score before and after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<(Option<Num>, Option<Num>)>,
+}
+
+/// A side's header in the diff.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub file: String,
+    pub as_of: Option<Period>,
+    pub score: Option<Num>,
+    pub status: Status,
+    pub errors: usize,
+}
+
+/// The whole diff.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diff {
+    pub schema: &'static str,
+    pub old: Summary,
+    pub new: Summary,
+    pub changes: Vec<Change>,
+}
+
+fn summary(s: &Side) -> Summary {
+    let sc = &s.build.scores;
+    Summary {
+        file: s.label.clone(),
+        as_of: sc.as_of,
+        score: sc.scorecard.score.map(Num),
+        status: sc.scorecard.status,
+        errors: s.build.compilation.errors(),
+    }
+}
+
+fn v<T: Serialize>(x: T) -> Option<serde_json::Value> {
+    serde_json::to_value(x).ok()
+}
+
+/// Collects changes of one item kind.
+struct Out<'a> {
+    item: &'static str,
+    changes: &'a mut Vec<Change>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, kind: Kind, id: &str, title: &str) {
+        self.changes.push(Change {
+            kind,
+            item: self.item,
+            id: id.to_string(),
+            title: title.to_string(),
+            field: None,
+            from: None,
+            to: None,
+            score: None,
+        });
+    }
+
+    /// A property that differs.
+    fn field<T: Serialize + PartialEq>(
+        &mut self,
+        id: &str,
+        title: &str,
+        field: &'static str,
+        a: T,
+        b: T,
+    ) {
+        if a != b {
+            self.changes.push(Change {
+                kind: Kind::Changed,
+                item: self.item,
+                id: id.to_string(),
+                title: title.to_string(),
+                field: Some(field),
+                from: v(a),
+                to: v(b),
+                score: None,
+            });
+        }
+    }
+
+    /// A status change, or else a score move of at least [`SCORE_MOVE`].
+    fn score(&mut self, id: &str, title: &str, a: (Option<f64>, Status), b: (Option<f64>, Status)) {
+        let round = |x: Option<f64>| x.map(|x| Num((x * 1e9).round() / 1e9));
+        if a.1 != b.1 {
+            self.changes.push(Change {
+                kind: Kind::Status,
+                item: self.item,
+                id: id.to_string(),
+                title: title.to_string(),
+                field: Some("status"),
+                from: v(a.1),
+                to: v(b.1),
+                score: Some((round(a.0), round(b.0))),
+            });
+        } else if let (Some(x), Some(y)) = (a.0, b.0) {
+            if (x - y).abs() >= SCORE_MOVE - 1e-12 {
+                self.field(id, title, "score", round(Some(x)), round(Some(y)));
+            }
+        }
+    }
+}
+
+/// Pairs the items of two sides by id: `(old index, new index)`, new order first, then
+/// the removed in old order.
+fn pair<'a>(
+    old: impl Iterator<Item = &'a str> + Clone,
+    new: impl Iterator<Item = &'a str>,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let old_ids: std::collections::HashMap<&str, usize> =
+        old.clone().enumerate().map(|(i, id)| (id, i)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (j, id) in new.enumerate() {
+        let i = old_ids.get(id).copied();
+        if let Some(i) = i {
+            seen.insert(i);
+        }
+        out.push((i, Some(j)));
+    }
+    for (i, _) in old.enumerate() {
+        if !seen.contains(&i) {
+            out.push((Some(i), None));
+        }
+    }
+    out
+}
+
+fn targets(m: &crate::model::Measure) -> Vec<(Num, Option<Period>)> {
+    m.props
+        .targets
+        .iter()
+        .map(|t| (Num(t.value), t.by))
+        .collect()
+}
+
+/// The changes from `old` to `new`.
+pub fn diff(old: &Side, new: &Side) -> Diff {
+    let (a, b) = (&old.build.compilation.model, &new.build.compilation.model);
+    let (sa, sb) = (&old.build.scores, &new.build.scores);
+    let mut changes = Vec::new();
+    scorecard(a, b, sa, sb, &mut changes);
+    perspectives(a, b, sa, sb, &mut changes);
+    objectives(a, b, sa, sb, &mut changes);
+    measures(a, b, sa, sb, &mut changes);
+    initiatives(a, b, &mut changes);
+    links(a, b, &mut changes);
+    Diff {
+        schema: "bsc-diff/1",
+        old: summary(old),
+        new: summary(new),
+        changes,
+    }
+}
+
+fn scorecard(a: &Model, b: &Model, sa: &Scores, sb: &Scores, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "scorecard",
+        changes,
+    };
+    let title = |m: &Model| {
+        m.scorecard
+            .as_ref()
+            .map(|s| s.title.clone())
+            .unwrap_or_default()
+    };
+    let (ta, tb) = (title(a), title(b));
+    out.field("", &tb, "title", &ta, &tb);
+    let sc = |m: &Model| m.scorecard.clone().unwrap_or_default();
+    let (ca, cb) = (sc(a), sc(b));
+    out.field("", &tb, "period", ca.period, cb.period);
+    out.field("", &tb, "vision", &ca.vision, &cb.vision);
+    out.field("", &tb, "owner", &ca.owner, &cb.owner);
+    out.score(
+        "",
+        &tb,
+        (sa.scorecard.score, sa.scorecard.status),
+        (sb.scorecard.score, sb.scorecard.status),
+    );
+}
+
+fn perspectives(a: &Model, b: &Model, sa: &Scores, sb: &Scores, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "perspective",
+        changes,
+    };
+    // Predeclared perspectives that no file opens are no item of the plan.
+    let used =
+        |m: &Model, i: usize| !m.perspectives[i].predeclared || m.perspectives[i].span.is_some();
+    for (i, j) in pair(
+        a.perspectives.iter().map(|p| p.id.as_str()),
+        b.perspectives.iter().map(|p| p.id.as_str()),
+    ) {
+        match (i, j) {
+            (None, Some(j)) if used(b, j) => {
+                out.push(Kind::Added, &b.perspectives[j].id, &b.perspectives[j].title)
+            }
+            (Some(i), None) if used(a, i) => out.push(
+                Kind::Removed,
+                &a.perspectives[i].id,
+                &a.perspectives[i].title,
+            ),
+            (Some(i), Some(j)) => {
+                let (p, q) = (&a.perspectives[i], &b.perspectives[j]);
+                match (used(a, i), used(b, j)) {
+                    (false, true) => out.push(Kind::Added, &q.id, &q.title),
+                    (true, false) => out.push(Kind::Removed, &p.id, &p.title),
+                    _ => {
+                        out.field(&q.id, &q.title, "title", &p.title, &q.title);
+                        out.field(&q.id, &q.title, "level", p.level, q.level);
+                    }
+                }
+                let (x, y) = (&sa.perspectives[i], &sb.perspectives[j]);
+                out.score(&q.id, &q.title, (x.score, x.status), (y.score, y.status));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn objectives(a: &Model, b: &Model, sa: &Scores, sb: &Scores, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "objective",
+        changes,
+    };
+    for (i, j) in pair(
+        a.objectives.iter().map(|o| o.id.as_str()),
+        b.objectives.iter().map(|o| o.id.as_str()),
+    ) {
+        match (i, j) {
+            (None, Some(j)) => out.push(Kind::Added, &b.objectives[j].id, &b.objectives[j].title),
+            (Some(i), None) => out.push(Kind::Removed, &a.objectives[i].id, &a.objectives[i].title),
+            (Some(i), Some(j)) => {
+                let (p, q) = (&a.objectives[i], &b.objectives[j]);
+                let (id, t) = (q.id.as_str(), q.title.as_str());
+                out.field(id, t, "title", &p.title, &q.title);
+                out.field(
+                    id,
+                    t,
+                    "perspective",
+                    &a.perspectives[p.perspective].id,
+                    &b.perspectives[q.perspective].id,
+                );
+                out.field(id, t, "owner", &p.owner, &q.owner);
+                out.field(id, t, "due", p.due, q.due);
+                out.field(id, t, "weight", Num(p.weight), Num(q.weight));
+                let (x, y) = (&sa.objectives[i], &sb.objectives[j]);
+                out.score(id, t, (x.score, x.status), (y.score, y.status));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn measures(a: &Model, b: &Model, sa: &Scores, sb: &Scores, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "measure",
+        changes,
+    };
+    for (i, j) in pair(
+        a.measures.iter().map(|m| m.id.as_str()),
+        b.measures.iter().map(|m| m.id.as_str()),
+    ) {
+        match (i, j) {
+            (None, Some(j)) => out.push(Kind::Added, &b.measures[j].id, &b.measures[j].title),
+            (Some(i), None) => out.push(Kind::Removed, &a.measures[i].id, &a.measures[i].title),
+            (Some(i), Some(j)) => {
+                let (p, q) = (&a.measures[i], &b.measures[j]);
+                let (id, t) = (q.id.as_str(), q.title.as_str());
+                out.field(id, t, "title", &p.title, &q.title);
+                out.field(
+                    id,
+                    t,
+                    "objective",
+                    &a.objectives[p.objective].id,
+                    &b.objectives[q.objective].id,
+                );
+                out.field(id, t, "targets", targets(p), targets(q));
+                let th = |m: &crate::model::Measure| m.props.threshold.map(|x| Num(x.value));
+                out.field(id, t, "threshold", th(p), th(q));
+                let bl = |m: &crate::model::Measure| m.props.baseline.map(|x| Num(x.value));
+                out.field(id, t, "baseline", bl(p), bl(q));
+                out.field(id, t, "weight", Num(p.weight()), Num(q.weight()));
+                out.field(id, t, "direction", p.props.direction, q.props.direction);
+                out.field(id, t, "unit", &p.props.unit, &q.props.unit);
+                out.field(id, t, "owner", &p.props.owner, &q.props.owner);
+                let (x, y) = (&sa.measures[i], &sb.measures[j]);
+                let actual = |s: &crate::score::MeasureScore| s.actual.map(|(p, v)| (p, Num(v)));
+                out.field(id, t, "actual", actual(x), actual(y));
+                out.score(id, t, (x.progress, x.status), (y.progress, y.status));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn initiatives(a: &Model, b: &Model, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "initiative",
+        changes,
+    };
+    for (i, j) in pair(
+        a.initiatives.iter().map(|x| x.id.as_str()),
+        b.initiatives.iter().map(|x| x.id.as_str()),
+    ) {
+        match (i, j) {
+            (None, Some(j)) => out.push(Kind::Added, &b.initiatives[j].id, &b.initiatives[j].title),
+            (Some(i), None) => {
+                out.push(Kind::Removed, &a.initiatives[i].id, &a.initiatives[i].title)
+            }
+            (Some(i), Some(j)) => {
+                let (p, q) = (&a.initiatives[i], &b.initiatives[j]);
+                let (id, t) = (q.id.as_str(), q.title.as_str());
+                out.field(id, t, "title", &p.title, &q.title);
+                out.field(id, t, "owner", &p.owner, &q.owner);
+                out.field(id, t, "status", p.status, q.status);
+                out.field(id, t, "progress", p.progress.map(Num), q.progress.map(Num));
+                out.field(id, t, "budget", p.budget.map(Num), q.budget.map(Num));
+                out.field(id, t, "spent", p.spent.map(Num), q.spent.map(Num));
+                out.field(id, t, "start", p.start, q.start);
+                out.field(id, t, "end", p.end, q.end);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn links(a: &Model, b: &Model, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "link",
+        changes,
+    };
+    let ids = |m: &Model| -> Vec<String> {
+        m.links
+            .iter()
+            .map(|l| format!("{} -> {}", m.objectives[l.from].id, m.objectives[l.to].id))
+            .collect()
+    };
+    let (la, lb) = (ids(a), ids(b));
+    for (i, j) in pair(la.iter().map(String::as_str), lb.iter().map(String::as_str)) {
+        match (i, j) {
+            (None, Some(j)) => out.push(Kind::Added, &lb[j], ""),
+            (Some(i), None) => out.push(Kind::Removed, &la[i], ""),
+            (Some(i), Some(j)) => out.field(
+                &lb[j],
+                "",
+                "rationale",
+                &a.links[i].rationale,
+                &b.links[j].rationale,
+            ),
+            _ => {}
+        }
+    }
+}

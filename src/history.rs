@@ -1,0 +1,170 @@
+//! History (LANGUAGE.md §9.4): the score and status of the scorecard, each perspective
+//! and each objective as of each period of the scorecard's `period` (at the grain of its
+//! start bound) up to the as-of period. Each period is one pass over the measures and
+//! the rollups with the scorer's own functions (`score::progress_value`, `score::select_target`,
+//! `score::band`) but without its traces and link evidence, so an entry is exactly what
+//! `bsc build --as-of PERIOD` reports. Only whole periods are listed: one that ends after
+//! the as-of period is not. Without `period` (or without an as-of period) there is no
+//! history.
+
+use crate::model::Model;
+use crate::period::Period;
+use crate::score::{self, Status};
+
+/// One point of a history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub period: Period,
+    pub score: Option<f64>,
+    pub status: Status,
+}
+
+/// The history of a compilation, indexed like the model's vectors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    pub scorecard: Vec<Point>,
+    pub perspectives: Vec<Vec<Point>>,
+    pub objectives: Vec<Vec<Point>>,
+}
+
+/// Longest history kept, in periods (a daily period over years would be a pass a day).
+pub const MAX_PERIODS: usize = 120;
+
+/// The periods of the scorecard's `period` up to `as_of`, at the grain of its start,
+/// the latest `MAX_PERIODS` of them.
+pub fn periods(model: &Model, as_of: Option<Period>) -> Vec<Period> {
+    let (Some((start, end)), Some(as_of)) =
+        (model.scorecard.as_ref().and_then(|s| s.period), as_of)
+    else {
+        return Vec::new();
+    };
+    let last = if end.end() < as_of.end() {
+        end.end()
+    } else {
+        as_of.end()
+    };
+    let mut out = Vec::new();
+    let mut p = Some(start);
+    while let Some(cur) = p {
+        if cur.end() > last {
+            break;
+        }
+        out.push(cur);
+        p = cur.shift(1);
+    }
+    if out.len() > MAX_PERIODS {
+        out.drain(..out.len() - MAX_PERIODS);
+    }
+    out
+}
+
+/// The history of `model` up to `as_of`.
+pub fn history(model: &Model, as_of: Option<Period>) -> History {
+    let periods = periods(model, as_of);
+    let mut h = History {
+        scorecard: Vec::with_capacity(periods.len()),
+        perspectives: vec![Vec::with_capacity(periods.len()); model.perspectives.len()],
+        objectives: vec![Vec::with_capacity(periods.len()); model.objectives.len()],
+    };
+    let period_end = model
+        .scorecard
+        .as_ref()
+        .and_then(|s| s.period)
+        .map(|(_, e)| e);
+    let (green, amber) = model
+        .scorecard
+        .as_ref()
+        .map_or((0.9, 0.6), |s| (s.green, s.amber));
+    let order = model.perspectives_by_level();
+    let mut measures = vec![None; model.measures.len()];
+    let mut objectives = vec![None; model.objectives.len()];
+    let mut perspectives = vec![None; model.perspectives.len()];
+    for period in periods {
+        // What `score::score_at` computes, without the traces: the same functions
+        // decide, in the same order (`tests/history.rs` compares with `build --as-of`).
+        for (i, m) in model.measures.iter().enumerate() {
+            measures[i] = progress_at(m, period, period_end);
+        }
+        for (i, o) in model.objectives.iter().enumerate() {
+            let (score, status) = mean(
+                o.measures
+                    .iter()
+                    .map(|&m| (model.measures[m].weight(), measures[m])),
+                green,
+                amber,
+            );
+            objectives[i] = score;
+            h.objectives[i].push(Point {
+                period,
+                score,
+                status,
+            });
+        }
+        for (i, p) in model.perspectives.iter().enumerate() {
+            let (score, status) = mean(
+                p.objectives
+                    .iter()
+                    .map(|&o| (model.objectives[o].weight, objectives[o])),
+                green,
+                amber,
+            );
+            perspectives[i] = score;
+            h.perspectives[i].push(Point {
+                period,
+                score,
+                status,
+            });
+        }
+        let (score, status) = mean(order.iter().map(|&p| (1.0, perspectives[p])), green, amber);
+        h.scorecard.push(Point {
+            period,
+            score,
+            status,
+        });
+    }
+    h
+}
+
+/// A measure's progress at `as_of` (`None` when its status is `none`), as
+/// `score::score_at` finds it.
+fn progress_at(
+    m: &crate::model::Measure,
+    as_of: Period,
+    period_end: Option<Period>,
+) -> Option<f64> {
+    let p = &m.props;
+    // Actuals are sorted by period, which orders by last day.
+    let upto = p.actuals.partition_point(|a| a.period.end() <= as_of.end());
+    let actual = p.actuals[..upto].last()?.value;
+    let t = score::select_target(&p.targets, Some(as_of), period_end)?;
+    let dir = p.direction?;
+    Some(score::progress_value(
+        dir,
+        actual,
+        t.value,
+        p.baseline.map(|b| b.value),
+        p.threshold.map(|t| t.value),
+    ))
+}
+
+/// The weighted mean of the children that have a score, and its status, as
+/// `score::rollup` computes them.
+fn mean(
+    children: impl Iterator<Item = (f64, Option<f64>)>,
+    green: f64,
+    amber: f64,
+) -> (Option<f64>, Status) {
+    let (mut sum, mut total, mut any) = (0.0, 0.0, false);
+    for (w, v) in children {
+        if let Some(v) = v {
+            sum += w * v;
+            total += w;
+            any = true;
+        }
+    }
+    if !any || total <= 0.0 {
+        return (None, Status::None);
+    }
+    let score = (sum / total).clamp(0.0, 1.0);
+    (Some(score), score::band(score, green, amber))
+}

@@ -1,0 +1,231 @@
+//! Projection and history (LANGUAGE.md §9.4), through the real binary: projections by
+//! hand-worked numbers (a flat, a worsening, an improving and a noisy series), and a
+//! history that gives, for every month, what `bsc build --as-of MONTH` gives.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bsc(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bsc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn build(dir: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["build", "plan.bsc", "--format", "json", "-o", "-"];
+    args.extend_from_slice(extra);
+    let (status, out, err) = bsc(dir, &args);
+    assert_eq!(status, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// One measure per series, all `up` with baseline 0 and `target 20 by TARGET_BY`.
+fn plan(series: &[(&str, &str, &str)]) -> String {
+    let mut s = String::from(
+        "@allow(missing-perspective, orphan, unexplained-red, lagging-only)\nscorecard \"P\" { period 2025-01 .. 2025-12 as_of 2025-03 }\nperspective financial {\n  objective o \"O\" { owner \"CFO\"\n",
+    );
+    for (id, by, actuals) in series {
+        s.push_str(&format!(
+            "    measure {id} \"{id}\" {{ direction up baseline 0 target 20 by {by} frequency monthly actuals {{ {actuals} }} }}\n"
+        ));
+    }
+    s.push_str("  }\n}\n");
+    s
+}
+
+fn projection<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    let m = doc["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap();
+    &m["projection"]
+}
+
+#[test]
+fn projections_by_hand_worked_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.bsc"),
+        plan(&[
+            // Flat: slope 0, never meets 20.
+            ("flat", "2025-12", "2025-01: 10, 2025-02: 10, 2025-03: 10"),
+            // Worsening: slope −1 (away from an `up` target).
+            ("worse", "2025-12", "2025-01: 10, 2025-02: 9, 2025-03: 8"),
+            // +2 a month from 14 in March: 20 in June (14 + 3 × 2), before December.
+            ("steady", "2025-12", "2025-01: 10, 2025-02: 12, 2025-03: 14"),
+            // +1 a month from 12 in March: 20 in November, after its June target date.
+            ("slow", "2025-06", "2025-01: 10, 2025-02: 11, 2025-03: 12"),
+            // 10, 13, 14: x̄ = 0 at February, ȳ = 37/3, b = (−1 × −7/3 + 1 × 5/3) / 2 = 2;
+            // the line is 37/3 + 2x, which reaches 20 at x = 23/6 ≈ 3.83: x = 4 is June.
+            ("noisy", "2025-06", "2025-01: 10, 2025-02: 13, 2025-03: 14"),
+            // Two actuals: no projection (fewer than 3).
+            ("short", "2025-12", "2025-02: 10, 2025-03: 12"),
+            // Target met: no projection.
+            ("met", "2025-12", "2025-01: 18, 2025-02: 19, 2025-03: 21"),
+        ]),
+    )
+    .unwrap();
+    let doc = build(dir.path(), &[]);
+    let p = |id| projection(&doc, id).clone();
+    assert_eq!(
+        p("flat"),
+        serde_json::json!({"period": null, "on_track": false})
+    );
+    assert_eq!(
+        p("worse"),
+        serde_json::json!({"period": null, "on_track": false})
+    );
+    assert_eq!(
+        p("steady"),
+        serde_json::json!({"period": "2025-06", "on_track": true})
+    );
+    assert_eq!(
+        p("slow"),
+        serde_json::json!({"period": "2025-11", "on_track": false})
+    );
+    assert_eq!(
+        p("noisy"),
+        serde_json::json!({"period": "2025-06", "on_track": true})
+    );
+    assert_eq!(p("short"), Value::Null);
+    assert_eq!(p("met"), Value::Null);
+    // At an earlier as-of period only the actuals up to it count: two, so none.
+    let early = build(dir.path(), &["--as-of", "2025-02"]);
+    assert_eq!(projection(&early, "steady"), &Value::Null);
+}
+
+#[test]
+fn history_is_what_build_as_of_gives_for_each_month() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = {
+        let (status, out, err) = bsc(
+            root,
+            &[
+                "build",
+                "examples/logistics.bsc",
+                "--format",
+                "json",
+                "-o",
+                "-",
+            ],
+        );
+        assert_eq!(status, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let history = doc["scorecard"]["history"].as_array().unwrap();
+    // period 2025-01 .. 2025-12, as_of 2025-09: nine months.
+    let months: Vec<&str> = history
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(months.len(), 9, "{months:?}");
+    assert_eq!(months[0], "2025-01");
+    assert_eq!(months[8], "2025-09");
+    for (i, month) in months.iter().enumerate() {
+        let (status, out, err) = bsc(
+            root,
+            &[
+                "build",
+                "examples/logistics.bsc",
+                "--format",
+                "json",
+                "-o",
+                "-",
+                "--as-of",
+                month,
+            ],
+        );
+        assert_eq!(status, 0, "{err}");
+        let at: Value = serde_json::from_str(&out).unwrap();
+        let point = |v: &Value| (v["score"].clone(), v["status"].clone());
+        assert_eq!(
+            point(&history[i]),
+            point(&at["scorecard"]),
+            "scorecard at {month}"
+        );
+        for key in ["perspectives", "objectives"] {
+            for (now, then) in doc[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(at[key].as_array().unwrap())
+            {
+                assert_eq!(
+                    point(&now["history"][i]),
+                    point(then),
+                    "{key} {} at {month}",
+                    then["id"]
+                );
+                assert_eq!(now["history"][i]["period"], *month);
+            }
+        }
+    }
+    // The last point is the scorecard as of now.
+    assert_eq!(history[8]["score"], doc["scorecard"]["score"]);
+}
+
+#[test]
+fn no_period_no_history() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.bsc"),
+        plan(&[("m", "2025-12", "2025-01: 10, 2025-02: 12, 2025-03: 14")])
+            .replace(" period 2025-01 .. 2025-12", ""),
+    )
+    .unwrap();
+    let doc = build(dir.path(), &[]);
+    assert_eq!(doc["scorecard"]["history"], serde_json::json!([]));
+    assert_eq!(doc["objectives"][0]["history"], serde_json::json!([]));
+}
+
+/// In process, for every example and fixture with a history: each point is what the
+/// scorer gives at that period, bit for bit.
+#[test]
+fn history_points_are_the_scorer_at_each_period() {
+    use bsc::files::Disk;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bsc"))
+        .collect();
+    files.push(root.join("examples/project/plan.bsc"));
+    files.sort();
+    let mut points = 0;
+    for f in files {
+        let b = bsc::build(&Disk, &f, &bsc::Options::default()).unwrap();
+        let (m, h) = (&b.compilation.model, &b.scores.history);
+        for (k, point) in h.scorecard.iter().enumerate() {
+            let s = bsc::score::score_at(m, Some(point.period), false);
+            assert_eq!(
+                (point.score, point.status),
+                (s.scorecard.score, s.scorecard.status),
+                "{} at {}",
+                f.display(),
+                point.period
+            );
+            for (i, o) in s.objectives.iter().enumerate() {
+                let p = h.objectives[i][k];
+                assert_eq!((p.score, p.status), (o.score, o.status), "{}", f.display());
+            }
+            for (i, r) in s.perspectives.iter().enumerate() {
+                let p = h.perspectives[i][k];
+                assert_eq!((p.score, p.status), (r.score, r.status), "{}", f.display());
+            }
+            points += 1;
+        }
+    }
+    assert!(points >= 30, "{points} points");
+}
