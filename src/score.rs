@@ -120,6 +120,53 @@ pub struct Evidence {
     pub text: String,
 }
 
+impl Evidence {
+    /// When the outcome follows, in words: "in the same period", "1 period later".
+    fn when(&self) -> String {
+        match self.lag {
+            None | Some(0) => "in the same period".to_string(),
+            Some(1) => "1 period later".to_string(),
+            Some(k) => format!("{k} periods later"),
+        }
+    }
+
+    /// The statistics behind the verdict, in one parenthesis-ready phrase.
+    fn stats(&self) -> String {
+        format!(
+            "r = {} between changes {}, {} pairs, {}",
+            fmt_num((self.r.unwrap_or(0.0) * 100.0).round() / 100.0),
+            self.when(),
+            self.pairs,
+            p_text(self.p.unwrap_or(1.0))
+        )
+    }
+
+    /// The verdict in plain words without ids, for a list that names both ends already
+    /// (the report's numbered list of links).
+    pub fn words(&self) -> String {
+        match self.verdict {
+            "consistent" => format!(
+                "Consistent with the data: in periods when the driver improved more, the outcome improved more {} ({}). Not a proof of cause.",
+                self.when(),
+                self.stats()
+            ),
+            "contradicts" => format!(
+                "Contradicted by the data: when the driver improved, the outcome fell back {} ({}).",
+                self.when(),
+                self.stats()
+            ),
+            "no evidence" => format!(
+                "No evidence either way: the period-to-period changes do not move together clearly enough ({}).",
+                self.stats()
+            ),
+            _ => format!(
+                "Not enough data to test: it needs at least {} periods in a row with actuals on both ends.",
+                MIN_PAIRS + 1
+            ),
+        }
+    }
+}
+
 /// Everything scoring computes, indexed like the model's vectors.
 #[derive(Clone, Debug)]
 pub struct Scores {
@@ -791,47 +838,35 @@ fn evidence(
     };
     let p = (p * tried as f64).min(1.0);
     let (r6, p6) = ((r * 1e6).round() / 1e6, (p * 1e6).round() / 1e6);
-    let when = if lag == 0 {
-        "in the same period".to_string()
+    let verdict = if p >= ALPHA {
+        "no evidence"
+    } else if r > 0.0 {
+        "consistent"
     } else {
-        format!("{lag} period{} later", if lag == 1 { "" } else { "s" })
+        "contradicts"
     };
-    let stats = format!(
-        "r = {} between changes {when}, {pairs} pairs, {}",
-        fmt_num((r * 100.0).round() / 100.0),
-        p_text(p)
-    );
-    let (verdict, text) = if p < ALPHA && r > 0.0 {
-        (
-            "consistent",
-            format!(
-                "the data is consistent with this link: when `{dn}` improves from one period to the next, `{on}` tends to improve {when} ({stats}); this does not prove that one causes the other"
-            ),
-        )
-    } else if p < ALPHA {
-        (
-            "contradicts",
-            format!(
-                "the data contradicts this link: when `{dn}` improves from one period to the next, `{on}` tends to fall back {when} ({stats})"
-            ),
-        )
-    } else {
-        (
-            "no evidence",
-            format!(
-                "no evidence either way: the period-to-period changes of `{dn}` and `{on}` do not move together clearly enough ({stats})"
-            ),
-        )
-    };
-    Evidence {
+    let mut e = Evidence {
         verdict,
         lag: Some(lag),
         r: Some(r6),
         p: Some(p6),
         pairs,
         by_lag,
-        text,
-    }
+        text: String::new(),
+    };
+    let (when, stats) = (e.when(), e.stats());
+    e.text = match verdict {
+        "consistent" => format!(
+            "the data is consistent with this link: when `{dn}` improves from one period to the next, `{on}` tends to improve {when} ({stats}); this does not prove that one causes the other"
+        ),
+        "contradicts" => format!(
+            "the data contradicts this link: when `{dn}` improves from one period to the next, `{on}` tends to fall back {when} ({stats})"
+        ),
+        _ => format!(
+            "no evidence either way: the period-to-period changes of `{dn}` and `{on}` do not move together clearly enough ({stats})"
+        ),
+    };
+    e
 }
 
 #[cfg(test)]
