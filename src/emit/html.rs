@@ -116,7 +116,29 @@ struct MapView {
     edges: Vec<EdgeView>,
     crossings: usize,
     why: Vec<WhyLink>,
+    /// The narrowest the map may be drawn on screen with its smallest text at 9 px.
+    fit_min: f64,
+    /// The parts of the map printed one below the other, each narrow enough that its
+    /// text stays at 9 px or more on a portrait A4 or Letter page.
+    slices: Vec<Slice>,
 }
+
+#[derive(Serialize)]
+struct Slice {
+    x: f64,
+    w: f64,
+}
+
+/// The smallest text of the map (the status line and the link numbers), in px.
+const MAP_MIN_FONT: f64 = 11.0;
+/// The smallest text size the map may be drawn at, in px.
+const MIN_DRAWN_FONT: f64 = 9.0;
+/// The widest map part printed on one page: a portrait A4 page with 12 mm margins is
+/// 703 CSS px wide, and 703 × 11 / 9 = 859.
+const PRINT_SLICE: f64 = 840.0;
+/// How much consecutive printed parts overlap, so a node cut at one edge is whole in
+/// the next part.
+const PRINT_OVERLAP: f64 = 200.0;
 
 #[derive(Serialize)]
 struct Spark {
@@ -567,7 +589,19 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
                 > model.perspectives[model.objectives[l.to].perspective].level,
         })
         .collect();
+    let mut slices = Vec::new();
+    let mut x = 0.0;
+    loop {
+        let w = (lay.width - x).min(PRINT_SLICE);
+        slices.push(Slice { x, w });
+        if x + w >= lay.width - 1e-9 {
+            break;
+        }
+        x += PRINT_SLICE - PRINT_OVERLAP;
+    }
     MapView {
+        fit_min: lay.width * MIN_DRAWN_FONT / MAP_MIN_FONT,
+        slices,
         width: lay.width,
         height: lay.height,
         bands: band_views,
