@@ -275,6 +275,8 @@ struct View {
     attention: Vec<Attention>,
     budget_total: Option<String>,
     budget_missing: usize,
+    /// The printed page footer (title and as-of), escaped for a CSS string.
+    footer_css: String,
     map: MapView,
     perspectives: Vec<PerspectiveView>,
     initiatives: Vec<InitiativeRow>,
@@ -1042,6 +1044,11 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
             .iter()
             .filter(|i| i.diag.level == Level::Warning)
             .count(),
+        footer_css: css_string(&format!(
+            "{} · as of {}",
+            m.scorecard.as_ref().map_or("", |s| s.title.as_str()),
+            scores.as_of.map_or("–".to_string(), |p| p.to_string())
+        )),
         attention,
         budget_total,
         budget_missing,
@@ -1059,6 +1066,20 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         .map_err(template_error)?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
     tmpl.render(&view).map_err(template_error)
+}
+
+/// Text for a CSS string literal: every character but letters, digits and spaces as a
+/// CSS escape, so that no source text can end the string or the style sheet.
+fn css_string(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars().filter(|c| !c.is_control()) {
+        if ch.is_ascii_alphanumeric() || ch == ' ' {
+            out.push(ch);
+        } else {
+            out.push_str(&format!("\\{:06x} ", ch as u32));
+        }
+    }
+    out
 }
 
 /// A budget where space is short (the timeline): `214k EUR`, `$1.2M`.
