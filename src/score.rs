@@ -10,6 +10,7 @@ use crate::model::{Measure, Model, Target};
 use crate::num::{Num, fmt_num};
 use crate::period::Period;
 use crate::syntax::ast::Direction;
+use chrono::NaiveDate;
 
 /// Green, amber, red, or none (not enough to judge).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -244,10 +245,25 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
         green,
         amber,
     );
+    // Each linked objective's progress series, computed once however many links it has.
+    let mut series: Vec<Option<Vec<(NaiveDate, f64)>>> = vec![None; model.objectives.len()];
+    for l in &model.links {
+        for o in [l.from, l.to] {
+            if series[o].is_none() {
+                series[o] = Some(progress_series(model, o, as_of, period_end));
+            }
+        }
+    }
     let links = model
         .links
         .iter()
-        .map(|l| evidence(model, l.from, l.to, as_of, period_end))
+        .map(|l| {
+            evidence(
+                model,
+                (l.from, series[l.from].as_deref().unwrap_or(&[])),
+                (l.to, series[l.to].as_deref().unwrap_or(&[])),
+            )
+        })
         .collect();
     Scores {
         as_of,
@@ -393,6 +409,42 @@ pub fn progress(
             0.0,
             format!("{without}; threshold equals the target and it is not met: 0"),
         ),
+    }
+}
+
+/// The value of [`progress`] without its trace: the link evidence needs it for every
+/// objective at every period, where formatting the trace would cost more than the rest
+/// of scoring (`progress_value_is_progress` holds the two together).
+pub fn progress_value(
+    dir: Direction,
+    actual: f64,
+    target: f64,
+    baseline: Option<f64>,
+    threshold: Option<f64>,
+) -> f64 {
+    let clamp = |v: f64| {
+        if v.is_finite() {
+            v.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let met = meets(dir, actual, target);
+    let set_aside = baseline.filter(|&b| b != target && meets(dir, b, target));
+    let baseline = baseline.filter(|_| set_aside.is_none());
+    match (baseline, threshold) {
+        (Some(b), _) if target != b => clamp((actual - b) / (target - b)),
+        (Some(_), _) => {
+            if met {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        (None, _) if met => 1.0,
+        (None, None) => 0.0,
+        (None, Some(th)) if th != target => clamp((actual - th) / (target - th)),
+        (None, Some(_)) => 0.0,
     }
 }
 
@@ -590,24 +642,40 @@ fn progress_series(
     objective: usize,
     as_of: Option<Period>,
     period_end: Option<Period>,
-) -> Vec<(Period, f64)> {
+) -> Vec<(NaiveDate, f64)> {
     let o = &model.objectives[objective];
-    let mut periods: Vec<Period> = o
+    let as_of_end = as_of.map(|a| a.end());
+    // Each measure's actuals with their last days, computed once (a period's last day
+    // is a calendar computation, and the series compares them many times).
+    let ends: Vec<Vec<(NaiveDate, f64)>> = o
+        .measures
+        .iter()
+        .map(|&m| {
+            model.measures[m]
+                .props
+                .actuals
+                .iter()
+                .map(|a| (a.period.end(), a.value))
+                .collect()
+        })
+        .collect();
+    let mut periods: Vec<(Period, NaiveDate)> = o
         .measures
         .iter()
         .flat_map(|&m| model.measures[m].props.actuals.iter().map(|a| a.period))
-        .filter(|p| as_of.is_none_or(|a| p.end() <= a.end()))
+        .map(|p| (p, p.end()))
+        .filter(|(_, e)| as_of_end.is_none_or(|a| *e <= a))
         .collect();
-    periods.sort();
-    periods.dedup_by(|a, b| a.end() == b.end());
+    periods.sort_by_key(|p| p.0);
+    periods.dedup_by(|a, b| a.1 == b.1);
     periods
         .into_iter()
-        .filter_map(|at| {
+        .filter_map(|(at, at_end)| {
             let mut sum = 0.0;
             let mut total = 0.0;
-            for &mi in &o.measures {
+            for (k, &mi) in o.measures.iter().enumerate() {
                 let m = &model.measures[mi];
-                let Some(a) = m.props.actuals.iter().find(|a| a.period.end() == at.end()) else {
+                let Some(&(_, value)) = ends[k].iter().find(|(e, _)| *e == at_end) else {
                     continue;
                 };
                 let (Some(dir), Some(t)) = (
@@ -616,9 +684,9 @@ fn progress_series(
                 ) else {
                     continue;
                 };
-                let (p, _) = progress(
+                let p = progress_value(
                     dir,
-                    a.value,
+                    value,
                     t.value,
                     m.props.baseline.map(|b| b.value),
                     m.props.threshold.map(|t| t.value),
@@ -626,7 +694,7 @@ fn progress_series(
                 sum += m.weight() * p;
                 total += m.weight();
             }
-            (total > 0.0).then(|| (at, sum / total))
+            (total > 0.0).then(|| (at_end, sum / total))
         })
         .collect()
 }
@@ -768,27 +836,19 @@ fn p_text(p: f64) -> String {
 /// with the smallest p-value and corrects it for the lags tried (docs/evidence.md).
 fn evidence(
     model: &Model,
-    from: usize,
-    to: usize,
-    as_of: Option<Period>,
-    period_end: Option<Period>,
+    (from, d): (usize, &[(NaiveDate, f64)]),
+    (to, o): (usize, &[(NaiveDate, f64)]),
 ) -> Evidence {
-    let d = progress_series(model, from, as_of, period_end);
-    let o = progress_series(model, to, as_of, period_end);
     let (dn, on) = (&model.objectives[from].id, &model.objectives[to].id);
     // The shared timeline: every period either side has a value for.
-    let mut timeline: Vec<Period> = d.iter().chain(o.iter()).map(|(p, _)| *p).collect();
+    // The shared timeline: the last days of the periods either side has a value for.
+    let mut timeline: Vec<NaiveDate> = d.iter().chain(o.iter()).map(|(e, _)| *e).collect();
     timeline.sort();
-    timeline.dedup_by(|a, b| a.end() == b.end());
-    let values = |series: &[(Period, f64)]| -> Vec<Option<f64>> {
+    timeline.dedup();
+    let values = |series: &[(NaiveDate, f64)]| -> Vec<Option<f64>> {
         timeline
             .iter()
-            .map(|p| {
-                series
-                    .iter()
-                    .find(|(q, _)| q.end() == p.end())
-                    .map(|(_, v)| *v)
-            })
+            .map(|e| series.iter().find(|(q, _)| q == e).map(|(_, v)| *v))
             .collect()
     };
     // The change into timeline position i from position i − 1 (when both have a value).
@@ -800,7 +860,7 @@ fn evidence(
             })
             .collect()
     };
-    let (dd, od) = (changes(values(&d)), changes(values(&o)));
+    let (dd, od) = (changes(values(d)), changes(values(o)));
     let mut by_lag = Vec::new();
     let mut tried = 0usize;
     let mut best: Option<(usize, f64, usize, f64)> = None;
@@ -1199,6 +1259,27 @@ mod tests {
             .map(|(i, v)| format!("{}-{:02}: {v}", 2024 + i / 12, i % 12 + 1))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    #[test]
+    fn progress_value_is_progress() {
+        let vals = [-5.0, 0.0, 3.0, 5.0, 7.0, 10.0, 12.0];
+        let opt = [None, Some(0.0), Some(5.0), Some(10.0), Some(12.0)];
+        for dir in [Direction::Up, Direction::Down] {
+            for &a in &vals {
+                for &t in &vals {
+                    for &b in &opt {
+                        for &th in &opt {
+                            assert_eq!(
+                                progress_value(dir, a, t, b, th),
+                                progress(dir, a, t, b, th).0,
+                                "{dir:?} a={a} t={t} b={b:?} th={th:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! and the minijinja template draws it with HTML autoescaping on for every value, so
 //! no text from the source can become markup.
 
+use std::sync::{Arc, Mutex};
+
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
@@ -60,7 +62,6 @@ struct NodeView {
 struct EdgeView {
     d: String,
     backward: bool,
-    tip: String,
     /// The link's number in the list under the map, and where the number is drawn.
     n: usize,
     lx: f64,
@@ -445,7 +446,7 @@ fn sparkline(values: &[f64], target: Option<f64>) -> Option<Spark> {
         .collect();
     let points = pts
         .iter()
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .map(|(x, y)| format!("{x:.0},{y:.0}"))
         .collect::<Vec<_>>()
         .join(" ");
     let (last_x, last_y) = *pts.last()?;
@@ -486,7 +487,7 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
         nodes,
         edges,
     };
-    let lay = layout::layout(&input);
+    let lay = layout_cached(&input);
     let band_views = input
         .bands
         .iter()
@@ -526,13 +527,13 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
                 status: r.status.as_str(),
                 symbol: symbol(r.status),
                 score: pct(r.score),
+                // The trace is in the objective's row; the tooltip reads it there.
                 tip: format!(
-                    "{}\n{} {} · score {}\n{}",
+                    "{}\n{} {} · score {}",
                     o.title,
                     symbol(r.status),
                     r.status.as_str(),
                     pct(r.score),
-                    r.trace.text
                 ),
             }
         })
@@ -549,24 +550,12 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
         .iter()
         .filter_map(|e| {
             let link = *link_of.get(&(e.from, e.to))?;
-            let l = &model.links[link];
             let d = path_of(&e.points, e.same_band);
             let (lx, ly) = midpoint(&e.points, e.same_band);
-            let mut tip = format!(
-                "{} → {}",
-                model.objectives[l.from].title, model.objectives[l.to].title
-            );
-            if let Some(r) = &l.rationale {
-                tip.push_str(&format!("\n{r}"));
-            }
-            if e.backward {
-                tip.push_str("\nbackward link: from a higher perspective to a lower one");
-            }
-            tip.push_str(&format!("\nevidence: {}", scores.links[link].text));
+            // The tooltip of a link is its item in the numbered list under the map.
             Some(EdgeView {
                 d,
                 backward: e.backward,
-                tip,
                 n: link + 1,
                 lx,
                 ly,
@@ -614,16 +603,39 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
     }
 }
 
+/// The last layout computed and what it was computed from. The layout is a pure
+/// function of its input (bands, titles, links), and most saves under `bsc watch` change
+/// neither (an actual, a target, a note): those reuse it, which saves the most expensive
+/// step of a rebuild at scale (docs/performance.md).
+static LAYOUT_CACHE: Mutex<Option<(LayoutInput, Arc<layout::Layout>)>> = Mutex::new(None);
+
+fn layout_cached(input: &LayoutInput) -> Arc<layout::Layout> {
+    // A poisoned lock only means another thread panicked while holding it: the cache is
+    // then simply not used.
+    if let Ok(cache) = LAYOUT_CACHE.lock() {
+        if let Some((cached, lay)) = cache.as_ref() {
+            if cached == input {
+                return Arc::clone(lay);
+            }
+        }
+    }
+    let lay = Arc::new(layout::layout(input));
+    if let Ok(mut cache) = LAYOUT_CACHE.lock() {
+        *cache = Some((input.clone(), Arc::clone(&lay)));
+    }
+    lay
+}
+
 /// An SVG path through the layout's points: a quadratic curve for a link inside one
 /// band (the middle point is the control point), else a polyline.
 fn path_of(points: &[(f64, f64)], same_band: bool) -> String {
     let mut d = String::new();
     if same_band && points.len() == 3 {
         let [(x0, y0), (cx, cy), (x1, y1)] = [points[0], points[1], points[2]];
-        return format!("M{x0:.1},{y0:.1} Q{cx:.1},{cy:.1} {x1:.1},{y1:.1}");
+        return format!("M{x0:.0},{y0:.0} Q{cx:.0},{cy:.0} {x1:.0},{y1:.0}");
     }
     for (i, (x, y)) in points.iter().enumerate() {
-        d.push_str(&format!("{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" }));
+        d.push_str(&format!("{}{x:.0},{y:.0} ", if i == 0 { "M" } else { "L" }));
     }
     d.trim_end().to_string()
 }
@@ -1062,6 +1074,9 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
     };
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
+    // Block tags leave no blank lines or indentation behind (a smaller page).
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
     env.add_template("report.html", TEMPLATE)
         .map_err(template_error)?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;

@@ -91,7 +91,7 @@ for (const ex of examples) {
     if (withRationale >= 0) {
       const l = json.links[withRationale];
       const point = await page.evaluate((want) => {
-        const edges = [...document.querySelectorAll("svg g.edge")].filter((g) => g.dataset.tip.includes(want));
+        const edges = [...document.querySelectorAll("svg g.edge")].filter((g) => document.getElementById(`link-${g.dataset.n}`).textContent.includes(want));
         for (const g of edges) {
           const path = g.querySelector("path.link-hit");
           const len = path.getTotalLength();
