@@ -3,7 +3,7 @@
 //! and the minijinja template draws it with HTML autoescaping on for every value, so
 //! no text from the source can become markup.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
@@ -309,7 +309,11 @@ fn value_with_unit(v: f64, unit: Option<&str>) -> String {
 fn gap_text(actual: f64, target: f64, unit: Option<&str>) -> String {
     let gap = (target - actual).abs();
     match unit {
-        Some("%") => format!("{} points from target", grouped(gap)),
+        Some("%") => format!(
+            "{} point{} from target",
+            grouped(gap),
+            if gap == 1.0 { "" } else { "s" }
+        ),
         _ => format!("{} from target", with_unit(gap, unit)),
     }
 }
@@ -1072,15 +1076,30 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         matrix,
         diagnostics,
     };
-    let mut env = Environment::new();
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    // Block tags leave no blank lines or indentation behind (a smaller page).
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.add_template("report.html", TEMPLATE)
-        .map_err(template_error)?;
+    let env = environment()?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
     tmpl.render(&view).map_err(template_error)
+}
+
+/// The template environment, its template parsed once per process (a `watch` rebuilds
+/// many times).
+fn environment() -> Result<&'static Environment<'static>, crate::Error> {
+    static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        // Block tags leave no blank lines or indentation behind (a smaller page).
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.add_template("report.html", TEMPLATE)
+            .map_err(|e| e.to_string())?;
+        Ok(env)
+    })
+    .as_ref()
+    .map_err(|e| crate::Error::Write {
+        path: "report template".into(),
+        reason: e.clone(),
+    })
 }
 
 /// Text for a CSS string literal: every character but letters, digits and spaces as a
