@@ -557,3 +557,56 @@ fn a_burst_of_edits_is_compiled_once_for_the_latest_text() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);
 }
+
+/// Ids inside `compute` expressions are references like any other: diagnostics with
+/// their did-you-mean, go to definition, and rename.
+#[test]
+fn ids_in_computed_measures_are_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let doc = "perspective financial { objective o \"O\" { owner \"CFO\"\n\
+  measure revenue \"R\" { unit \"EUR\" direction up target 9 actuals { 2025-01: 5 } }\n\
+  measure margin \"M\" { unit \"%\" direction up target 9 compute revenue * 2 + revnue }\n\
+} }\n";
+    std::fs::write(&path, doc).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": doc } }),
+    );
+    // (A `\` line continuation drops the indentation.) `compute revenue * 2 + revnue`:
+    // `revenue` at 60..67, `revnue` at 74..80 of line 2; `revenue` declared at 8 of line 1.
+    let diags = c.diagnostics(&uri);
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "unknown-ref")
+        .expect("unknown-ref in the expression");
+    assert_eq!(
+        unknown["range"]["start"],
+        json!({ "line": 2, "character": 74 })
+    );
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `revenue`?")
+    );
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 62 } }),
+    );
+    assert_eq!(def["range"]["start"], json!({ "line": 1, "character": 8 }));
+    let edit = c.request("textDocument/rename", json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 10 }, "newName": "sales" }));
+    let edits = edit["changes"][&uri].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{edit}");
+    assert!(
+        edits
+            .iter()
+            .any(|e| e["range"]["start"] == json!({ "line": 2, "character": 60 }))
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}

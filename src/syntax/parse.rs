@@ -26,10 +26,11 @@ use crate::span::{FileId, Span, Spanned};
 
 use super::ast::*;
 use super::errors::explain;
+use super::expr::{BinOp, Call, Expr, ExprKind, Func};
 use super::grammar::Rule;
 use super::keywords::{Block, Kw, enclosing_declaration};
 use super::lower::Lower;
-use super::scan::{BlockEnd, block_comment, line_comment};
+use super::scan::{BlockEnd, MAX_EXPR_DEPTH, block_comment, line_comment};
 
 /// Syntax errors reported per file; one more diagnostic says that there were more.
 pub const MAX_ERRORS: usize = 50;
@@ -41,7 +42,7 @@ pub struct Fail(&'static [Rule]);
 type R<T> = Result<T, Fail>;
 
 /// `ASCII_ALPHANUMERIC | "_"`: what continues a word.
-fn is_ident_char(b: u8) -> bool {
+pub(super) fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
@@ -93,6 +94,7 @@ pub fn file(lower: &mut Lower<'_>) -> Parsed {
         open: Vec::new(),
         unwind: None,
         sub_open: false,
+        expr_depth: 0,
         eof_reported: false,
         broken: 0,
         errors: Vec::new(),
@@ -139,6 +141,8 @@ struct Parser<'t, 'l> {
     /// Whether the item being read opened a `{` of its own (`bands`, `actuals`) that is
     /// not closed yet.
     sub_open: bool,
+    /// How deep the expression being read nests (`factor` in `factor`).
+    expr_depth: usize,
     /// An error already said that the file ends here (an unclosed comment ran to it).
     eof_reported: bool,
     /// Syntax errors met so far, reported or not.
@@ -1036,8 +1040,16 @@ impl<'t> Parser<'t, '_> {
             Some(Kw::Source) => MeasureProp::Source(self.string()?),
             Some(Kw::Formula) => MeasureProp::Formula(self.string()?),
             Some(Kw::Weight) => MeasureProp::Weight(self.number()?),
+            Some(Kw::Compute) => MeasureProp::Compute(self.expr()?),
             Some(Kw::Actuals) => match self.peek() {
-                b'"' => MeasureProp::ActualsFile(self.string()?),
+                b'"' => MeasureProp::ActualsFile(self.data_file()?),
+                _ if self.peek_word() == "sql" => {
+                    self.word(&[Rule::actuals_sql])?;
+                    MeasureProp::ActualsSql {
+                        db: self.string()?,
+                        query: self.string()?,
+                    }
+                }
                 // actuals_table = { lbrace ~ (actual ~ ","?)* ~ rbrace }
                 _ => {
                     self.punct(b"{", &[Rule::actuals_table])?;
@@ -1063,6 +1075,186 @@ impl<'t> Parser<'t, '_> {
             _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
+    }
+
+    /// `actuals_file = { string ~ data_sheet? ~ (data_column | data_row ~ data_key?)? }`
+    fn data_file(&mut self) -> R<DataFile> {
+        let mut file = DataFile {
+            path: self.string()?,
+            sheet: None,
+            column: None,
+            row: None,
+            key: None,
+        };
+        file.sheet = self.option("sheet")?;
+        file.column = self.option("column")?;
+        if file.column.is_none() {
+            file.row = self.option("row")?;
+            if file.row.is_some() {
+                file.key = self.option("key")?;
+            }
+        }
+        Ok(file)
+    }
+
+    /// `WORD ~ string` when the next word is `word`.
+    fn option(&mut self, word: &str) -> R<Option<Str>> {
+        if self.peek_word() != word {
+            return Ok(None);
+        }
+        self.take(word.len());
+        Ok(Some(self.string()?))
+    }
+
+    /// `expr = { term ~ (add_op ~ term)* }` and `term = { factor ~ (mul_op ~ factor)* }`:
+    /// a chain of operators of one precedence.
+    fn expr(&mut self) -> R<Expr> {
+        self.op_chain(b"+-", Self::term)
+    }
+
+    fn term(&mut self) -> R<Expr> {
+        self.op_chain(b"*/", Self::factor)
+    }
+
+    fn op_chain(&mut self, ops: &[u8], operand: fn(&mut Self) -> R<Expr>) -> R<Expr> {
+        let start = self.pos_after_trivia();
+        let first = operand(self)?;
+        let mut rest = Vec::new();
+        loop {
+            let c = self.peek();
+            // `/*` here is a comment that does not close, not a division.
+            if !ops.contains(&c) || c == b'/' && matches!(self.at(self.pos + 1), b'*' | b'/') {
+                break;
+            }
+            self.take(1);
+            let op = match c {
+                b'+' => BinOp::Add,
+                b'-' => BinOp::Sub,
+                b'*' => BinOp::Mul,
+                _ => BinOp::Div,
+            };
+            rest.push((op, operand(self)?));
+        }
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Expr {
+                kind: ExprKind::Chain(Box::new(first), rest),
+                span: self.span(start),
+            }
+        })
+    }
+
+    /// `factor = { neg ~ factor | call | unsigned | ident | paren }`. A `-`, `(` or call
+    /// nested more than [`MAX_EXPR_DEPTH`] deep is refused where the pre-pass refuses it
+    /// (which then says why).
+    fn factor(&mut self) -> R<Expr> {
+        self.expr_depth += 1;
+        let r = self.factor_inner();
+        self.expr_depth -= 1;
+        r
+    }
+
+    fn factor_inner(&mut self) -> R<Expr> {
+        const FACTOR: &[Rule] = &[Rule::factor];
+        let start = self.pos_after_trivia();
+        let too_deep = self.expr_depth > MAX_EXPR_DEPTH;
+        if too_deep && matches!(self.peek(), b'-' | b'(') {
+            return Err(Fail(FACTOR));
+        }
+        match self.peek() {
+            b'-' => {
+                self.take(1);
+                let inner = self.factor()?;
+                Ok(Expr {
+                    kind: ExprKind::Neg(Box::new(inner)),
+                    span: self.span(start),
+                })
+            }
+            b'(' => {
+                self.take(1);
+                let inner = self.expr()?;
+                self.punct(b")", &[Rule::rparen, Rule::add_op])?;
+                Ok(Expr {
+                    kind: ExprKind::Paren(Box::new(inner)),
+                    span: self.span(start),
+                })
+            }
+            b'0'..=b'9' => {
+                let n = self.number()?;
+                Ok(Expr {
+                    span: n.span,
+                    kind: ExprKind::Number(n),
+                })
+            }
+            _ => {
+                let word = self.peek_word();
+                if word.is_empty() {
+                    return Err(Fail(FACTOR));
+                }
+                // `call = { func_name ~ "(" ~ … }`: a function's name before `(`.
+                if let Some(func) = Func::from_name(word) {
+                    let (saved_pos, saved_end) = (self.pos, self.end);
+                    let name = self.take(word.len());
+                    if self.peek() == b'(' {
+                        if too_deep {
+                            self.pos = saved_pos;
+                            self.end = saved_end;
+                            return Err(Fail(FACTOR));
+                        }
+                        self.take(1);
+                        return self.call(start, func, name);
+                    }
+                    self.pos = saved_pos;
+                    self.end = saved_end;
+                }
+                // `groth(…)`: a word before `(` that names no function.
+                let after = self.pos + word.len();
+                let (saved_pos, saved_end) = (self.pos, self.end);
+                self.pos = after;
+                let call_like = self.peek() == b'(';
+                self.pos = saved_pos;
+                self.end = saved_end;
+                if call_like {
+                    return Err(Fail(&[Rule::func_name]));
+                }
+                let id = self.ident()?;
+                Ok(Expr {
+                    span: id.span,
+                    kind: ExprKind::Ref(id),
+                })
+            }
+        }
+    }
+
+    /// The rest of `call = { func_name ~ "(" ~ expr ~ ("," ~ unsigned)? ~ ")" }`.
+    fn call(&mut self, start: usize, func: Func, name: Span) -> R<Expr> {
+        let arg = Box::new(self.expr()?);
+        let window = if self.peek() == b',' {
+            self.take(1);
+            if !self.peek().is_ascii_digit() {
+                return Err(Fail(&[Rule::unsigned]));
+            }
+            Some(self.number()?)
+        } else {
+            None
+        };
+        self.punct(b")", &[Rule::rparen, Rule::add_op])?;
+        Ok(Expr {
+            kind: ExprKind::Call(Call {
+                func,
+                name,
+                arg,
+                window,
+            }),
+            span: self.span(start),
+        })
+    }
+
+    /// Skips trivia and returns the position there.
+    fn pos_after_trivia(&mut self) -> usize {
+        self.skip();
+        self.pos
     }
 
     /// `actual = { period ~ colon ~ number }`
