@@ -1,0 +1,122 @@
+//! The outline of a document.
+
+use lsp_types as lsp;
+use lsp_types::Url;
+
+use super::workspace::{Server, range};
+use crate::span::Span;
+
+impl Server {
+    pub(super) fn symbols(&self, uri: &Url) -> Vec<lsp::DocumentSymbol> {
+        let Some(b) = self.builds.get(uri) else {
+            return vec![];
+        };
+        let Some(first) = b.comp.files.first() else {
+            return vec![];
+        };
+        let Some(ast) = &first.ast else { return vec![] };
+        use crate::syntax::ast::*;
+        let c = &b.comp;
+        #[allow(deprecated)]
+        let sym = |name: &str,
+                   detail: &str,
+                   kind: lsp::SymbolKind,
+                   span: Span,
+                   sel: Span,
+                   children: Vec<lsp::DocumentSymbol>| lsp::DocumentSymbol {
+            name: name.to_string(),
+            detail: (!detail.is_empty()).then(|| detail.to_string()),
+            kind,
+            tags: None,
+            deprecated: None,
+            range: range(c, span),
+            selection_range: range(c, sel),
+            children: (!children.is_empty()).then_some(children),
+        };
+        let mut out = Vec::new();
+        for item in &ast.items {
+            match item {
+                Item::Scorecard(d) => out.push(sym(
+                    "scorecard",
+                    &d.node.title.value,
+                    lsp::SymbolKind::FILE,
+                    d.span,
+                    d.head,
+                    vec![],
+                )),
+                Item::Perspective(d) => {
+                    let objectives = d
+                        .node
+                        .items
+                        .iter()
+                        .filter_map(|i| match i {
+                            PerspectiveItem::Objective(o) => {
+                                let measures = o
+                                    .node
+                                    .items
+                                    .iter()
+                                    .filter_map(|mi| match mi {
+                                        ObjectiveItem::Measure(m) => Some(sym(
+                                            &m.node.id.name,
+                                            &m.node.title.value,
+                                            lsp::SymbolKind::FIELD,
+                                            m.span,
+                                            m.node.id.span,
+                                            vec![],
+                                        )),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                Some(sym(
+                                    &o.node.id.name,
+                                    &o.node.title.value,
+                                    lsp::SymbolKind::CLASS,
+                                    o.span,
+                                    o.node.id.span,
+                                    measures,
+                                ))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let title = d.node.title.as_ref().map_or("", |t| t.value.as_str());
+                    out.push(sym(
+                        &d.node.id.name,
+                        title,
+                        lsp::SymbolKind::NAMESPACE,
+                        d.span,
+                        d.node.id.span,
+                        objectives,
+                    ));
+                }
+                Item::Kpi(d) => out.push(sym(
+                    &d.node.id.name,
+                    &d.node.title.value,
+                    lsp::SymbolKind::INTERFACE,
+                    d.span,
+                    d.node.id.span,
+                    vec![],
+                )),
+                Item::Initiative(d) => out.push(sym(
+                    &d.node.id.name,
+                    &d.node.title.value,
+                    lsp::SymbolKind::EVENT,
+                    d.span,
+                    d.node.id.span,
+                    vec![],
+                )),
+                Item::Map(d) => out.push(sym(
+                    "map",
+                    "",
+                    lsp::SymbolKind::PACKAGE,
+                    d.span,
+                    d.head,
+                    vec![],
+                )),
+                Item::Use(_) => {}
+                Item::Error(_) => {} // reported as a syntax error
+            }
+        }
+        out
+    }
+}
