@@ -140,6 +140,42 @@ impl Client {
         }
     }
 
+    /// The whole response to a request (`result` or `error`).
+    fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let msg = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a response");
+            if msg["id"] == json!(id) {
+                return msg;
+            }
+            self.notes.push(msg);
+        }
+    }
+
+    /// The error message of a request that must fail.
+    fn request_error(&mut self, method: &str, params: Value) -> String {
+        let reply = self.request_raw(method, params);
+        reply["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} must fail: {reply}"))
+            .to_string()
+    }
+
+    /// The latest diagnostics published for `uri` among those received before the last
+    /// response (`None`: nothing published for it).
+    fn published(&self, uri: &str) -> Option<Vec<Value>> {
+        self.notes
+            .iter()
+            .rev()
+            .find(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+            .map(|n| n["params"]["diagnostics"].as_array().unwrap().clone())
+    }
+
     /// The latest diagnostics published for `uri`, waiting for them if needed.
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         loop {
@@ -556,4 +592,238 @@ fn a_burst_of_edits_is_compiled_once_for_the_latest_text() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);
+}
+
+/// Copies a folder (the split example) into `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn file_uri(p: &std::path::Path) -> String {
+    format!("file://{}", p.display())
+}
+
+fn pos(uri: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
+}
+
+/// Applies a `WorkspaceEdit` (`changes`) to the files on disk.
+fn apply(edit: &Value) {
+    for (uri, edits) in edit["changes"].as_object().unwrap() {
+        let path = uri.trim_start_matches("file://");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut edits = edits.as_array().unwrap().clone();
+        // Last first, so earlier positions stay valid (ASCII files: UTF-16 = bytes).
+        edits.sort_by_key(|e| {
+            std::cmp::Reverse((
+                e["range"]["start"]["line"].as_u64().unwrap(),
+                e["range"]["start"]["character"].as_u64().unwrap(),
+            ))
+        });
+        for e in edits {
+            let r = &e["range"];
+            let line = r["start"]["line"].as_u64().unwrap() as usize;
+            assert_eq!(r["end"]["line"], r["start"]["line"]);
+            let (s, en) = (
+                r["start"]["character"].as_u64().unwrap() as usize,
+                r["end"]["character"].as_u64().unwrap() as usize,
+            );
+            lines[line].replace_range(s..en, e["newText"].as_str().unwrap());
+        }
+        std::fs::write(path, lines.join("\n")).unwrap();
+    }
+}
+
+/// The split example opened as a workspace: a library file is analysed through the
+/// entry file that imports it; references and rename reach every file; rename refuses
+/// what would break the project; diagnostics do not depend on what is open; a changed
+/// CSV refreshes them; an untitled document is its own entry under its own URI.
+#[test]
+fn a_workspace_of_several_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap().join("project");
+    copy_dir(&common_repo().join("examples/project"), &dir);
+    let ops_path = dir.join("lib/operations.bsc");
+    let ops = file_uri(&ops_path);
+    let plan = file_uri(&dir.join("plan.bsc"));
+    let ops_text = std::fs::read_to_string(&ops_path).unwrap();
+
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": file_uri(&dir), "capabilities": {
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } } }),
+    );
+    c.notify("initialized", json!({}));
+    // The server asks to watch `.bsc` files and data files.
+    c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    let reg = c
+        .notes
+        .iter()
+        .find(|n| n["method"] == "client/registerCapability")
+        .expect("a registration")
+        .clone();
+    let globs = reg["params"]["registrations"][0]["registerOptions"]["watchers"].to_string();
+    assert!(
+        globs.contains("**/*.bsc") && globs.contains("**/*.csv"),
+        "{globs}"
+    );
+
+    // The library, opened alone, has no false `unknown-ref`: its importer brings in the
+    // kpi templates.
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": ops, "languageId": "bsc", "version": 1, "text": ops_text } }),
+    );
+    assert_eq!(c.diagnostics(&ops), Vec::<Value>::new());
+
+    // Hover and definition in the library: a template the entry file's `use` brings.
+    let hover = c.request("textDocument/hover", pos(&ops, 8, 45));
+    assert!(
+        hover.to_string().contains("kpi template `rework_rate`"),
+        "{hover}"
+    );
+    let def = c.request("textDocument/definition", pos(&ops, 8, 45));
+    assert!(
+        def["uri"].as_str().unwrap().ends_with("std/kpis.bsc"),
+        "{def}"
+    );
+
+    // References from the library reach the entry file's map.
+    let refs = c.request("textDocument/references", json!({ "textDocument": { "uri": ops }, "position": { "line": 5, "character": 14 }, "context": { "includeDeclaration": true } }));
+    let uris: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris.iter().filter(|u| **u == plan).count(), 2, "{refs}");
+    assert_eq!(uris.iter().filter(|u| **u == ops).count(), 1, "{refs}");
+    // ... and from the entry file to the library.
+    let def = c.request("textDocument/definition", pos(&plan, 43, 5));
+    assert_eq!(def["uri"], ops, "{def}");
+
+    // Rename refuses an id that exists, a keyword, and what is no id.
+    let rename = |name: &str| json!({ "textDocument": { "uri": ops }, "position": { "line": 5, "character": 14 }, "newName": name });
+    let msg = c.request_error("textDocument/rename", rename("on_time_jobs"));
+    assert!(msg.contains("already names an objective"), "{msg}");
+    let msg = c.request_error("textDocument/rename", rename("target"));
+    assert!(msg.contains("keyword"), "{msg}");
+    let msg = c.request_error("textDocument/rename", rename("9lives"));
+    assert!(msg.contains("not an id"), "{msg}");
+
+    // Rename edits every file; applied, the project checks clean.
+    let edit = c.request("textDocument/rename", rename("first_pass"));
+    assert_eq!(edit["changes"][&ops].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(
+        edit["changes"][&plan].as_array().unwrap().len(),
+        2,
+        "{edit}"
+    );
+    apply(&edit);
+    // (Run inside the folder: outside a git work tree, `bsc check DIR` from elsewhere
+    // takes each library's folder as its project; see the report.)
+    let out = Command::new(env!("CARGO_BIN_EXE_bsc"))
+        .arg("check")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&[out.stdout.clone(), out.stderr.clone()].concat())
+    );
+    let ops_text = std::fs::read_to_string(&ops_path).unwrap();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 2 }, "contentChanges": [{ "text": ops_text }] }));
+    for u in [&ops, &plan] {
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": u, "type": 2 }] }),
+        );
+    }
+
+    // An edit in the library breaks the entry file, which is not open: its diagnostics
+    // are published; the undo clears them. The library's own set is the same before
+    // and after.
+    let broken = ops_text.replace("objective on_time_jobs", "objective on_time_jobz");
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 3 }, "contentChanges": [{ "text": broken }] }));
+    c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    let d = c.published(&plan).expect("the importer's diagnostics");
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    c.notes.clear();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 4 }, "contentChanges": [{ "text": ops_text }] }));
+    c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    assert_eq!(c.published(&plan), Some(vec![]));
+    assert_eq!(c.published(&ops), Some(vec![]));
+
+    // Opening the entry file changes nothing in the library's diagnostics.
+    let plan_text = std::fs::read_to_string(dir.join("plan.bsc")).unwrap();
+    c.notes.clear();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "bsc", "version": 1, "text": plan_text } }),
+    );
+    assert_eq!(c.diagnostics(&plan), Vec::<Value>::new());
+
+    // A CSV changed on disk: the measure reading it is checked again.
+    let csv = dir.join("data/jobs.csv");
+    std::fs::write(&csv, "period,value\n2025-01,lots\n").unwrap();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&csv), "type": 2 }] }),
+    );
+    // (A problem in a CSV is shown in the CSV.)
+    let d = c.diagnostics(&file_uri(&csv));
+    assert!(d.iter().any(|d| d["code"] == "data"), "{d:?}");
+    std::fs::write(&csv, "period,value\n2025-01,5%\n").unwrap();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&csv), "type": 2 }] }),
+    );
+    assert_eq!(c.diagnostics(&file_uri(&csv)), Vec::<Value>::new());
+
+    // An untitled document: its own entry, published under its own URI.
+    let untitled = "untitled:Untitled-1";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": untitled, "languageId": "bsc", "version": 1, "text": "perspective customer { objective a \"A\" { owner \"x\" } }\nmap { a -> nowhere }\n" } }),
+    );
+    let d = c.diagnostics(untitled);
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    assert!(
+        !c.notes.iter().any(|n| n["params"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.contains("Untitled"))
+            && n["params"]["uri"] != untitled),
+        "published elsewhere"
+    );
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+fn common_repo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -6,7 +6,7 @@ use lsp_types::Url;
 
 impl Server {
     pub(super) fn format(&self, uri: &Url) -> Option<Vec<lsp::TextEdit>> {
-        let text = self.docs.get(uri)?;
+        let text = &self.docs.get(uri)?.text;
         let formatted = crate::fmt::format(text).ok()?;
         if &formatted == text {
             return Some(vec![]);

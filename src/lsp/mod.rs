@@ -1,10 +1,17 @@
 //! `bsc lsp`: a language server on stdio (lsp-server and lsp-types, the crates
 //! rust-analyzer is built on: synchronous, small, maintained).
 //!
-//! Each open document is compiled as a root, with the editor's unsaved buffers over the
-//! disk; its diagnostics (the same codes and spans as `bsc check`, also those in
-//! imported files) are published on open and on every change. Positions are UTF-16, as
-//! the protocol requires; `source.rs` converts them.
+//! The server knows the workspace (`workspace.rs`): every `.bsc` file under the
+//! workspace folders, analysed in the compilations of the entry files that import it,
+//! with the editor's unsaved buffers over the disk; diagnostics (the same codes and spans
+//! as `bsc check`) are published for every file of the workspace and refreshed on every
+//! change, also to files on disk the client reports (`didChangeWatchedFiles`). Positions
+//! are UTF-16, as the protocol requires; `source.rs` converts them.
+//!
+//! Laid out by concern, as taplo's server is: this file holds the loop and the
+//! dispatch; `workspace` the documents, projects and compilations; `diagnostics`,
+//! `navigation` (hover, definition, references, rename), `completion`, `symbols` and
+//! `edits` (formatting, quick fixes) one feature each.
 
 mod completion;
 mod diagnostics;
@@ -15,10 +22,9 @@ mod symbols;
 pub mod transport;
 mod workspace;
 
-use diagnostics::publish;
 use workspace::Server;
 
-use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use std::sync::mpsc::Receiver;
 
@@ -54,17 +60,17 @@ pub fn run() -> Result<ExitStatus, Error> {
         ..Default::default()
     };
     let caps = serde_json::to_value(caps).map_err(|e| Error::Usage(e.to_string()))?;
-    if !initialize(&sender, &receiver, caps) {
+    let Some(params) = initialize(&sender, &receiver, caps) else {
         return Ok(ExitStatus::Errors);
-    }
-    let mut server = Server {
-        docs: BTreeMap::new(),
-        versions: BTreeMap::new(),
-        dirty: Vec::new(),
-        builds: BTreeMap::new(),
-        published: BTreeMap::new(),
-        std_dir: None,
     };
+    let mut server = Server::new(workspace_folders(&params));
+    if watches_files(&params) {
+        sender.send(Request::new(
+            RequestId::from("bsc/watch".to_string()),
+            lsp::request::RegisterCapability::METHOD.to_string(),
+            watch_registration(),
+        ));
+    }
     let mut shut_down = false;
     while let Ok(first) = receiver.recv() {
         // Everything already received is handled before compiling: a burst of edits
@@ -95,9 +101,7 @@ pub fn run() -> Result<ExitStatus, Error> {
                 }
                 Message::Notification(_) if shut_down => {}
                 Message::Notification(n) => {
-                    for out in server.notification(n) {
-                        sender.send(out);
-                    }
+                    server.notification(n);
                 }
                 Message::Response(_) => {}
             }
@@ -112,11 +116,16 @@ pub fn run() -> Result<ExitStatus, Error> {
 }
 
 /// The `initialize` handshake: requests before it get `ServerNotInitialized`, an `exit`
-/// ends the server. `false` if stdin ended or `exit` came first.
-fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Value) -> bool {
+/// ends the server. The client's parameters; `None` if stdin ended or `exit` came first.
+fn initialize(
+    sender: &transport::Sender,
+    receiver: &Receiver<Message>,
+    caps: Value,
+) -> Option<lsp::InitializeParams> {
     loop {
         match receiver.recv() {
             Ok(Message::Request(req)) if req.method == lsp::request::Initialize::METHOD => {
+                let params = serde_json::from_value(req.params).unwrap_or_default();
                 sender.send(Response::new_ok(
                     req.id,
                     serde_json::json!({
@@ -124,7 +133,7 @@ fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Va
                         "serverInfo": { "name": "bsc", "version": env!("CARGO_PKG_VERSION") },
                     }),
                 ));
-                return true;
+                return Some(params);
             }
             Ok(Message::Request(req)) => sender.send(Response::new_err(
                 req.id,
@@ -132,11 +141,70 @@ fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Va
                 "the server is not initialized yet".into(),
             )),
             Ok(Message::Notification(n)) if n.method == lsp::notification::Exit::METHOD => {
-                return false;
+                return None;
             }
             Ok(_) => {}
-            Err(_) => return false,
+            Err(_) => return None,
         }
+    }
+}
+
+/// The workspace folders the client names: `workspaceFolders`, else the older
+/// `rootUri`, else `rootPath`.
+#[allow(deprecated)]
+fn workspace_folders(p: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = p
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().ok())
+        .collect();
+    if out.is_empty() {
+        out.extend(p.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
+    }
+    if out.is_empty() {
+        out.extend(p.root_path.as_ref().map(PathBuf::from));
+    }
+    out
+}
+
+/// Whether the client lets the server register file watchers.
+fn watches_files(p: &lsp::InitializeParams) -> bool {
+    p.capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false)
+}
+
+/// The files whose changes on disk (outside the editor) matter: `.bsc` files and the
+/// data files measures read (their extensions; a change to one no compilation read
+/// recompiles nothing).
+fn watch_registration() -> lsp::RegistrationParams {
+    let mut globs = vec!["**/*.bsc".to_string(), "**/*.csv".to_string()];
+    for ext in crate::data::SHEET_EXTENSIONS
+        .iter()
+        .chain(["sqlite", "sqlite3", "db"].iter())
+    {
+        globs.push(format!("**/*.{ext}"));
+    }
+    let watchers = globs
+        .into_iter()
+        .map(|g| lsp::FileSystemWatcher {
+            glob_pattern: lsp::GlobPattern::String(g),
+            kind: None,
+        })
+        .collect();
+    lsp::RegistrationParams {
+        registrations: vec![lsp::Registration {
+            id: "bsc-watched-files".into(),
+            method: lsp::notification::DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        }],
     }
 }
 
@@ -148,53 +216,38 @@ fn ok<T: serde::Serialize>(id: RequestId, value: T) -> Response {
 }
 
 impl Server {
-    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+    fn notification(&mut self, n: Notification) {
         use lsp::notification::*;
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
-                else {
-                    return vec![];
-                };
-                let uri = p.text_document.uri;
-                self.docs.insert(uri.clone(), p.text_document.text);
-                self.versions.insert(uri.clone(), p.text_document.version);
-                self.changed(uri);
-                vec![]
+                if let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) {
+                    let d = p.text_document;
+                    self.set_doc(d.uri, d.text, d.version);
+                }
             }
             DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
-                else {
-                    return vec![];
-                };
-                let uri = p.text_document.uri;
-                if let Some(change) = p.content_changes.into_iter().last() {
-                    self.docs.insert(uri.clone(), change.text);
+                if let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
+                {
+                    // Full sync: the last change is the whole text.
+                    if let Some(change) = p.content_changes.into_iter().last() {
+                        self.set_doc(p.text_document.uri, change.text, p.text_document.version);
+                    }
                 }
-                self.versions.insert(uri.clone(), p.text_document.version);
-                self.changed(uri);
-                vec![]
             }
             DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
-                else {
-                    return vec![];
-                };
-                self.docs.remove(&p.text_document.uri);
-                self.versions.remove(&p.text_document.uri);
-                self.builds.remove(&p.text_document.uri);
-                let mut out = Vec::new();
-                for uri in self
-                    .published
-                    .remove(&p.text_document.uri)
-                    .unwrap_or_default()
-                {
-                    out.push(publish(uri, Vec::new(), None));
+                if let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params) {
+                    self.close_doc(p.text_document.uri);
                 }
-                self.changed(p.text_document.uri);
-                out
             }
-            _ => vec![],
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
+                {
+                    for c in p.changes {
+                        self.changed(c.uri);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 

@@ -3,8 +3,20 @@
 use lsp_types as lsp;
 use lsp_types::Url;
 
-use super::workspace::{Place, Server, range};
-use crate::model::{Kind, Symbol};
+use super::workspace::{Server, file_path, range};
+use crate::model::Kind;
+use crate::syntax::keywords::Kw;
+
+/// One place an id is written.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Place {
+    pub(super) uri: Url,
+    pub(super) range: lsp::Range,
+    /// Declared here (else a reference).
+    pub(super) decl: bool,
+    /// In the bundled library (never edited).
+    is_std: bool,
+}
 
 impl Server {
     pub(super) fn hover(&self, p: lsp::HoverParams) -> Option<lsp::Hover> {
@@ -128,62 +140,76 @@ impl Server {
         })
     }
 
-    pub(super) fn symbol_location(&mut self, uri: &Url, sym: Symbol) -> Option<lsp::Location> {
-        let span = sym.span?;
-        let r = range(&self.builds.get(uri)?.comp, span);
-        Some(lsp::Location {
-            uri: self.file_uri(uri, span.file)?,
-            range: r,
-        })
-    }
-
     pub(super) fn definition(
-        &mut self,
+        &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::Location> {
         let (b, occ) = self.occurrence_at(pos)?;
-        let sym = *b.comp.model.symbols.get(&occ.name)?;
-        self.symbol_location(&pos.text_document.uri, sym)
+        let span = b.comp.model.symbols.get(&occ.name)?.span?;
+        Some(lsp::Location {
+            uri: b.uris.get(&span.file)?.clone(),
+            range: range(&b.comp, span),
+        })
     }
 
-    /// Every occurrence of the id at `pos`, in every file of the compilation.
-    pub(super) fn all_occurrences(
-        &self,
-        pos: &lsp::TextDocumentPositionParams,
-    ) -> Option<(String, Vec<Place>)> {
-        let (b, occ) = self.occurrence_at(pos)?;
-        let mut v = Vec::new();
-        for (&file, list) in &b.occ {
-            for o in list.iter().filter(|o| o.name == occ.name) {
-                v.push((file, o.span, o.decl));
+    /// Every place the id at `pos` is written, in every file of the workspace where it
+    /// means the same thing: the compilations that read the file declaring it (else, for
+    /// an id declared nowhere, those that read this file). Sorted, each place once.
+    pub(super) fn all_occurrences(&self, pos: &lsp::TextDocumentPositionParams) -> Vec<Place> {
+        let Some((b, occ)) = self.occurrence_at(pos) else {
+            return vec![];
+        };
+        let home = match b.comp.model.symbols.get(&occ.name).and_then(|s| s.span) {
+            Some(span) => b.uris.get(&span.file).cloned(),
+            None => Some(pos.text_document.uri.clone()),
+        };
+        let Some(home) = home else { return vec![] };
+        let mut out: Vec<Place> = Vec::new();
+        for b in self.builds.values() {
+            if b.file(&home, file_path(&home).as_deref()).is_none() {
+                continue;
+            }
+            for (file, list) in &b.occ {
+                let Some(uri) = b.uris.get(file) else {
+                    continue;
+                };
+                let is_std = b.comp.sources.get(*file).path.is_none();
+                for o in list.iter().filter(|o| o.name == occ.name) {
+                    let place = Place {
+                        uri: uri.clone(),
+                        range: range(&b.comp, o.span),
+                        decl: o.decl,
+                        is_std,
+                    };
+                    if !out.contains(&place) {
+                        out.push(place);
+                    }
+                }
             }
         }
-        Some((occ.name, v))
+        out.sort_by(|a, b| {
+            (a.uri.as_str(), a.range.start, a.range.end).cmp(&(
+                b.uri.as_str(),
+                b.range.start,
+                b.range.end,
+            ))
+        });
+        out
     }
 
     pub(super) fn references(
-        &mut self,
+        &self,
         pos: &lsp::TextDocumentPositionParams,
         include_decl: bool,
     ) -> Vec<lsp::Location> {
-        let Some((_, occs)) = self.all_occurrences(pos) else {
-            return vec![];
-        };
-        let uri = pos.text_document.uri.clone();
-        let mut out = Vec::new();
-        for (file, span, decl) in occs {
-            if decl && !include_decl {
-                continue;
-            }
-            let Some(b) = self.builds.get(&uri) else {
-                break;
-            };
-            let r = range(&b.comp, span);
-            if let Some(u) = self.file_uri(&uri, file) {
-                out.push(lsp::Location { uri: u, range: r });
-            }
-        }
-        out
+        self.all_occurrences(pos)
+            .into_iter()
+            .filter(|p| include_decl || !p.decl)
+            .map(|p| lsp::Location {
+                uri: p.uri,
+                range: p.range,
+            })
+            .collect()
     }
 
     pub(super) fn rename_target(
@@ -208,7 +234,10 @@ impl Server {
         Ok((range(&b.comp, occ.span), occ.name))
     }
 
-    pub(super) fn rename(&mut self, p: lsp::RenameParams) -> Result<lsp::WorkspaceEdit, String> {
+    /// Renames an id everywhere in the workspace it means the same thing. Refused: a
+    /// name that is not an id, a keyword, or an id that exists already (the rename
+    /// would make a `duplicate-id`, or merge two things into one).
+    pub(super) fn rename(&self, p: lsp::RenameParams) -> Result<lsp::WorkspaceEdit, String> {
         let pos = p.text_document_position;
         let new = p.new_name;
         let valid = new
@@ -221,25 +250,40 @@ impl Server {
                 "`{new}` is not an id: ids are letters, digits and `_`, not starting with a digit"
             ));
         }
-        self.rename_target(&pos)?;
-        let (_, occs) = self.all_occurrences(&pos).ok_or("no id here to rename")?;
-        let uri = pos.text_document.uri.clone();
-        let mut changes: std::collections::HashMap<Url, Vec<lsp::TextEdit>> =
-            std::collections::HashMap::new();
-        for (file, span, _) in occs {
-            let Some(b) = self.builds.get(&uri) else {
-                break;
-            };
-            if b.comp.sources.get(file).path.is_none() {
+        if Kw::from_word(&new).is_some() {
+            return Err(format!("`{new}` is a keyword and cannot be an id"));
+        }
+        let (_, old) = self.rename_target(&pos)?;
+        if new == old {
+            return Ok(lsp::WorkspaceEdit::default());
+        }
+        let places = self.all_occurrences(&pos);
+        // The compilations the rename touches must not know the new name already.
+        for b in self.builds.values() {
+            if !places.iter().any(|p| b.uris.values().any(|u| *u == p.uri)) {
                 continue;
             }
-            let r = range(&b.comp, span);
-            if let Some(u) = self.file_uri(&uri, file) {
-                changes.entry(u).or_default().push(lsp::TextEdit {
-                    range: r,
-                    new_text: new.clone(),
-                });
+            if let Some(sym) = b.comp.model.symbols.get(&new) {
+                let at = sym
+                    .span
+                    .map(|s| {
+                        let l = b.comp.sources.location(s);
+                        format!(" ({}:{})", l.file, l.line)
+                    })
+                    .unwrap_or_default();
+                return Err(format!(
+                    "`{new}` already names {}{at}: renaming `{old}` to it would make two things one",
+                    sym.kind.with_article()
+                ));
             }
+        }
+        let mut changes: std::collections::HashMap<Url, Vec<lsp::TextEdit>> =
+            std::collections::HashMap::new();
+        for p in places.into_iter().filter(|p| !p.is_std) {
+            changes.entry(p.uri).or_default().push(lsp::TextEdit {
+                range: p.range,
+                new_text: new.clone(),
+            });
         }
         Ok(lsp::WorkspaceEdit {
             changes: Some(changes),

@@ -8,13 +8,18 @@ use crate::span::Span;
 
 impl Server {
     pub(super) fn symbols(&self, uri: &Url) -> Vec<lsp::DocumentSymbol> {
-        let Some(b) = self.builds.get(uri) else {
+        let Some((b, id)) = self.build_of(uri) else {
             return vec![];
         };
-        let Some(first) = b.comp.files.first() else {
+        let Some(ast) = b
+            .comp
+            .files
+            .iter()
+            .find(|f| f.id == id)
+            .and_then(|f| f.ast.as_ref())
+        else {
             return vec![];
         };
-        let Some(ast) = &first.ast else { return vec![] };
         use crate::syntax::ast::*;
         let c = &b.comp;
         #[allow(deprecated)]

@@ -1,191 +1,390 @@
-//! The open documents and their compilations: what is compiled when a document changes,
-//! and the URIs of the files a compilation read.
+//! The workspace: the open documents, the projects under the workspace folders (entry
+//! files and who imports whom, as `bsc check` finds them, `project.rs`), and one
+//! compilation per entry file through the file layer (open documents over the disk).
+//!
+//! A file is analysed in the compilations of the entry files that read it; its
+//! diagnostics are the union of theirs, so they do not depend on which documents are
+//! open or in which order they were edited. A change recompiles only the entry files
+//! whose last compilation read the changed file (or that became entries through it).
+//! A document that is not a file (`untitled:`) is its own entry file, published under
+//! its own URI.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use lsp_server::Notification;
 use lsp_types as lsp;
 use lsp_types::Url;
 
-use crate::codes::Level;
-use crate::files::Overlay;
+use crate::files::{FileSystem, Overlay, canonical_on_disk};
 use crate::load::STD;
+use crate::project::{self, Project};
 use crate::score::{Scores, score};
 use crate::span::{FileId, Span};
 use crate::{Compilation, Options, compile_bytes};
 
-use super::diagnostics::publish;
+use super::diagnostics::{self, publish};
 use super::index::{self, Occurrence};
 use super::transport;
 
-/// Where an id is written: the file, the span, whether it is declared there.
-pub(super) type Place = (FileId, Span, bool);
+/// An open document.
+pub(super) struct Doc {
+    pub(super) text: String,
+    /// The version the editor last sent.
+    pub(super) version: i32,
+}
 
-/// One compiled document.
+/// What an entry is: a file of a project (canonical path), or a document that is not a
+/// file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Entry {
+    File(PathBuf),
+    Untitled(Url),
+}
+
+/// One compilation of an entry file.
 pub(super) struct Build {
     pub(super) comp: Compilation,
     pub(super) scores: Scores,
     /// Occurrences of ids per file of the compilation.
     pub(super) occ: BTreeMap<FileId, Vec<Occurrence>>,
+    /// The URI of each file of the compilation (the bundled library's: a cached copy).
+    pub(super) uris: BTreeMap<FileId, Url>,
+    /// The canonical path of each file of the compilation read from a path.
+    paths: BTreeMap<PathBuf, FileId>,
+    /// Every canonical path the compilation read or missed (`.bsc` and data files).
+    reads: BTreeSet<PathBuf>,
+    /// Its diagnostics, by file URI.
+    diags: BTreeMap<Url, Vec<lsp::Diagnostic>>,
+}
+
+impl Build {
+    /// The file of this compilation at `uri` (or at the canonical `path`).
+    pub(super) fn file(&self, uri: &Url, path: Option<&Path>) -> Option<FileId> {
+        self.uris
+            .iter()
+            .find(|(_, u)| *u == uri)
+            .map(|(id, _)| *id)
+            .or_else(|| path.and_then(|p| self.paths.get(p).copied()))
+    }
+
+    /// The entry file's id.
+    pub(super) fn root(&self) -> Option<FileId> {
+        self.comp.files.first().map(|f| f.id)
+    }
 }
 
 pub(super) struct Server {
-    pub(super) docs: BTreeMap<Url, String>,
-    /// The version of each open document the editor last sent.
-    pub(super) versions: BTreeMap<Url, i32>,
-    /// Documents changed since they (and their importers) were last compiled, in order.
-    pub(super) dirty: Vec<Url>,
+    pub(super) docs: BTreeMap<Url, Doc>,
+    /// The canonical path of each open file → its URI as the editor spells it.
+    open: BTreeMap<PathBuf, Url>,
+    /// The workspace folders (canonical).
+    folders: Vec<PathBuf>,
+    /// One project per workspace folder, and one per folder of a file opened outside
+    /// them (found as `bsc check FILE` finds it).
+    projects: Vec<Project>,
+    /// Documents and files changed since the last flush, in order.
+    dirty: Vec<Url>,
+    /// The workspace was just scanned: every entry file is compiled at the next flush.
+    rescan: bool,
+    /// One compilation per entry, by the entry's URI.
     pub(super) builds: BTreeMap<Url, Build>,
-    /// Files each root published diagnostics for (to clear them later).
-    pub(super) published: BTreeMap<Url, Vec<Url>>,
-    pub(super) std_dir: Option<PathBuf>,
+    /// Files with diagnostics published, and what was published.
+    published: BTreeMap<Url, Vec<lsp::Diagnostic>>,
+    std_dir: Option<PathBuf>,
+}
+
+/// The canonical path of a `file:` URI; `None` for other schemes (`untitled:`).
+pub(super) fn file_path(uri: &Url) -> Option<PathBuf> {
+    if uri.scheme() != "file" {
+        return None;
+    }
+    uri.to_file_path().ok().map(|p| canonical_on_disk(&p))
 }
 
 impl Server {
-    /// Notes that a document changed; it is compiled at the next [`Server::flush`].
+    /// A server for the workspace folders `folders` (scanned at the first flush).
+    pub(super) fn new(folders: Vec<PathBuf>) -> Server {
+        let folders: Vec<PathBuf> = folders.iter().map(|f| canonical_on_disk(f)).collect();
+        let fs = Overlay::new();
+        let projects = folders.iter().map(|f| Project::scan(&fs, f)).collect();
+        Server {
+            docs: BTreeMap::new(),
+            open: BTreeMap::new(),
+            folders,
+            projects,
+            dirty: Vec::new(),
+            rescan: true,
+            builds: BTreeMap::new(),
+            published: BTreeMap::new(),
+            std_dir: None,
+        }
+    }
+
+    /// A document was opened or edited.
+    pub(super) fn set_doc(&mut self, uri: Url, text: String, version: i32) {
+        if let Some(p) = file_path(&uri) {
+            self.open.insert(p, uri.clone());
+        }
+        self.docs.insert(uri.clone(), Doc { text, version });
+        self.changed(uri);
+    }
+
+    /// A document was closed: the disk is read again.
+    pub(super) fn close_doc(&mut self, uri: Url) {
+        if let Some(p) = file_path(&uri) {
+            self.open.remove(&p);
+        }
+        self.docs.remove(&uri);
+        self.changed(uri);
+    }
+
+    /// Notes that a document or a file changed; what depends on it is compiled at the
+    /// next [`Server::flush`].
     pub(super) fn changed(&mut self, uri: Url) {
         if !self.dirty.contains(&uri) {
             self.dirty.push(uri);
         }
     }
 
-    /// Compiles what changed since the last flush, each document once, and publishes
-    /// its diagnostics.
-    pub(super) fn flush(&mut self, sender: &transport::Sender) {
-        let mut uris: Vec<Url> = Vec::new();
-        for changed in std::mem::take(&mut self.dirty) {
-            for u in self.affected(&changed) {
-                if !uris.contains(&u) {
-                    uris.push(u);
+    /// The open documents over the disk.
+    fn overlay(&self) -> Overlay {
+        let mut fs = Overlay::new();
+        for (u, d) in &self.docs {
+            if let Some(p) = file_path(u) {
+                fs.set(&p, d.text.as_bytes());
+            }
+        }
+        fs
+    }
+
+    /// The project `path` (canonical) lies in: the one with the deepest root.
+    fn project_of(&self, path: &Path) -> Option<usize> {
+        self.projects
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| path.starts_with(&p.root))
+            .max_by_key(|(_, p)| p.root.components().count())
+            .map(|(i, _)| i)
+    }
+
+    /// Every entry to compile: the entry files of every project, each open file no
+    /// project holds, and each open document that is not a file.
+    fn entries(&self) -> BTreeMap<Url, Entry> {
+        let mut want = BTreeMap::new();
+        for p in &self.projects {
+            for e in p.entries() {
+                if let Ok(u) = Url::from_file_path(&e) {
+                    want.insert(u, Entry::File(e));
                 }
             }
         }
-        for uri in uris {
-            for out in self.rebuild(&uri) {
-                sender.send(out);
+        for u in self.docs.keys() {
+            match file_path(u) {
+                Some(p) => {
+                    let held = self
+                        .project_of(&p)
+                        .is_some_and(|i| self.projects[i].contains(&p));
+                    if held {
+                        continue;
+                    }
+                    if let Ok(key) = Url::from_file_path(&p) {
+                        want.insert(key, Entry::File(p));
+                    }
+                }
+                None => {
+                    want.insert(u.clone(), Entry::Untitled(u.clone()));
+                }
             }
         }
+        want
     }
 
-    /// The document `changed` (if open) and every open document whose last compilation
-    /// read it: an edit in an imported file changes its importers. Others are left alone
-    /// — this runs on every keystroke.
-    pub(super) fn affected(&self, changed: &Url) -> Vec<Url> {
-        let path = std::path::absolute(path_of(changed)).unwrap_or_else(|_| path_of(changed));
-        let uris: Vec<Url> = self
-            .docs
+    /// Compiles what the changes since the last flush affect, each entry once, and
+    /// publishes the diagnostics of every file whose set may have changed.
+    pub(super) fn flush(&mut self, sender: &transport::Sender) {
+        let changed = std::mem::take(&mut self.dirty);
+        if changed.is_empty() && !self.rescan {
+            return;
+        }
+        let rescan = std::mem::replace(&mut self.rescan, false);
+        let fs = self.overlay();
+        let mut changed_paths = BTreeSet::new();
+        let mut touched: BTreeSet<Url> = BTreeSet::new();
+        for u in &changed {
+            if self.docs.contains_key(u) {
+                touched.insert(u.clone());
+            }
+            let Some(p) = file_path(u) else {
+                touched.insert(u.clone());
+                continue;
+            };
+            if p.extension().is_some_and(|x| x == "bsc") {
+                match self.project_of(&p) {
+                    Some(i) => self.projects[i].update(&fs, &p),
+                    None if self.docs.contains_key(u) => {
+                        // A file outside the workspace folders: its project is found as
+                        // `bsc check FILE` finds it.
+                        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
+                        let root = project::discovery_root(&p, &dir, None);
+                        let mut project = Project::scan(&fs, &root);
+                        project.update(&fs, &p);
+                        self.projects.push(project);
+                    }
+                    None => {}
+                }
+            }
+            changed_paths.insert(p);
+        }
+        let want = self.entries();
+        let gone: Vec<Url> = self
+            .builds
             .keys()
-            .filter(|u| {
-                *u == changed
-                    || self.builds.get(*u).is_some_and(|b| {
-                        b.comp
-                            .read_paths()
-                            .iter()
-                            .any(|p| std::path::absolute(p).is_ok_and(|p| p == path))
-                    })
-            })
+            .filter(|k| !want.contains_key(*k))
             .cloned()
             .collect();
-        uris
+        for k in gone {
+            if let Some(b) = self.builds.remove(&k) {
+                touched.extend(b.diags.into_keys());
+            }
+        }
+        for (key, entry) in want {
+            let stale = match self.builds.get(&key) {
+                None => true,
+                Some(b) => {
+                    rescan
+                        || changed.contains(&key)
+                        || b.reads.iter().any(|p| changed_paths.contains(p))
+                }
+            };
+            if !stale {
+                continue;
+            }
+            if let Some(old) = self.builds.remove(&key) {
+                touched.extend(old.diags.into_keys());
+            }
+            if let Some(b) = self.compile(&fs, &entry) {
+                touched.extend(b.diags.keys().cloned());
+                self.builds.insert(key, b);
+            }
+        }
+        for u in touched {
+            let diags = diagnostics::union(self.builds.values().filter_map(|b| b.diags.get(&u)));
+            let version = self.docs.get(&u).map(|d| d.version);
+            if diags.is_empty() && version.is_none() && !self.published.contains_key(&u) {
+                continue;
+            }
+            if diags.is_empty() {
+                self.published.remove(&u);
+            } else {
+                self.published.insert(u.clone(), diags.clone());
+            }
+            sender.send(publish(u, diags, version));
+        }
     }
 
-    pub(super) fn rebuild(&mut self, uri: &Url) -> Vec<Notification> {
-        let Some(text) = self.docs.get(uri) else {
-            return vec![];
+    /// Compiles one entry; `None` if its file can no longer be read.
+    fn compile(&mut self, fs: &Overlay, entry: &Entry) -> Option<Build> {
+        let (name, path, bytes) = match entry {
+            Entry::File(p) => (
+                p.to_string_lossy().into_owned(),
+                p.clone(),
+                crate::read_entry(fs, p).ok()?,
+            ),
+            Entry::Untitled(u) => {
+                // Imports are read relative to the first workspace folder.
+                let base = self
+                    .folders
+                    .first()
+                    .cloned()
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_default();
+                let stem: String = u
+                    .path()
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '_' })
+                    .collect();
+                (
+                    u.to_string(),
+                    base.join(format!("{stem}.bsc")),
+                    self.docs.get(u)?.text.clone().into_bytes(),
+                )
+            }
         };
-        let mut fs = Overlay::new();
-        for (u, t) in &self.docs {
-            fs.set(&path_of(u), t.as_bytes());
-        }
-        let path = path_of(uri);
-        let comp = compile_bytes(
-            &fs,
-            &path.to_string_lossy(),
-            &path,
-            text.as_bytes(),
-            &Options::default(),
-        );
+        let comp = compile_bytes(fs, &name, &path, &bytes, &Options::default());
         let scores = score(&comp.model, comp.as_of);
         let occ = comp
             .files
             .iter()
             .filter_map(|f| f.ast.as_ref().map(|a| (f.id, index::occurrences(a))))
             .collect();
-        // Diagnostics per file.
-        let mut by_file: BTreeMap<Url, Vec<lsp::Diagnostic>> = BTreeMap::new();
-        by_file.insert(uri.clone(), Vec::new());
-        for d in &comp.diagnostics {
-            let Some(file_uri) = self.uri_of(&comp, d.span.file) else {
-                continue;
+        let root = comp.files.first().map(|f| f.id);
+        let mut uris = BTreeMap::new();
+        let mut paths = BTreeMap::new();
+        for (id, f) in comp.sources.iter() {
+            let canonical = f.path.as_deref().map(|p| fs.canonical(p));
+            if let Some(c) = &canonical {
+                paths.insert(c.clone(), id);
+            }
+            let uri = match (entry, canonical) {
+                (Entry::Untitled(u), _) if Some(id) == root => Some(u.clone()),
+                (_, Some(c)) => self
+                    .open
+                    .get(&c)
+                    .cloned()
+                    .or_else(|| Url::from_file_path(&c).ok()),
+                (_, None) => uri_for(&mut self.std_dir, &f.name, None),
             };
-            let related = d
-                .labels
-                .iter()
-                .filter_map(|l| {
-                    Some(lsp::DiagnosticRelatedInformation {
-                        location: lsp::Location {
-                            uri: self.uri_of(&comp, l.span.file)?,
-                            range: range(&comp, l.span),
-                        },
-                        message: l.message.clone(),
-                    })
-                })
-                .collect::<Vec<_>>();
-            let mut message = d.message.clone();
-            if let Some(h) = &d.help {
-                message.push_str(&format!("\nhelp: {h}"));
-            }
-            let data = d.fix.as_ref().map(|f| serde_json::json!({ "title": f.title, "replacement": f.replacement, "range": range(&comp, f.span) }));
-            by_file.entry(file_uri).or_default().push(lsp::Diagnostic {
-                range: range(&comp, d.span),
-                severity: Some(if d.level == Level::Error {
-                    lsp::DiagnosticSeverity::ERROR
-                } else {
-                    lsp::DiagnosticSeverity::WARNING
-                }),
-                code: Some(lsp::NumberOrString::String(d.code.name().to_string())),
-                source: Some("bsc".into()),
-                message,
-                related_information: (!related.is_empty()).then_some(related),
-                data,
-                ..Default::default()
-            });
-        }
-        let mut out = Vec::new();
-        let before = self.published.remove(uri).unwrap_or_default();
-        for old in before {
-            if !by_file.contains_key(&old) {
-                out.push(publish(old, Vec::new(), None));
+            if let Some(u) = uri {
+                uris.insert(id, u);
             }
         }
-        self.published
-            .insert(uri.clone(), by_file.keys().cloned().collect());
-        for (u, diags) in by_file {
-            let version = self.versions.get(&u).copied();
-            out.push(publish(u, diags, version));
+        let mut reads: BTreeSet<PathBuf> =
+            comp.read_paths().iter().map(|p| fs.canonical(p)).collect();
+        if let Entry::Untitled(_) = entry {
+            reads.remove(&fs.canonical(&path));
         }
-        self.builds.insert(uri.clone(), Build { comp, scores, occ });
-        out
+        let mut diags = diagnostics::by_file(&comp, &uris);
+        // The entry always has a (maybe empty) set, so opening it publishes one.
+        if let Some(u) = root.and_then(|r| uris.get(&r)) {
+            diags.entry(u.clone()).or_default();
+        }
+        Some(Build {
+            comp,
+            scores,
+            occ,
+            uris,
+            paths,
+            reads,
+            diags,
+        })
     }
 
-    /// The URI of a file of a compilation.
-    pub(super) fn uri_of(&mut self, comp: &Compilation, file: FileId) -> Option<Url> {
-        let f = comp.sources.get(file);
-        uri_for(&mut self.std_dir, &f.name, f.path.as_deref())
+    /// The compilation a document is analysed in and the file's id there: the one whose
+    /// entry it is, else the first entry file that reads it.
+    pub(super) fn build_of(&self, uri: &Url) -> Option<(&Build, FileId)> {
+        let path = file_path(uri);
+        let mut found = None;
+        for b in self.builds.values() {
+            if let Some(id) = b.file(uri, path.as_deref()) {
+                if Some(id) == b.root() {
+                    return Some((b, id));
+                }
+                found.get_or_insert((b, id));
+            }
+        }
+        found
     }
 
-    /// The build of a document and the byte offset of a position in it.
+    /// The compilation of a document, the file's id and the byte offset of a position.
     pub(super) fn locate(
         &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Option<(&Build, FileId, u32)> {
-        let b = self.builds.get(&pos.text_document.uri)?;
-        let root = b.comp.files.first()?.id;
-        let f = b.comp.sources.get(root);
+        let (b, id) = self.build_of(&pos.text_document.uri)?;
+        let f = b.comp.sources.get(id);
         Some((
             b,
-            root,
+            id,
             f.offset_utf16(pos.position.line, pos.position.character) as u32,
         ))
     }
@@ -194,17 +393,9 @@ impl Server {
         &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Option<(&Build, Occurrence)> {
-        let (b, root, offset) = self.locate(pos)?;
-        let o = index::at(b.occ.get(&root)?, offset)?.clone();
+        let (b, file, offset) = self.locate(pos)?;
+        let o = index::at(b.occ.get(&file)?, offset)?.clone();
         Some((b, o))
-    }
-
-    pub(super) fn file_uri(&mut self, uri: &Url, file: FileId) -> Option<Url> {
-        let (name, path) = {
-            let f = self.builds.get(uri)?.comp.sources.get(file);
-            (f.name.clone(), f.path.clone())
-        };
-        uri_for(&mut self.std_dir, &name, path.as_deref())
     }
 }
 
@@ -241,8 +432,4 @@ pub(super) fn uri_for(
             Url::from_file_path(target).ok()
         }
     }
-}
-pub(super) fn path_of(uri: &Url) -> PathBuf {
-    uri.to_file_path()
-        .unwrap_or_else(|_| PathBuf::from(uri.path()))
 }
