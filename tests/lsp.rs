@@ -827,3 +827,105 @@ fn a_workspace_of_several_files() {
 fn common_repo() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The text without its `|` marker, and the marker's LSP position (UTF-16 columns).
+fn marked(text: &str) -> (String, Value) {
+    let at = text.find('|').expect("a marker");
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .encode_utf16()
+        .count();
+    (
+        text.replacen('|', "", 1),
+        json!({ "line": line, "character": col }),
+    )
+}
+
+/// Completion in a file being typed, at each place the recovery issue names: after
+/// `from `, after `a -> `, after `supports x, `, at the start of a new map line; and
+/// the keywords of a half-typed block, the values of `direction`. Non-ASCII text stands
+/// before the cursor on each line.
+#[test]
+fn completion_in_a_half_typed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let uri = file_uri(&path);
+    let intact = "use \"std/kpis\"\n\
+perspective customer { objective happy \"😀 Glück\" { owner \"CMO\" } }\n\
+perspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M\" { unit \"%\" baseline 5 target 9 } } }\n";
+    std::fs::write(&path, intact).unwrap();
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": intact } }),
+    );
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        // After `from ` at the end of the file.
+        (
+            "perspective internal { objective fast \"Schnell ü\" { measure cycle \"Zyklus 😀\" from |",
+            &["nps", "on_time_delivery"],
+            &["happy", "margin", "owner"],
+        ),
+        // After `from `, with the rest of the file below.
+        (
+            "perspective internal { objective fast \"Schnell ü\" {\n    measure cycle \"Zyklus 😀\" from |\n  }\n}\nmap { happy -> margin }\n",
+            &["nps"],
+            &["happy"],
+        ),
+        // After `a -> ` in a map being typed.
+        (
+            "map { /* 😀 */ happy -> |",
+            &["happy", "margin"],
+            &["nps", "m"],
+        ),
+        // After `supports x, `.
+        (
+            "initiative crm \"CRM 😀\" { supports happy, |",
+            &["happy", "margin", "m"],
+            &["nps"],
+        ),
+        // At the start of a new map line.
+        (
+            "map {\n  happy -> margin // 😀\n  |",
+            &["happy", "margin"],
+            &["nps", "owner"],
+        ),
+        // A property in a half-typed measure; a prefix already typed.
+        (
+            "perspective internal { objective fast \"Schnell ü\" { measure cycle \"Zyklus 😀\" {\n      thr|",
+            &["threshold", "actuals", "direction"],
+            &["happy", "objective"],
+        ),
+        // The values of `direction`.
+        (
+            "perspective internal { objective fast \"ü\" { measure cycle \"Z\" { direction |",
+            &["up", "down"],
+            &["happy", "threshold"],
+        ),
+    ];
+    for (v, (typed, want, not)) in cases.iter().enumerate() {
+        let (text, position) = marked(&format!("{intact}{typed}"));
+        c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": v + 2 }, "contentChanges": [{ "text": text }] }));
+        let items = c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        );
+        let labels: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap())
+            .collect();
+        for w in *want {
+            assert!(labels.contains(w), "{typed:?}: {w} missing from {labels:?}");
+        }
+        for w in *not {
+            assert!(!labels.contains(w), "{typed:?}: {w} offered in {labels:?}");
+        }
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
