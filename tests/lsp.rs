@@ -140,6 +140,15 @@ impl Client {
         }
     }
 
+    /// Waits until the server has handled everything sent so far (and so sent what it
+    /// publishes about it): a request is answered after the edits before it.
+    fn sync(&mut self) {
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///nowhere.bsc" } }),
+        );
+    }
+
     /// The whole response to a request (`result` or `error`).
     fn request_raw(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
@@ -766,6 +775,7 @@ fn a_workspace_of_several_files() {
     );
     let d = c.published(&plan).expect("the importer's diagnostics");
     assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    c.sync();
     c.notes.clear();
     c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 4 }, "contentChanges": [{ "text": ops_text }] }));
     c.request(
@@ -777,6 +787,7 @@ fn a_workspace_of_several_files() {
 
     // Opening the entry file changes nothing in the library's diagnostics.
     let plan_text = std::fs::read_to_string(dir.join("plan.bsc")).unwrap();
+    c.sync();
     c.notes.clear();
     c.notify(
         "textDocument/didOpen",
@@ -787,6 +798,7 @@ fn a_workspace_of_several_files() {
     // A CSV changed on disk: the measure reading it is checked again.
     let csv = dir.join("data/jobs.csv");
     std::fs::write(&csv, "period,value\n2025-01,lots\n").unwrap();
+    c.sync();
     c.notes.clear();
     c.notify(
         "workspace/didChangeWatchedFiles",
@@ -796,12 +808,61 @@ fn a_workspace_of_several_files() {
     let d = c.diagnostics(&file_uri(&csv));
     assert!(d.iter().any(|d| d["code"] == "data"), "{d:?}");
     std::fs::write(&csv, "period,value\n2025-01,5%\n").unwrap();
+    c.sync();
     c.notes.clear();
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": file_uri(&csv), "type": 2 }] }),
     );
     assert_eq!(c.diagnostics(&file_uri(&csv)), Vec::<Value>::new());
+
+    // A library changed on disk (not open): the entry file importing it is checked
+    // again; a new file on disk is an entry of its own, a deleted one is forgotten.
+    let people = dir.join("lib/people.bsc");
+    let people_text = std::fs::read_to_string(&people).unwrap();
+    std::fs::write(
+        &people,
+        people_text.replace("objective trained_operators", "objective trained_ops"),
+    )
+    .unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&people), "type": 2 }] }),
+    );
+    let d = c.diagnostics(&plan);
+    assert!(
+        d.iter().any(|d| d["code"] == "unknown-ref"
+            && d["message"].as_str().unwrap().contains("trained_operators")),
+        "{d:?}"
+    );
+    std::fs::write(&people, &people_text).unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&people), "type": 2 }] }),
+    );
+    assert_eq!(c.diagnostics(&plan), Vec::<Value>::new());
+    let extra = dir.join("extra.bsc");
+    std::fs::write(&extra, "map { nowhere -> lift_margin }\n").unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&extra), "type": 1 }] }),
+    );
+    let d = c.diagnostics(&file_uri(&extra));
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    std::fs::remove_file(&extra).unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&extra), "type": 3 }] }),
+    );
+    assert_eq!(c.diagnostics(&file_uri(&extra)), Vec::<Value>::new());
 
     // An untitled document: its own entry, published under its own URI.
     let untitled = "untitled:Untitled-1";
