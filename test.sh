@@ -17,7 +17,9 @@ fi
 # npm packages: playwright-core (drives Debian's chromium), the TextMate grammar tester,
 # Microsoft's SARIF validator (a self-contained binary; no .NET needed).
 for dir in tests/browser editors/vscode tests/sarif; do
-  if [ ! -d "$dir/node_modules" ]; then
+  # (Again when the lock file changed since: a new package such as vsce.)
+  if [ ! -d "$dir/node_modules" ] ||
+    [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "test.sh: installing the npm packages of $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
@@ -38,6 +40,8 @@ python3 tests/ci/hooks_and_action.py target/debug/bsc
 BSC_BIN="$PWD/target/debug/bsc" tests/sarif/validate.sh
 # Editor grammars.
 (cd editors/vscode && npm test --silent)
+# The VS Code package: built offline as the README says, manifest and file list checked.
+editors/vscode/test/package.sh
 editors/vim/test.sh
 editors/tree-sitter-bsc/test.sh
 # The HTML report and `watch --serve` in headless Chromium.

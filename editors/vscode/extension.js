@@ -30,8 +30,8 @@ async function startClient(context) {
       { scheme: 'untitled', language: 'bsc' },
     ],
     synchronize: {
-      // CSV actuals and imported .bsc files change diagnostics too.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{bsc,csv}'),
+      // Imported .bsc files and the data files measures read change diagnostics too.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{bsc,csv,xlsx,xlsm,xls,ods,sqlite,sqlite3,db}'),
     },
   };
   client = new LanguageClient('bsc', 'bsc language server', serverOptions, clientOptions);
