@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages: chromium (browser tests), vim (the vim syntax tests).
+# Debian packages: chromium (browser tests), vim (the vim syntax tests), neovim (0.7:
+# the tree-sitter parser loads in a Neovim older than 0.11).
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v vim >/dev/null 2>&1 || missing="$missing vim-nox"
+command -v nvim >/dev/null 2>&1 || missing="$missing neovim"
 if [ -n "$missing" ]; then
   echo "test.sh: installing$missing from Debian"
   sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
