@@ -368,6 +368,71 @@ fn a_session_with_the_language_server() {
 
     // The outline.
     c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [{ "text": DOC }] }));
+
+    // Semantic tokens: ids by kind, positions in UTF-16 (`happy` in the map after the
+    // emoji comment is at 17).
+    let tokens = c.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let legend = init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].clone();
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0, 0);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            col = 0;
+        }
+        line += t[0];
+        col += t[1];
+        decoded.push((
+            line,
+            col,
+            t[2],
+            legend[t[3] as usize].as_str().unwrap().to_string(),
+            t[4],
+        ));
+    }
+    assert!(
+        decoded.contains(&(4, 17, 5, "objective".into(), 0)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(1, 33, 5, "objective".into(), 1)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(2, 29, 3, "kpi".into(), 0)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(1, 12, 8, "perspective".into(), 1)),
+        "{decoded:?}"
+    );
+
+    // Inlay hints: status and score after each title; off by a setting.
+    let all = json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } } });
+    let hints = c.request("textDocument/inlayHint", all.clone());
+    let happy = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"]["line"] == 1)
+        .expect("a hint on line 1");
+    assert_eq!(happy["label"], "● red 25%", "{hints}");
+    // After `"😀 Zufriedene Kunden"`: 39 + 22 UTF-16 units (the emoji counts two).
+    assert_eq!(happy["position"]["character"], 61, "{hints}");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "bsc": { "inlayHints": false } } }),
+    );
+    assert_eq!(c.request("textDocument/inlayHint", all), json!([]));
+
     let symbols = c.request(
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": uri } }),
@@ -863,6 +928,106 @@ fn a_workspace_of_several_files() {
         json!({ "changes": [{ "uri": file_uri(&extra), "type": 3 }] }),
     );
     assert_eq!(c.diagnostics(&file_uri(&extra)), Vec::<Value>::new());
+
+    // Workspace symbols: every file, each id once.
+    let syms = c.request("workspace/symbol", json!({ "query": "TIME" }));
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["jobs_on_time", "on_time_jobs"], "{syms}");
+    assert!(
+        syms[1]["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("lib/operations.bsc")
+    );
+
+    // Folding ranges and selection ranges follow the declarations.
+    let folds = c.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    assert!(
+        folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["startLine"] == 3 && f["endLine"] == 34),
+        "{folds}"
+    );
+    let sel = c.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": ops }, "positions": [{ "line": 5, "character": 14 }] }),
+    );
+    let s = &sel[0];
+    assert_eq!(
+        s["range"]["start"],
+        json!({ "line": 5, "character": 12 }),
+        "{sel}"
+    );
+    assert_eq!(
+        s["range"]["end"],
+        json!({ "line": 5, "character": 22 }), // `first_pass`, renamed above
+        "{sel}"
+    );
+    assert_eq!(
+        s["parent"]["range"]["start"],
+        json!({ "line": 5, "character": 2 }),
+        "{sel}"
+    );
+    assert_eq!(
+        s["parent"]["parent"]["range"]["start"],
+        json!({ "line": 3, "character": 0 }),
+        "{sel}"
+    );
+    assert_eq!(
+        s["parent"]["parent"]["parent"]["range"]["start"],
+        json!({ "line": 0, "character": 0 }),
+        "{sel}"
+    );
+
+    // Document highlight: the id wherever this file writes it.
+    let hl = c.request("textDocument/documentHighlight", pos(&plan, 42, 4));
+    assert_eq!(hl.as_array().unwrap().len(), 2, "{hl}");
+    assert!(
+        hl.as_array().unwrap().iter().all(|h| h["kind"] == 2),
+        "{hl}"
+    );
+
+    // Document links: `use` paths (the library too) and data files open the file.
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": plan } }),
+    );
+    let targets: Vec<&str> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["target"].as_str().unwrap())
+        .collect();
+    assert!(targets[0].ends_with("std/kpis.bsc"), "{links}");
+    assert!(
+        targets.contains(&file_uri(&dir.join("lib/operations.bsc")).as_str()),
+        "{links}"
+    );
+    assert_eq!(targets.len(), 4, "{links}");
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    assert_eq!(
+        links[0]["target"],
+        file_uri(&dir.join("data/jobs.csv")),
+        "{links}"
+    );
+    assert_eq!(
+        links[0]["range"]["start"],
+        json!({ "line": 12, "character": 14 }),
+        "{links}"
+    );
 
     // An untitled document: its own entry, published under its own URI.
     let untitled = "untitled:Untitled-1";

@@ -18,6 +18,7 @@ mod diagnostics;
 mod edits;
 mod index;
 mod navigation;
+mod structure;
 mod symbols;
 pub mod transport;
 mod workspace;
@@ -55,6 +56,32 @@ pub fn run() -> Result<ExitStatus, Error> {
             ..Default::default()
         }),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        semantic_tokens_provider: Some(
+            lsp::SemanticTokensOptions {
+                legend: lsp::SemanticTokensLegend {
+                    token_types: structure::TOKEN_TYPES
+                        .iter()
+                        .map(|t| lsp::SemanticTokenType::new(t))
+                        .collect(),
+                    token_modifiers: structure::TOKEN_MODIFIERS
+                        .iter()
+                        .map(|t| lsp::SemanticTokenModifier::new(t))
+                        .collect(),
+                },
+                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
         ..Default::default()
@@ -64,6 +91,9 @@ pub fn run() -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Errors);
     };
     let mut server = Server::new(workspace_folders(&params));
+    if let Some(on) = inlay_setting(params.initialization_options.as_ref()) {
+        server.inlay_hints = on;
+    }
     if watches_files(&params) {
         sender.send(Request::new(
             RequestId::from("bsc/watch".to_string()),
@@ -168,6 +198,15 @@ fn workspace_folders(p: &lsp::InitializeParams) -> Vec<PathBuf> {
     out
 }
 
+/// The `inlayHints` setting, in the initialization options (`{ "inlayHints": false }`)
+/// or in the settings a client sends (`{ "bsc": { "inlayHints": false } }`).
+fn inlay_setting(v: Option<&Value>) -> Option<bool> {
+    let v = v?;
+    v.get("inlayHints")
+        .or_else(|| v.get("bsc").and_then(|b| b.get("inlayHints")))
+        .and_then(Value::as_bool)
+}
+
 /// Whether the client lets the server register file watchers.
 fn watches_files(p: &lsp::InitializeParams) -> bool {
     p.capabilities
@@ -239,6 +278,12 @@ impl Server {
                     self.close_doc(p.text_document.uri);
                 }
             }
+            DidChangeConfiguration::METHOD => {
+                let p = serde_json::from_value::<lsp::DidChangeConfigurationParams>(n.params);
+                if let Some(on) = p.ok().and_then(|p| inlay_setting(Some(&p.settings))) {
+                    self.inlay_hints = on;
+                }
+            }
             DidChangeWatchedFiles::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
                 {
@@ -292,6 +337,45 @@ impl Server {
             DocumentSymbolRequest::METHOD => self
                 .params::<lsp::DocumentSymbolParams>(req)
                 .map(|p| ok(id.clone(), self.symbols(&p.text_document.uri))),
+            WorkspaceSymbolRequest::METHOD => self
+                .params::<lsp::WorkspaceSymbolParams>(req)
+                .map(|p| ok(id.clone(), self.workspace_symbols(&p.query))),
+            FoldingRangeRequest::METHOD => self
+                .params::<lsp::FoldingRangeParams>(req)
+                .map(|p| ok(id.clone(), self.folding_ranges(&p.text_document.uri))),
+            SelectionRangeRequest::METHOD => {
+                self.params::<lsp::SelectionRangeParams>(req).map(|p| {
+                    ok(
+                        id.clone(),
+                        self.selection_ranges(&p.text_document.uri, &p.positions),
+                    )
+                })
+            }
+            DocumentHighlightRequest::METHOD => {
+                self.params::<lsp::DocumentHighlightParams>(req).map(|p| {
+                    ok(
+                        id.clone(),
+                        self.highlights(&p.text_document_position_params),
+                    )
+                })
+            }
+            DocumentLinkRequest::METHOD => self
+                .params::<lsp::DocumentLinkParams>(req)
+                .map(|p| ok(id.clone(), self.links(&p.text_document.uri))),
+            SemanticTokensFullRequest::METHOD => {
+                self.params::<lsp::SemanticTokensParams>(req).map(|p| {
+                    ok(
+                        id.clone(),
+                        lsp::SemanticTokens {
+                            result_id: None,
+                            data: self.semantic_tokens(&p.text_document.uri),
+                        },
+                    )
+                })
+            }
+            InlayHintRequest::METHOD => self
+                .params::<lsp::InlayHintParams>(req)
+                .map(|p| ok(id.clone(), self.inlay_hints(&p.text_document.uri, p.range))),
             Formatting::METHOD => self
                 .params::<lsp::DocumentFormattingParams>(req)
                 .map(|p| ok(id.clone(), self.format(&p.text_document.uri))),

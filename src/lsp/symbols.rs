@@ -4,6 +4,7 @@ use lsp_types as lsp;
 use lsp_types::Url;
 
 use super::workspace::{Server, range};
+use crate::model::Kind;
 use crate::span::Span;
 
 impl Server {
@@ -123,5 +124,61 @@ impl Server {
             }
         }
         out
+    }
+}
+
+impl Server {
+    /// Every declared id of the workspace whose name contains `query` (any case), each
+    /// once; the bundled library's are left out.
+    pub(super) fn workspace_symbols(&self, query: &str) -> Vec<lsp::SymbolInformation> {
+        let query = query.to_lowercase();
+        let mut out: Vec<lsp::SymbolInformation> = Vec::new();
+        for b in self.builds.values() {
+            for f in &b.comp.files {
+                let (Some(ast), Some(uri)) = (&f.ast, b.uris.get(&f.id)) else {
+                    continue;
+                };
+                if f.is_std {
+                    continue;
+                }
+                for n in super::structure::nodes(ast) {
+                    let (Some(kind), Some(id)) = (n.kind, &n.id) else {
+                        continue;
+                    };
+                    if !id.name.to_lowercase().contains(&query) {
+                        continue;
+                    }
+                    let location = lsp::Location {
+                        uri: uri.clone(),
+                        range: range(&b.comp, id.span),
+                    };
+                    if out.iter().any(|s| s.location == location) {
+                        continue;
+                    }
+                    #[allow(deprecated)]
+                    out.push(lsp::SymbolInformation {
+                        name: id.name.clone(),
+                        kind: symbol_kind(kind),
+                        tags: None,
+                        deprecated: None,
+                        location,
+                        container_name: Some(kind.word().to_string()),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+}
+
+/// The symbol kind an editor shows for a kind of id (as in the outline).
+fn symbol_kind(kind: Kind) -> lsp::SymbolKind {
+    match kind {
+        Kind::Perspective => lsp::SymbolKind::NAMESPACE,
+        Kind::Objective => lsp::SymbolKind::CLASS,
+        Kind::Measure => lsp::SymbolKind::FIELD,
+        Kind::Kpi => lsp::SymbolKind::INTERFACE,
+        Kind::Initiative => lsp::SymbolKind::EVENT,
     }
 }

@@ -91,6 +91,8 @@ pub(super) struct Server {
     /// Files with diagnostics published, and what was published.
     published: BTreeMap<Url, Vec<lsp::Diagnostic>>,
     std_dir: Option<PathBuf>,
+    /// Inlay hints are shown (the `inlayHints` setting; on unless turned off).
+    pub(super) inlay_hints: bool,
 }
 
 /// The canonical path of a `file:` URI; `None` for other schemes (`untitled:`).
@@ -117,6 +119,7 @@ impl Server {
             builds: BTreeMap::new(),
             published: BTreeMap::new(),
             std_dir: None,
+            inlay_hints: true,
         }
     }
 
