@@ -576,6 +576,7 @@ fn report_unformattable(name: &str, text: &str, diags: Vec<crate::diag::Diagnost
         model: Default::default(),
         diagnostics: diags,
         missing: Vec::new(),
+        data: Vec::new(),
         as_of: None,
         root: PathBuf::new(),
     };

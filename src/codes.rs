@@ -83,7 +83,8 @@ codes! {
     Direction = "direction", Error, "a measure's direction is absent and cannot be inferred";
     DuplicatePeriod = "duplicate-period", Error, "two actuals for the same period";
     Import = "import", Error, "a `use` that cannot be read, or an import cycle";
-    Data = "data", Error, "an unreadable CSV file or a bad row in it";
+    Data = "data", Error, "an unreadable data source (CSV, spreadsheet, SQLite) or a bad value in it";
+    Compute = "compute", Error, "a computed measure that cannot be computed as written";
     PerspectiveLevel = "perspective-level", Error, "a new perspective without `level`, or `level` set twice";
     DuplicateProperty = "duplicate-property", Error, "a property given twice in one block";
     DateOrder = "date-order", Error, "dates in the wrong order (targets, an initiative, the scorecard period)";

@@ -53,38 +53,9 @@ fn val<'a>(expr: &Expr, lookup: &impl Fn(&str) -> Option<&'a Series>) -> Val {
         ExprKind::Ref(id) => Val::Series(lookup(&id.name).cloned().unwrap_or_default()),
         ExprKind::Paren(e) => val(e, lookup),
         ExprKind::Neg(e) => map(val(e, lookup), |v| Some(-v)),
-        ExprKind::Binary(a, op, b) => {
-            let f = |x: f64, y: f64| -> Option<f64> {
-                let r = match op {
-                    BinOp::Add => x + y,
-                    BinOp::Sub => x - y,
-                    BinOp::Mul => x * y,
-                    BinOp::Div if y == 0.0 => return None,
-                    BinOp::Div => x / y,
-                };
-                r.is_finite().then_some(r)
-            };
-            match (val(a, lookup), val(b, lookup)) {
-                (Val::Const(x), Val::Const(y)) => {
-                    f(x, y).map_or(Val::Series(Series::new()), Val::Const)
-                }
-                (Val::Series(s), Val::Const(y)) => Val::Series(
-                    s.into_iter()
-                        .filter_map(|(p, x)| Some((p, f(x, y)?)))
-                        .collect(),
-                ),
-                (Val::Const(x), Val::Series(s)) => Val::Series(
-                    s.into_iter()
-                        .filter_map(|(p, y)| Some((p, f(x, y)?)))
-                        .collect(),
-                ),
-                (Val::Series(s), Val::Series(t)) => Val::Series(
-                    s.into_iter()
-                        .filter_map(|(p, x)| Some((p, f(x, *t.get(&p)?)?)))
-                        .collect(),
-                ),
-            }
-        }
+        ExprKind::Chain(first, rest) => rest.iter().fold(val(first, lookup), |acc, (op, e)| {
+            binary(acc, *op, val(e, lookup))
+        }),
         ExprKind::Call(call) => {
             let s = match val(&call.arg, lookup) {
                 Val::Series(s) => s,
@@ -126,6 +97,38 @@ fn val<'a>(expr: &Expr, lookup: &impl Fn(&str) -> Option<&'a Series>) -> Val {
     }
 }
 
+/// `a op b`, at the periods where both have a value (a number has one everywhere).
+fn binary(a: Val, op: BinOp, b: Val) -> Val {
+    let f = |x: f64, y: f64| -> Option<f64> {
+        let r = match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::Mul => x * y,
+            BinOp::Div if y == 0.0 => return None,
+            BinOp::Div => x / y,
+        };
+        r.is_finite().then_some(r)
+    };
+    match (a, b) {
+        (Val::Const(x), Val::Const(y)) => f(x, y).map_or(Val::Series(Series::new()), Val::Const),
+        (Val::Series(s), Val::Const(y)) => Val::Series(
+            s.into_iter()
+                .filter_map(|(p, x)| Some((p, f(x, y)?)))
+                .collect(),
+        ),
+        (Val::Const(x), Val::Series(s)) => Val::Series(
+            s.into_iter()
+                .filter_map(|(p, y)| Some((p, f(x, y)?)))
+                .collect(),
+        ),
+        (Val::Series(s), Val::Series(t)) => Val::Series(
+            s.into_iter()
+                .filter_map(|(p, x)| Some((p, f(x, *t.get(&p)?)?)))
+                .collect(),
+        ),
+    }
+}
+
 fn map(v: Val, f: impl Fn(f64) -> Option<f64>) -> Val {
     match v {
         Val::Const(c) => f(c).map_or(Val::Series(Series::new()), Val::Const),
@@ -162,12 +165,13 @@ fn render<'a>(
         ExprKind::Ref(id) => figure(*lookup(&id.name)?.get(&period)?),
         ExprKind::Paren(e) => format!("({})", render(e, lookup, period)?),
         ExprKind::Neg(e) => format!("−{}", render(e, lookup, period)?),
-        ExprKind::Binary(a, op, b) => format!(
-            "{} {} {}",
-            render(a, lookup, period)?,
-            op.symbol(),
-            render(b, lookup, period)?
-        ),
+        ExprKind::Chain(first, rest) => {
+            let mut out = render(first, lookup, period)?;
+            for (op, e) in rest {
+                out = format!("{out} {} {}", op.symbol(), render(e, lookup, period)?);
+            }
+            out
+        }
         // A call shows its value: what it sums or looks back to is not at this period.
         ExprKind::Call(_) => figure(*eval(expr, lookup).get(&period)?),
     })
@@ -222,7 +226,7 @@ mod tests {
         }))
     }
     fn bin(a: Expr, op: BinOp, b: Expr) -> Expr {
-        e(ExprKind::Binary(Box::new(a), op, Box::new(b)))
+        e(ExprKind::Chain(Box::new(a), vec![(op, b)]))
     }
     fn call(func: Func, arg: Expr, w: Option<f64>) -> Expr {
         e(ExprKind::Call(Call {

@@ -16,6 +16,7 @@
 use crate::diag::Diagnostic;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::*;
+use crate::syntax::expr::{Expr, ExprKind};
 use crate::syntax::keywords::Kw;
 use crate::syntax::{self};
 
@@ -485,9 +486,49 @@ impl Formatter<'_> {
             MeasureProp::Source(s) => kv(Kw::Source, self.text(s.span)),
             MeasureProp::Formula(s) => kv(Kw::Formula, self.text(s.span)),
             MeasureProp::Weight(n) => kv(Kw::Weight, self.text(n.span)),
-            MeasureProp::ActualsFile(s) => kv(Kw::Actuals, self.text(s.span)),
+            MeasureProp::ActualsFile(d) => {
+                let mut v = self.text(d.path.span).to_string();
+                for (word, s) in d.options() {
+                    v.push_str(&format!(" {word} {}", self.text(s.span)));
+                }
+                kv(Kw::Actuals, &v)
+            }
+            MeasureProp::ActualsSql { db, query } => {
+                let v = format!(
+                    "{} {} {}",
+                    Kw::Sql.word(),
+                    self.text(db.span),
+                    self.text(query.span)
+                );
+                kv(Kw::Actuals, &v)
+            }
+            MeasureProp::Compute(e) => kv(Kw::Compute, &self.expr(e)),
             MeasureProp::ActualsTable(_) => String::new(),
             MeasureProp::Error(e) => self.text(e.span).to_string(),
+        }
+    }
+
+    /// An expression with one space around each operator and after each comma.
+    fn expr(&self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Number(n) => self.text(n.span).to_string(),
+            ExprKind::Ref(id) => id.name.clone(),
+            ExprKind::Neg(inner) => format!("-{}", self.expr(inner)),
+            ExprKind::Paren(inner) => format!("({})", self.expr(inner)),
+            ExprKind::Chain(first, rest) => {
+                let mut out = self.expr(first);
+                for (op, e) in rest {
+                    out.push_str(&format!(" {} {}", op.ascii(), self.expr(e)));
+                }
+                out
+            }
+            ExprKind::Call(c) => {
+                let window = c
+                    .window
+                    .as_ref()
+                    .map_or(String::new(), |w| format!(", {}", self.text(w.span)));
+                format!("{}({}{window})", c.func.name(), self.expr(&c.arg))
+            }
         }
     }
 

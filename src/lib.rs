@@ -91,6 +91,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// Imports and data files that could not be read (`watch` waits for them).
     pub missing: Vec<PathBuf>,
+    /// Workbooks and databases read (text sources are in `sources`).
+    pub data: Vec<PathBuf>,
     /// The as-of period, decided once (LANGUAGE.md §5, §9.1): `--as-of`, else the
     /// scorecard's `as_of`, else the latest period with an actual. Every check and the
     /// scores read this.
@@ -125,6 +127,7 @@ impl Compilation {
             .filter_map(|(_, f)| f.path.clone())
             .collect();
         v.extend(self.missing.iter().cloned());
+        v.extend(self.data.iter().cloned());
         v
     }
 }
@@ -206,6 +209,7 @@ pub fn compile_bytes(
         model,
         diagnostics,
         missing: loaded.missing,
+        data: loaded.data,
         as_of,
         root,
     }

@@ -31,6 +31,9 @@ pub struct Loaded {
     pub diags: Vec<Diagnostic>,
     /// Imports that could not be read: `watch` waits for them to appear.
     pub missing: Vec<PathBuf>,
+    /// Data sources read that are not text (workbooks, databases): no source file
+    /// holds them, and `watch` still watches them.
+    pub data: Vec<PathBuf>,
 }
 
 /// Joins and normalizes a display path lexically, with `/` separators.

@@ -149,7 +149,7 @@ pub struct Props {
     pub weight: Option<f64>,
     /// Sorted by period; inline and CSV merged.
     pub actuals: Vec<Actual>,
-    /// The CSV file named by `actuals "…"`, as written.
+    /// The data source named by `actuals "…"` or `actuals sql "…"`: the path as written.
     pub actuals_file: Option<String>,
 }
 
@@ -185,9 +185,20 @@ pub struct Measure {
     /// what it would have inherited is unknown, so the checks that depend on it (unit,
     /// direction, target, threshold, frequency) say nothing more about the measure.
     pub template_failed: bool,
+    /// `compute EXPR`: the expression its actuals were computed from (when it could be
+    /// evaluated; `compute` errors were reported otherwise).
+    pub compute: Option<Computed>,
     pub span: Span,
     pub head: Span,
     pub id_span: Span,
+}
+
+/// A computed measure's expression.
+#[derive(Clone, Debug)]
+pub struct Computed {
+    pub expr: crate::syntax::expr::Expr,
+    /// The expression as written (whitespace runs made one space).
+    pub text: String,
 }
 
 impl Measure {
@@ -341,6 +352,18 @@ impl Model {
             .iter()
             .filter(move |(_, s)| kinds.contains(&s.kind))
             .map(|(k, _)| k.as_str())
+    }
+
+    /// The index of the measure with this id.
+    pub fn measure_index(&self, id: &str) -> Option<usize> {
+        match self.symbols.get(id) {
+            Some(Symbol {
+                kind: Kind::Measure,
+                index,
+                ..
+            }) => Some(*index),
+            _ => None,
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //!
 //! Deterministic: no hash maps, inputs walked in declaration order.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::{Measure, Model, Target};
@@ -146,7 +148,13 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
     let measures: Vec<MeasureScore> = model
         .measures
         .iter()
-        .map(|m| score_measure(m, as_of, period_end))
+        .map(|m| {
+            let mut s = score_measure(m, as_of, period_end);
+            if let (Some(c), Some((period, _))) = (&m.compute, s.actual) {
+                s.trace.actual = computed_trace(&s.trace.actual, model, &c.expr, period);
+            }
+            s
+        })
         .collect();
     let objectives: Vec<Rollup> = model
         .objectives
@@ -339,6 +347,38 @@ pub fn progress(
             0.0,
             format!("{without}; threshold equals the target and it is not met: 0"),
         ),
+    }
+}
+
+/// A computed measure's actual with the expression and the values put in: `actual:
+/// 39.1 (2025-03) = (412k − 251k) / 412k × 100`.
+fn computed_trace(
+    actual: &str,
+    model: &Model,
+    expr: &crate::syntax::expr::Expr,
+    period: Period,
+) -> String {
+    let series: BTreeMap<&str, crate::compute::Series> = expr
+        .refs()
+        .into_iter()
+        .filter_map(|id| {
+            let i = model.measure_index(&id.name)?;
+            let s = model.measures[i]
+                .props
+                .actuals
+                .iter()
+                .map(|a| (a.period, a.value))
+                .collect();
+            Some((model.measures[i].id.as_str(), s))
+        })
+        .collect();
+    match crate::compute::explain_at(expr, &|id: &str| series.get(id), period) {
+        Some(text) => {
+            // `explain_at` ends with `= result`, which the actual already says.
+            let shown = text.rsplit_once(" = ").map_or(text.as_str(), |(e, _)| e);
+            format!("{actual} = {shown}")
+        }
+        None => actual.to_string(),
     }
 }
 

@@ -126,6 +126,11 @@ fn pest_grammar_names_every_keyword_where_the_table_puts_it() {
         role(Role::Band),
         "band_name"
     );
+    assert_eq!(
+        quoted(pest_rule(&g, "func_name"), '"'),
+        role(Role::Function),
+        "func_name"
+    );
     for (kw, rule) in [
         (Kw::Direction, "direction_value"),
         (Kw::Frequency, "frequency_value"),
@@ -243,6 +248,17 @@ fn textmate_grammar_names_every_keyword() {
     props.extend(role(Role::Band));
     assert_eq!(words("keyword.other.property.bsc"), props);
     assert_eq!(words("constant.language.bsc"), values());
+    let functions = patterns
+        .iter()
+        .find(|p| p["name"] == "support.function.bsc")
+        .and_then(|p| p["match"].as_str())
+        .expect("a pattern for the functions");
+    let inner = functions
+        .strip_prefix("\\b(?:")
+        .and_then(|m| m.split_once(')'))
+        .map(|(w, _)| w)
+        .unwrap_or_else(|| panic!("{functions}"));
+    assert_eq!(set(inner.split('|')), role(Role::Function), "functions");
 }
 
 // --- vim ----------------------------------------------------------------------------
@@ -274,4 +290,15 @@ fn vim_syntax_names_every_keyword() {
     expected.extend(role(Role::Band));
     assert_eq!(props, expected, "bscProperty");
     assert_eq!(group("bscEnum"), values(), "bscEnum");
+    let functions = v
+        .lines()
+        .find_map(|l| l.strip_prefix("syn match   bscFunction /\\<\\%("))
+        .and_then(|l| l.split_once("\\)"))
+        .map(|(w, _)| w)
+        .expect("syn match bscFunction");
+    assert_eq!(
+        set(functions.split("\\|")),
+        role(Role::Function),
+        "bscFunction"
+    );
 }

@@ -151,3 +151,65 @@ proptest! {
         prop_assert!(render() == render());
     }
 }
+
+/// A scorecard with measure `plain` and a measure computed from it as `expr`, both
+/// with the same baseline, target, threshold and direction.
+fn with_computed_copy(m: &MeasureGen, expr: &str) -> String {
+    let plain = measure_text("plain", m);
+    let computed: String = measure_text("copy", m)
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("actuals") {
+                format!("      compute {expr}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!(
+        "@allow(missing-perspective, orphan)\nscorecard \"C\" {{ owner \"CEO\" period 2025-01 .. 2025-12 }}\nperspective financial {{\n  objective o \"O\" {{\n    owner \"x\"\n{plain}{computed}\n  }}\n}}\n"
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A computed measure equal to a plain measure's series scores exactly like it.
+    #[test]
+    fn a_computed_copy_scores_like_the_plain_measure(
+        m in (any::<bool>(), 0u16..1000, 0u16..1000, 0u8..50, prop::collection::vec(0u16..1000, 0..8)),
+        expr in prop::sample::select(vec!["plain", "(plain)", "plain * 1", "plain + 0", "--plain", "sum(plain, 1)", "avg(plain, 1)"]),
+    ) {
+        let text = with_computed_copy(&m, expr);
+        let (c, s) = compile(&text);
+        let errors: Vec<String> = c.diagnostics.iter().filter(|d| d.level == bsc::codes::Level::Error).map(|d| format!("{}: {}", d.code, d.message)).collect();
+        prop_assert!(errors.is_empty(), "{errors:?}\n{text}");
+        let (a, b) = (&s.measures[0], &s.measures[1]);
+        prop_assert_eq!(a.status, b.status, "{}", text);
+        prop_assert_eq!(a.progress, b.progress);
+        prop_assert_eq!(a.actual, b.actual);
+        prop_assert_eq!(a.trend, b.trend);
+    }
+
+    /// `growth(m, 12)` of a series that doubles each year is 100 at every month it has.
+    #[test]
+    fn growth_over_a_year_of_a_doubling_series_is_100(first_year in prop::collection::vec(1u32..100_000, 12)) {
+        let mut cells = Vec::new();
+        for (year, factor) in [(2024, 1.0), (2025, 2.0), (2026, 4.0)] {
+            for (i, v) in first_year.iter().enumerate() {
+                cells.push(format!("{year}-{:02}: {}", i + 1, f64::from(*v) * factor));
+            }
+        }
+        let text = format!(
+            "@allow(missing-perspective, orphan)\nscorecard \"C\" {{ owner \"CEO\" }}\nperspective financial {{\n  objective o \"O\" {{\n    owner \"x\"\n    measure m \"M\" {{ unit \"EUR\" direction up target 1 actuals {{ {} }} }}\n    measure g \"Growth\" {{ unit \"%\" direction up target 10 compute growth(m, 12) }}\n  }}\n}}\n",
+            cells.join(", ")
+        );
+        let (c, _) = compile(&text);
+        let g = &c.model.measures[1].props.actuals;
+        prop_assert_eq!(g.len(), 24);
+        for a in g {
+            prop_assert!((a.value - 100.0).abs() < 1e-9, "{:?}", a);
+        }
+    }
+}

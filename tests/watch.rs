@@ -273,6 +273,31 @@ fn imported_files_and_csv_files_are_watched() {
 }
 
 #[test]
+fn a_saved_workbook_is_picked_up() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data");
+    let w = started(&[("plan.bsc", &plan("Sheets", ""))]);
+    std::fs::copy(data.join("long.xlsx"), w.dir.path().join("ops.xlsx")).unwrap();
+    write(
+        w.dir.path(),
+        "plan.bsc",
+        &plan(
+            "Sheets",
+            "perspective internal { objective d \"D\" { owner \"x\" measure md \"MD\" { unit \"h\" baseline 120 target 90 actuals \"ops.xlsx\" } } }",
+        ),
+    );
+    w.wait_output_contains("\"value\": 101");
+    // The workbook saved again with one more month, the way a spreadsheet program
+    // saves: a new file renamed over the old one.
+    std::fs::copy(data.join("long_v2.xlsx"), w.dir.path().join("ops.xlsx.tmp")).unwrap();
+    std::fs::rename(
+        w.dir.path().join("ops.xlsx.tmp"),
+        w.dir.path().join("ops.xlsx"),
+    )
+    .unwrap();
+    w.wait_output_contains("\"value\": 97.25");
+}
+
+#[test]
 fn a_new_use_is_watched_from_then_on() {
     let w = started(&[("plan.bsc", &plan("Grows", ""))]);
     w.wait_output_contains("\"Grows\"");

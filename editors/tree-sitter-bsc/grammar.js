@@ -192,9 +192,53 @@ module.exports = grammar({
       prop('source', field('value', $.string)),
       prop('formula', field('value', $.string)),
       prop('weight', field('value', $.number)),
-      prop('actuals', field('value', choice($.actuals, $.string))),
+      prop('actuals', choice(
+        field('value', $.actuals),
+        // A data file (LANGUAGE.md §9.2), its options in this order.
+        seq(
+          field('value', $.string),
+          optional(seq('sheet', field('sheet', $.string))),
+          optional(choice(
+            seq('column', field('column', $.string)),
+            seq('row', field('row', $.string), optional(seq('key', field('key', $.string)))),
+          )),
+        ),
+        seq('sql', field('database', $.string), field('query', $.string)),
+      )),
+      prop('compute', field('value', $._expression)),
     ),
     actuals: $ => seq('{', repeat(seq($.actual, optional(','))), '}'),
+
+    // Computed measures (LANGUAGE.md §9.3): the usual precedence, left-associative.
+    _expression: $ => choice(
+      $.binary_expression,
+      $.unary_expression,
+      $.call,
+      $.parenthesized_expression,
+      $.number,
+      $.identifier,
+    ),
+    binary_expression: $ => choice(
+      prec.left(1, seq(
+        field('left', $._expression),
+        field('operator', choice('+', '-')),
+        field('right', $._expression),
+      )),
+      prec.left(2, seq(
+        field('left', $._expression),
+        field('operator', choice('*', '/')),
+        field('right', $._expression),
+      )),
+    ),
+    unary_expression: $ => prec(3, seq('-', field('operand', $._expression))),
+    parenthesized_expression: $ => seq('(', $._expression, ')'),
+    call: $ => seq(
+      field('function', choice('lag', 'sum', 'avg', 'ytd', 'growth')),
+      '(',
+      field('argument', $._expression),
+      optional(seq(',', field('periods', $.number))),
+      ')',
+    ),
     actual: $ => seq(field('period', $.period), ':', field('value', $.number)),
 
     initiative: $ => seq(

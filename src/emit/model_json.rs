@@ -121,6 +121,8 @@ struct MeasureJ {
     owner: Option<String>,
     source: Option<String>,
     formula: Option<String>,
+    /// `compute EXPR`, as written.
+    compute: Option<String>,
     weight: Num,
     actuals: Vec<ActualJ>,
     actual: Option<ActualJ>,
@@ -327,6 +329,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
                 owner: p.owner.clone(),
                 source: p.source.clone(),
                 formula: p.formula.clone(),
+                compute: ms.compute.as_ref().map(|c| c.text.clone()),
                 weight: Num(ms.weight()),
                 actuals: p
                     .actuals

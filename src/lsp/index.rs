@@ -41,6 +41,13 @@ pub fn occurrences(file: &File) -> Vec<Occurrence> {
                                 if let Some(k) = &m.node.from {
                                     push(&mut out, k, false, Some(Kind::Kpi));
                                 }
+                                for p in &m.node.props {
+                                    if let MeasureProp::Compute(e) = &p.node {
+                                        for id in e.refs() {
+                                            push(&mut out, id, false, Some(Kind::Measure));
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

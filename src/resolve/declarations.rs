@@ -212,6 +212,7 @@ impl<'a> Resolver<'a> {
                     direction_inferred: false,
                     duplicate_actuals: Vec::new(),
                     template_failed: false,
+                    compute: None,
                     span: m.span,
                     head: m.head,
                     id_span: m.node.id.span,

@@ -2,7 +2,6 @@
 //! files they read, direction inference.
 
 use super::*;
-use crate::span::Spanned;
 
 impl<'a> Resolver<'a> {
     /// The properties written in one measure or kpi block (no inheritance yet, no data
@@ -59,21 +58,25 @@ impl<'a> Resolver<'a> {
                         }
                     }
                 }
-                MeasureProp::ActualsFile(s) => p.actuals_file = Some(s.value.clone()),
+                MeasureProp::ActualsFile(d) => p.actuals_file = Some(d.path.value.clone()),
+                MeasureProp::ActualsSql { db, .. } => p.actuals_file = Some(db.value.clone()),
+                // Resolved with the measure (`resolve_compute`): a template has none.
+                MeasureProp::Compute(_) => {}
                 ast::MeasureProp::Error(_) => {} // reported as a syntax error
             }
         }
         p
     }
 
-    /// Reads the data file a measure names (`actuals "file"`), its path relative to the
-    /// file that names it, through the file layer; problems become `data` diagnostics
-    /// (at the CSV line when the source is text, else at the path, naming the cell or
-    /// row), scoped to the measure.
+    /// Reads the data source a measure names (`actuals "file" …`, `actuals sql "db"
+    /// "query"`), its path relative to the file that names it, through the file layer;
+    /// problems become `data` diagnostics (at the CSV line when the source is text, else
+    /// at the path, naming the cell or row), scoped to the measure.
     pub(super) fn read_data(
         &mut self,
         sources: &mut crate::source::Sources,
         file: &ast::Str,
+        source: &data::Source,
         frequency: Option<crate::period::Frequency>,
         scope: Span,
     ) -> Vec<Actual> {
@@ -92,13 +95,12 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         };
         let path = real.join(&file.value);
-        let source = data::Source::for_file(&file.value, None, None, None, None);
         let series = data::read(
             self.files,
             &data::Request {
                 path: &path,
                 name: &name,
-                source: &source,
+                source,
                 frequency,
             },
         );
@@ -108,9 +110,10 @@ impl<'a> Resolver<'a> {
                 ReadError::OutsideRoot(_) => {
                     "a compilation reads only files inside its project root (the git work tree, or `--root DIR`)"
                 }
-                _ => {
+                _ if matches!(source, data::Source::Csv { .. }) => {
                     "the path is relative to the folder of this .bsc file; the file needs a `period,value` header"
                 }
+                _ => "the path is relative to the folder of this .bsc file",
             };
             self.push(
                 Diagnostic::new(
@@ -122,6 +125,9 @@ impl<'a> Resolver<'a> {
                 .help(help),
             );
             return Vec::new();
+        }
+        if series.text.is_none() {
+            self.data_read.push(path.clone());
         }
         // A text source is shown: its problems point into it.
         let text_file = series
@@ -198,13 +204,37 @@ impl<'a> Resolver<'a> {
         }
         // Data files are read once the frequency is known (a date in a spreadsheet is
         // read as the period of the measure's frequency that holds it).
-        let files = m.props.iter().filter_map(|p| match &p.node {
-            MeasureProp::ActualsFile(s) => Some(s),
+        let data_source = m.props.iter().find_map(|p| match &p.node {
+            MeasureProp::ActualsFile(d) => {
+                let text = |s: &Option<ast::Str>| s.as_ref().map(|s| s.value.clone());
+                let source = data::Source::for_file(
+                    &d.path.value,
+                    text(&d.sheet),
+                    text(&d.column),
+                    text(&d.row),
+                    text(&d.key),
+                );
+                Some((&d.path, source))
+            }
+            MeasureProp::ActualsSql { db, query } => Some((
+                db,
+                data::Source::Sql {
+                    query: query.value.clone(),
+                },
+            )),
             _ => None,
         });
-        for file in files.take(1) {
-            let rows = self.read_data(sources, file, own.frequency, m.id.span);
+        if let Some((path, source)) = data_source {
+            let rows = self.read_data(sources, path, &source, own.frequency, m.id.span);
             own.actuals.extend(rows);
+        }
+        if let Some(expr) = self.resolve_compute(pm.index, &m.props) {
+            let text = sources
+                .slice(expr.span)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.computed.push((pm.index, Computed { expr, text }));
         }
         // Actuals: one per period.
         own.actuals

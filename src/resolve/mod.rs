@@ -3,6 +3,7 @@
 //! actuals read from CSV files, map links — reporting what does not resolve.
 
 mod broken;
+mod compute;
 mod declarations;
 mod initiatives;
 mod map;
@@ -17,7 +18,7 @@ use crate::files::{Files, ReadError};
 use crate::load::{Loaded, join_display};
 use crate::model::*;
 use crate::source::SourceFile;
-use crate::span::Span;
+use crate::span::{Span, Spanned};
 use crate::syntax::ast::{self, Direction, Item, MeasureProp};
 
 /// The four classic perspectives: id, title, level.
@@ -71,9 +72,13 @@ struct Resolver<'a> {
     link_index: BTreeMap<(usize, usize), usize>,
     /// CSV files that could not be read (`watch` waits for them).
     missing: Vec<std::path::PathBuf>,
+    /// Workbooks and databases read (`watch` watches them).
+    data_read: Vec<std::path::PathBuf>,
     /// How many unknown references were reported (suggestions stop after a few dozen:
     /// a file with thousands of them gains nothing from more).
     unknown_refs: usize,
+    /// Computed measures and their expressions, evaluated once every measure is read.
+    computed: Vec<(usize, Computed)>,
 }
 
 /// Unknown references after which no more did-you-mean suggestions are computed.
@@ -87,7 +92,9 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
         files,
         link_index: BTreeMap::new(),
         missing: Vec::new(),
+        data_read: Vec::new(),
         unknown_refs: 0,
+        computed: Vec::new(),
     };
     for (id, title, level) in PREDECLARED {
         let index = r.model.perspectives.len();
@@ -141,6 +148,8 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
     for m in measures {
         r.resolve_measure(m, sources);
     }
+    let computed = std::mem::take(&mut r.computed);
+    r.compute_all(computed);
     for (index, init) in initiatives {
         r.resolve_initiative(index, init);
     }
@@ -148,6 +157,7 @@ pub fn resolve<'a>(loaded: &mut Loaded, files: Files<'a>) -> (Model, Vec<Diagnos
         r.resolve_map(map);
     }
     loaded.missing.append(&mut r.missing);
+    loaded.data.append(&mut r.data_read);
     (r.model, r.diags)
 }
 

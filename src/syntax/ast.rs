@@ -255,8 +255,40 @@ pub enum MeasureProp {
     Formula(Str),
     Weight(Number),
     ActualsTable(Vec<ActualEntry>),
-    ActualsFile(Str),
+    /// `actuals "file" [sheet "S"] [column "H"] [row "L" [key "H"]]`.
+    ActualsFile(DataFile),
+    /// `actuals sql "file.sqlite" "SELECT …"`.
+    ActualsSql {
+        db: Str,
+        query: Str,
+    },
+    /// `compute EXPR`.
+    Compute(super::expr::Expr),
     Error(ErrorNode),
+}
+
+/// `actuals "file" [sheet "S"] [column "H"] [row "L" [key "H"]]` (LANGUAGE.md §9.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFile {
+    pub path: Str,
+    pub sheet: Option<Str>,
+    pub column: Option<Str>,
+    pub row: Option<Str>,
+    pub key: Option<Str>,
+}
+
+impl DataFile {
+    /// The options as written, with their keywords, in the grammar's order.
+    pub fn options(&self) -> impl Iterator<Item = (&'static str, &Str)> {
+        [
+            ("sheet", &self.sheet),
+            ("column", &self.column),
+            ("row", &self.row),
+            ("key", &self.key),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+    }
 }
 
 impl MeasureProp {
@@ -275,7 +307,8 @@ impl MeasureProp {
             MeasureProp::Formula(_) => "formula",
             MeasureProp::Weight(_) => "weight",
             MeasureProp::ActualsTable(_) => "actuals { … }",
-            MeasureProp::ActualsFile(_) => "actuals \"file\"",
+            MeasureProp::ActualsFile(_) | MeasureProp::ActualsSql { .. } => "actuals \"…\"",
+            MeasureProp::Compute(_) => "compute",
             MeasureProp::Error(_) => "(unreadable)",
         }
     }
@@ -595,8 +628,21 @@ fn measure_spans(d: &mut Decl<Measure>, f: &mut impl FnMut(&mut Span)) {
             MeasureProp::Unit(s)
             | MeasureProp::Owner(s)
             | MeasureProp::Source(s)
-            | MeasureProp::Formula(s)
-            | MeasureProp::ActualsFile(s) => f(&mut s.span),
+            | MeasureProp::Formula(s) => f(&mut s.span),
+            MeasureProp::ActualsFile(d) => {
+                f(&mut d.path.span);
+                for s in [&mut d.sheet, &mut d.column, &mut d.row, &mut d.key]
+                    .into_iter()
+                    .flatten()
+                {
+                    f(&mut s.span);
+                }
+            }
+            MeasureProp::ActualsSql { db, query } => {
+                f(&mut db.span);
+                f(&mut query.span);
+            }
+            MeasureProp::Compute(e) => e.spans_mut(f),
             MeasureProp::Direction(x) => f(&mut x.span),
             MeasureProp::Baseline(n, at) | MeasureProp::Target(n, at) => {
                 f(&mut n.span);

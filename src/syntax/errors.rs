@@ -77,6 +77,32 @@ fn describe(rule: Rule) -> (String, Vec<&'static str>) {
         Rule::status_value => values(Kw::Status),
         Rule::actual => (s("an actual like `2025-01: 7.1`"), vec![]),
         Rule::from_kpi => (s("`from`"), vec!["from"]),
+        Rule::actuals_file => (s("a string in double quotes"), vec![]),
+        Rule::actuals_sql => (s("`sql`"), vec!["sql"]),
+        Rule::data_sheet => (s("`sheet`"), vec!["sheet"]),
+        Rule::data_column => (s("`column`"), vec!["column"]),
+        Rule::data_row => (s("`row`"), vec!["row"]),
+        Rule::data_key => (s("`key`"), vec!["key"]),
+        Rule::expr
+        | Rule::term
+        | Rule::factor
+        | Rule::neg
+        | Rule::paren
+        | Rule::call
+        | Rule::unsigned => {
+            let f = keywords::words_of(keywords::Role::Function);
+            (
+                s(
+                    "an expression (a measure id, a number, `-`, `(` or a function like `growth(m, 12)`)",
+                ),
+                f,
+            )
+        }
+        Rule::func_name => {
+            let f = keywords::words_of(keywords::Role::Function);
+            (format!("a function ({})", or_list(&f)), f)
+        }
+        Rule::add_op | Rule::mul_op => (s("an operator (`+`, `-`, `*` or `/`)"), vec![]),
         Rule::indicator => (s("`leading` or `lagging`"), vec!["leading", "lagging"]),
         other => {
             let name = format!("{other:?}");

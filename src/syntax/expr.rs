@@ -25,8 +25,10 @@ pub enum ExprKind {
     Neg(Box<Expr>),
     /// `(e)`, kept so that the trace prints the expression as written.
     Paren(Box<Expr>),
-    /// `a + b`, `a - b`, `a * b`, `a / b`.
-    Binary(Box<Expr>, BinOp, Box<Expr>),
+    /// `a + b - c` or `a * b / c`: operators of one precedence, applied left to right.
+    /// A chain, not nested pairs, so that no expression nests deeper than its
+    /// parentheses (which the pre-pass bounds).
+    Chain(Box<Expr>, Vec<(BinOp, Expr)>),
     /// `lag(e, n)`, `sum(e, n)`, `avg(e, n)`, `growth(e, n)`, `ytd(e)`.
     Call(Call),
 }
@@ -52,6 +54,16 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// The operator as written in a `.bsc` file.
+    pub fn ascii(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+
     /// The operator as the trace prints it (`−` and `×` read better than `-` and `*`).
     pub fn symbol(self) -> &'static str {
         match self {
@@ -125,9 +137,11 @@ impl Expr {
         match &self.kind {
             ExprKind::Number(_) | ExprKind::Ref(_) => {}
             ExprKind::Neg(e) | ExprKind::Paren(e) => e.walk(f),
-            ExprKind::Binary(a, _, b) => {
-                a.walk(f);
-                b.walk(f);
+            ExprKind::Chain(first, rest) => {
+                first.walk(f);
+                for (_, e) in rest {
+                    e.walk(f);
+                }
             }
             ExprKind::Call(c) => c.arg.walk(f),
         }
@@ -140,9 +154,11 @@ impl Expr {
             ExprKind::Number(n) => f(&mut n.span),
             ExprKind::Ref(id) => f(&mut id.span),
             ExprKind::Neg(e) | ExprKind::Paren(e) => e.spans_mut(f),
-            ExprKind::Binary(a, _, b) => {
-                a.spans_mut(f);
-                b.spans_mut(f);
+            ExprKind::Chain(first, rest) => {
+                first.spans_mut(f);
+                for (_, e) in rest {
+                    e.spans_mut(f);
+                }
             }
             ExprKind::Call(c) => {
                 f(&mut c.name);

@@ -51,6 +51,8 @@ pub enum Role {
     Modifier,
     /// A band name inside `bands { … }`.
     Band,
+    /// A function of a computed measure's expression (`compute growth(revenue, 12)`).
+    Function,
 }
 
 /// One row of the table.
@@ -137,6 +139,7 @@ table! {
     Source      "source"      Property [Measure]                        r#"source "ERP""#;
     Formula     "formula"     Property [Measure]                        r#"formula "a / b""#;
     Actuals     "actuals"     Property [Measure]                        r#"actuals { 2025-01: 7.1, 2025-02: 7.4 }"#;
+    Compute     "compute"     Property [Measure]                        r#"compute (revenue - cost) / revenue * 100"#;
     Budget      "budget"      Property [Initiative]                     r#"budget 150k"#;
     Start       "start"       Property [Initiative]                     r#"start 2025-01"#;
     End         "end"         Property [Initiative]                     r#"end 2025-06"#;
@@ -149,9 +152,20 @@ table! {
     From        "from"        Modifier [Objective]                      r#"measure m "M" from k {}"#;
     By          "by"          Modifier [Measure]                        r#"target 10 by 2025-06"#;
     At          "at"          Modifier [Measure]                        r#"baseline 7 at 2024"#;
+    Sheet       "sheet"       Modifier [Measure]                        r#"actuals "pl.xlsx" sheet "P&L" row "Revenue""#;
+    Column      "column"      Modifier [Measure]                        r#"actuals "kpis.csv" column "otd""#;
+    Row         "row"         Modifier [Measure]                        r#"actuals "pl.xlsx" row "Revenue""#;
+    Key         "key"         Modifier [Measure]                        r#"actuals "kpis.xlsx" row "OTD" key "KPI""#;
+    Sql         "sql"         Modifier [Measure]                        r#"actuals sql "erp.sqlite" "SELECT month, otd FROM kpis""#;
     // Band names.
     Green       "green"       Band [Bands]                              r#"green 90%"#;
     Amber       "amber"       Band [Bands]                              r#"amber 60%"#;
+    // Functions in `compute` expressions (LANGUAGE.md §9.3).
+    Lag         "lag"         Function [Measure]                        r#"compute lag(revenue, 12)"#;
+    Sum         "sum"         Function [Measure]                        r#"compute sum(revenue, 3)"#;
+    Avg         "avg"         Function [Measure]                        r#"compute avg(revenue, 3)"#;
+    Ytd         "ytd"         Function [Measure]                        r#"compute ytd(revenue)"#;
+    Growth      "growth"      Function [Measure]                        r#"compute growth(revenue, 12)"#;
 }
 
 /// The values a property takes from a fixed set of words, by the property's keyword.
@@ -290,8 +304,14 @@ mod tests {
     #[test]
     fn both_parsers_accept_each_keyword_exactly_where_the_table_says() {
         for row in TABLE {
-            if row.role == Role::Modifier {
-                continue; // its example is its property's, tested there
+            if matches!(row.role, Role::Modifier | Role::Function) {
+                // Its example is a property's: it stands where that property does.
+                let text = in_block(row.blocks[0], row.example);
+                let (ast, _) = crate::syntax::parse(FileId(0), &text);
+                assert!(ast.is_some_and(|f| !f.has_errors()), "{text}");
+                let (ast, _) = crate::syntax::parse_with_grammar(FileId(0), &text);
+                assert!(ast.is_some_and(|f| !f.has_errors()), "grammar: {text}");
+                continue;
             }
             for block in Block::ALL {
                 let text = in_block(block, row.example);

@@ -11,6 +11,7 @@ use crate::period::{Frequency, Period};
 use crate::span::{FileId, Span, Spanned};
 
 use super::ast::*;
+use super::expr::{BinOp, Call, Expr, ExprKind, Func};
 use super::grammar::Rule;
 
 /// Lowering state for one file.
@@ -377,10 +378,35 @@ impl<'a> Lower<'a> {
             Rule::source => MeasureProp::Source(self.string(ks.next()?)),
             Rule::formula => MeasureProp::Formula(self.string(ks.next()?)),
             Rule::weight => MeasureProp::Weight(self.number(ks.next()?)),
+            Rule::compute => MeasureProp::Compute(self.expr(ks.next()?)?),
             Rule::actuals => {
                 let v = ks.next()?;
-                if v.as_rule() == Rule::string {
-                    MeasureProp::ActualsFile(self.string(v))
+                if v.as_rule() == Rule::actuals_file {
+                    let mut fk = kids(&v);
+                    let mut file = DataFile {
+                        path: self.string(fk.next()?),
+                        sheet: None,
+                        column: None,
+                        row: None,
+                        key: None,
+                    };
+                    for opt in fk {
+                        let rule = opt.as_rule();
+                        let value = Some(self.string(kids(&opt).next()?));
+                        match rule {
+                            Rule::data_sheet => file.sheet = value,
+                            Rule::data_column => file.column = value,
+                            Rule::data_row => file.row = value,
+                            _ => file.key = value,
+                        }
+                    }
+                    MeasureProp::ActualsFile(file)
+                } else if v.as_rule() == Rule::actuals_sql {
+                    let mut sk = kids(&v);
+                    MeasureProp::ActualsSql {
+                        db: self.string(sk.next()?),
+                        query: self.string(sk.next()?),
+                    }
                 } else {
                     let entries = kids(&v)
                         .filter_map(|a| {
@@ -401,6 +427,89 @@ impl<'a> Lower<'a> {
             _ => return None,
         };
         Some(Spanned::new(node, span))
+    }
+
+    /// `expr`, `term` and `factor`: left-associative chains of operators.
+    fn expr(&mut self, pair: P<'_>) -> Option<Expr> {
+        match pair.as_rule() {
+            Rule::expr | Rule::term => {
+                let span = self.span(&pair);
+                let mut ks = pair.into_inner();
+                let first = self.expr(ks.next()?)?;
+                let mut rest = Vec::new();
+                while let Some(op) = ks.next() {
+                    let op = match op.as_str() {
+                        "+" => BinOp::Add,
+                        "-" => BinOp::Sub,
+                        "*" => BinOp::Mul,
+                        _ => BinOp::Div,
+                    };
+                    rest.push((op, self.expr(ks.next()?)?));
+                }
+                Some(if rest.is_empty() {
+                    first
+                } else {
+                    Expr {
+                        kind: ExprKind::Chain(Box::new(first), rest),
+                        span,
+                    }
+                })
+            }
+            Rule::factor => {
+                let span = self.span(&pair);
+                let mut ks = pair.into_inner();
+                let first = ks.next()?;
+                if first.as_rule() == Rule::neg {
+                    let inner = self.expr(ks.next()?)?;
+                    return Some(Expr {
+                        kind: ExprKind::Neg(Box::new(inner)),
+                        span,
+                    });
+                }
+                self.expr(first)
+            }
+            Rule::paren => {
+                let span = self.span(&pair);
+                let inner = self.expr(pair.into_inner().next()?)?;
+                Some(Expr {
+                    kind: ExprKind::Paren(Box::new(inner)),
+                    span,
+                })
+            }
+            Rule::call => {
+                let span = self.span(&pair);
+                let mut ks = pair.into_inner();
+                let name = ks.next()?;
+                let func = Func::from_name(name.as_str())?;
+                let name = self.span(&name);
+                let arg = Box::new(self.expr(ks.next()?)?);
+                let window = ks.next().map(|n| self.number(n));
+                Some(Expr {
+                    kind: ExprKind::Call(Call {
+                        func,
+                        name,
+                        arg,
+                        window,
+                    }),
+                    span,
+                })
+            }
+            Rule::unsigned => {
+                let n = self.number(pair);
+                Some(Expr {
+                    span: n.span,
+                    kind: ExprKind::Number(n),
+                })
+            }
+            Rule::ident => {
+                let id = self.ident(pair);
+                Some(Expr {
+                    span: id.span,
+                    kind: ExprKind::Ref(id),
+                })
+            }
+            _ => None,
+        }
     }
 
     fn initiative_prop(&mut self, pair: P<'_>) -> Option<Spanned<InitiativeProp>> {

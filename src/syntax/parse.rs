@@ -26,6 +26,7 @@ use crate::span::{FileId, Span, Spanned};
 
 use super::ast::*;
 use super::errors::explain;
+use super::expr::{BinOp, Call, Expr, ExprKind, Func};
 use super::grammar::Rule;
 use super::keywords::{Block, Kw, enclosing_declaration};
 use super::lower::Lower;
@@ -1036,8 +1037,16 @@ impl<'t> Parser<'t, '_> {
             Some(Kw::Source) => MeasureProp::Source(self.string()?),
             Some(Kw::Formula) => MeasureProp::Formula(self.string()?),
             Some(Kw::Weight) => MeasureProp::Weight(self.number()?),
+            Some(Kw::Compute) => MeasureProp::Compute(self.expr()?),
             Some(Kw::Actuals) => match self.peek() {
-                b'"' => MeasureProp::ActualsFile(self.string()?),
+                b'"' => MeasureProp::ActualsFile(self.data_file()?),
+                _ if self.peek_word() == "sql" => {
+                    self.word(&[Rule::actuals_sql])?;
+                    MeasureProp::ActualsSql {
+                        db: self.string()?,
+                        query: self.string()?,
+                    }
+                }
                 // actuals_table = { lbrace ~ (actual ~ ","?)* ~ rbrace }
                 _ => {
                     self.punct(b"{", &[Rule::actuals_table])?;
@@ -1063,6 +1072,159 @@ impl<'t> Parser<'t, '_> {
             _ => return Err(self.not_here(kw, PROP)),
         };
         Ok(Spanned::new(node, self.span(start)))
+    }
+
+    /// `actuals_file = { string ~ data_sheet? ~ (data_column | data_row ~ data_key?)? }`
+    fn data_file(&mut self) -> R<DataFile> {
+        let mut file = DataFile {
+            path: self.string()?,
+            sheet: None,
+            column: None,
+            row: None,
+            key: None,
+        };
+        file.sheet = self.option("sheet")?;
+        file.column = self.option("column")?;
+        if file.column.is_none() {
+            file.row = self.option("row")?;
+            if file.row.is_some() {
+                file.key = self.option("key")?;
+            }
+        }
+        Ok(file)
+    }
+
+    /// `WORD ~ string` when the next word is `word`.
+    fn option(&mut self, word: &str) -> R<Option<Str>> {
+        if self.peek_word() != word {
+            return Ok(None);
+        }
+        self.take(word.len());
+        Ok(Some(self.string()?))
+    }
+
+    /// `expr = { term ~ (add_op ~ term)* }` and `term = { factor ~ (mul_op ~ factor)* }`:
+    /// a chain of operators of one precedence.
+    fn expr(&mut self) -> R<Expr> {
+        self.op_chain(b"+-", Self::term)
+    }
+
+    fn term(&mut self) -> R<Expr> {
+        self.op_chain(b"*/", Self::factor)
+    }
+
+    fn op_chain(&mut self, ops: &[u8], operand: fn(&mut Self) -> R<Expr>) -> R<Expr> {
+        let start = self.pos_after_trivia();
+        let first = operand(self)?;
+        let mut rest = Vec::new();
+        loop {
+            let c = self.peek();
+            if !ops.contains(&c) {
+                break;
+            }
+            self.take(1);
+            let op = match c {
+                b'+' => BinOp::Add,
+                b'-' => BinOp::Sub,
+                b'*' => BinOp::Mul,
+                _ => BinOp::Div,
+            };
+            rest.push((op, operand(self)?));
+        }
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Expr {
+                kind: ExprKind::Chain(Box::new(first), rest),
+                span: self.span(start),
+            }
+        })
+    }
+
+    /// `factor = { neg ~ factor | call | unsigned | ident | paren }`
+    fn factor(&mut self) -> R<Expr> {
+        const FACTOR: &[Rule] = &[Rule::factor];
+        let start = self.pos_after_trivia();
+        match self.peek() {
+            b'-' => {
+                self.take(1);
+                let inner = self.factor()?;
+                Ok(Expr {
+                    kind: ExprKind::Neg(Box::new(inner)),
+                    span: self.span(start),
+                })
+            }
+            b'(' => {
+                self.take(1);
+                let inner = self.expr()?;
+                self.punct(b")", &[Rule::paren, Rule::add_op])?;
+                Ok(Expr {
+                    kind: ExprKind::Paren(Box::new(inner)),
+                    span: self.span(start),
+                })
+            }
+            b'0'..=b'9' => {
+                let n = self.number()?;
+                Ok(Expr {
+                    span: n.span,
+                    kind: ExprKind::Number(n),
+                })
+            }
+            _ => {
+                let word = self.peek_word();
+                if word.is_empty() {
+                    return Err(Fail(FACTOR));
+                }
+                // `call = { func_name ~ "(" ~ … }`: a function's name before `(`.
+                if let Some(func) = Func::from_name(word) {
+                    let after = self.pos + word.len();
+                    let (saved_pos, saved_end) = (self.pos, self.end);
+                    let name = self.take(word.len());
+                    if self.peek() == b'(' {
+                        self.take(1);
+                        return self.call(start, func, name);
+                    }
+                    self.pos = saved_pos;
+                    self.end = saved_end;
+                    debug_assert!(after > saved_pos);
+                }
+                let id = self.ident()?;
+                Ok(Expr {
+                    span: id.span,
+                    kind: ExprKind::Ref(id),
+                })
+            }
+        }
+    }
+
+    /// The rest of `call = { func_name ~ "(" ~ expr ~ ("," ~ unsigned)? ~ ")" }`.
+    fn call(&mut self, start: usize, func: Func, name: Span) -> R<Expr> {
+        let arg = Box::new(self.expr()?);
+        let window = if self.peek() == b',' {
+            self.take(1);
+            if !self.peek().is_ascii_digit() {
+                return Err(Fail(&[Rule::unsigned]));
+            }
+            Some(self.number()?)
+        } else {
+            None
+        };
+        self.punct(b")", &[Rule::call, Rule::add_op])?;
+        Ok(Expr {
+            kind: ExprKind::Call(Call {
+                func,
+                name,
+                arg,
+                window,
+            }),
+            span: self.span(start),
+        })
+    }
+
+    /// Skips trivia and returns the position there.
+    fn pos_after_trivia(&mut self) -> usize {
+        self.skip();
+        self.pos
     }
 
     /// `actual = { period ~ colon ~ number }`

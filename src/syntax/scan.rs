@@ -10,6 +10,9 @@ use crate::span::{FileId, Span};
 
 use super::ast::{Comment, CommentKind};
 
+/// The deepest an expression nests: parentheses open, or `-` signs in a row.
+pub const MAX_EXPR_DEPTH: usize = 64;
+
 /// Blocks nest at most four deep in valid bsc (perspective, objective, measure,
 /// actuals); anything past this is hostile input.
 pub const MAX_BRACE_DEPTH: usize = 64;
@@ -90,6 +93,9 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut out = Scan::default();
     let sp = |s: usize, e: usize| Span::new(file, s, e);
     let mut depth = 0usize;
+    // Parentheses open, and `-` signs in a row (`- - x`): expressions nest through them.
+    let mut parens = 0usize;
+    let mut minus_run = 0usize;
     let mut i = 0;
     let nul = |out: &mut Scan, at: usize, cut: usize| {
         out.errors.push(
@@ -186,6 +192,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 continue;
             }
             b'{' => {
+                parens = 0; // no expression holds a brace
                 depth += 1;
                 if depth > MAX_BRACE_DEPTH {
                     out.errors.push(
@@ -199,10 +206,33 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 out.braces.push((i, true));
             }
             b'}' => {
+                parens = 0;
                 depth = depth.saturating_sub(1);
                 out.braces.push((i, false));
             }
+            b'(' | b'-' => {
+                let (count, what) = if b[i] == b'(' {
+                    parens += 1;
+                    (parens, "parentheses")
+                } else {
+                    minus_run += 1;
+                    (minus_run, "`-` signs")
+                };
+                if count > MAX_EXPR_DEPTH {
+                    out.errors.push(
+                        Diagnostic::new(Code::Syntax, sp(i, i + 1), "expression nested too deep")
+                            .label(format!("more than {MAX_EXPR_DEPTH} {what} in a row here"))
+                            .help("split the computation into measures of their own"),
+                    );
+                    out.too_deep = true;
+                    return out;
+                }
+            }
+            b')' => parens = parens.saturating_sub(1),
             _ => {}
+        }
+        if b[i] != b'-' && !b[i].is_ascii_whitespace() {
+            minus_run = 0;
         }
         i += 1;
     }

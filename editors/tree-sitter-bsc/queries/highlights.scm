@@ -24,7 +24,22 @@
   "from"
   "by"
   "at"
+  "sheet"
+  "column"
+  "row"
+  "key"
+  "sql"
 ] @keyword
+
+; Functions of computed measures
+(call
+  function: _ @function.builtin)
+
+(binary_expression
+  operator: _ @operator)
+
+(unary_expression
+  "-" @operator)
 
 ; Property names (`owner`, `target`, `leading`, …) and band names
 (property

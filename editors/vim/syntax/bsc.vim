@@ -76,6 +76,9 @@ syn keyword bscProperty owner vision mission period as_of bands level question d
 syn keyword bscProperty unit direction baseline target threshold frequency leading lagging
 syn keyword bscProperty source formula actuals budget start end impact feasibility status
 syn keyword bscProperty progress by at green amber currency
+syn keyword bscProperty compute sheet column row key sql
+" The functions of computed measures, before `(` (a measure may be called `sum`).
+syn match   bscFunction /\<\%(lag\|sum\|avg\|ytd\|growth\)\ze\s*(/
 syn keyword bscEnum     up down daily weekly monthly quarterly yearly low medium high
 syn keyword bscEnum     planned active done stalled
 
@@ -96,6 +99,7 @@ syn match   bscMapId    contained /\h\w*/
 " ---- highlight links --------------------------------------------------------------
 hi def link bscTodo          Todo
 hi def link bscComment       Comment
+hi def link bscFunction      Function
 hi def link bscDocComment    SpecialComment
 hi def link bscBlockComment  Comment
 hi def link bscString        String
