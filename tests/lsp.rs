@@ -1227,3 +1227,43 @@ fn ids_in_computed_measures_are_references() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);
 }
+
+/// Workspace folders added and removed while the server runs: the added folder's files
+/// are checked (none of them open), the removed folder's diagnostics are cleared.
+#[test]
+fn workspace_folders_come_and_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().canonicalize().unwrap().join("a.bsc");
+    std::fs::write(
+        &path,
+        "perspective customer { objective a \"A\" { owner \"x\" } }\nmap { a -> nowhere }\n",
+    )
+    .unwrap();
+    let uri = file_uri(&path);
+    let folder = json!({ "uri": file_uri(path.parent().unwrap()), "name": "ws" });
+    let mut c = Client::start();
+    let init = c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    assert_eq!(
+        init["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"],
+        true
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [folder], "removed": [] } }),
+    );
+    let d = c.diagnostics(&uri);
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [], "removed": [folder] } }),
+    );
+    c.sync();
+    assert_eq!(c.published(&uri), Some(vec![]));
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}

@@ -82,6 +82,13 @@ pub fn run() -> Result<ExitStatus, Error> {
             .into(),
         ),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
         ..Default::default()
@@ -282,6 +289,18 @@ impl Server {
                 let p = serde_json::from_value::<lsp::DidChangeConfigurationParams>(n.params);
                 if let Some(on) = p.ok().and_then(|p| inlay_setting(Some(&p.settings))) {
                     self.inlay_hints = on;
+                }
+            }
+            DidChangeWorkspaceFolders::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp::DidChangeWorkspaceFoldersParams>(n.params)
+                {
+                    let paths = |v: Vec<lsp::WorkspaceFolder>| -> Vec<PathBuf> {
+                        v.into_iter()
+                            .filter_map(|f| f.uri.to_file_path().ok())
+                            .collect()
+                    };
+                    self.change_folders(paths(p.event.added), paths(p.event.removed));
                 }
             }
             DidChangeWatchedFiles::METHOD => {

@@ -123,6 +123,24 @@ impl Server {
         }
     }
 
+    /// Workspace folders were added or removed: their projects are scanned or dropped,
+    /// and every entry is compiled again at the next flush.
+    pub(super) fn change_folders(&mut self, added: Vec<PathBuf>, removed: Vec<PathBuf>) {
+        let fs = self.overlay();
+        for r in removed.iter().map(|f| canonical_on_disk(f)) {
+            self.folders.retain(|f| *f != r);
+            self.projects.retain(|p| p.root != r);
+        }
+        for a in added.iter().map(|f| canonical_on_disk(f)) {
+            if !self.folders.contains(&a) {
+                self.projects.retain(|p| p.root != a);
+                self.projects.push(Project::scan(&fs, &a));
+                self.folders.push(a);
+            }
+        }
+        self.rescan = true;
+    }
+
     /// A document was opened or edited.
     pub(super) fn set_doc(&mut self, uri: Url, text: String, version: i32) {
         if let Some(p) = file_path(&uri) {
