@@ -896,6 +896,27 @@ fn a_workspace_of_several_files() {
     );
     assert_eq!(c.diagnostics(&file_uri(&csv)), Vec::<Value>::new());
 
+    // A CSV open in the editor: its unsaved text is what the measure reads; it is no
+    // bsc text of its own (no syntax errors).
+    let csv_uri = file_uri(&csv);
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": csv_uri, "languageId": "csv", "version": 1, "text": "period,value\n2025-01,zzz\n" } }),
+    );
+    let d = c.diagnostics(&csv_uri);
+    assert!(d.iter().any(|d| d["code"] == "data"), "{d:?}");
+    assert!(d.iter().all(|d| d["code"] != "syntax"), "{d:?}");
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": csv_uri } }),
+    );
+    c.sync();
+    assert_eq!(c.published(&csv_uri), Some(vec![]));
+
     // A library changed on disk (not open): the entry file importing it is checked
     // again; a new file on disk is an entry of its own, a deleted one is forgotten.
     let people = dir.join("lib/people.bsc");

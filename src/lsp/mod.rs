@@ -268,7 +268,7 @@ impl Server {
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) {
                     let d = p.text_document;
-                    self.set_doc(d.uri, d.text, d.version);
+                    self.set_doc(d.uri, d.text, d.version, Some(&d.language_id));
                 }
             }
             DidChangeTextDocument::METHOD => {
@@ -276,7 +276,12 @@ impl Server {
                 {
                     // Full sync: the last change is the whole text.
                     if let Some(change) = p.content_changes.into_iter().last() {
-                        self.set_doc(p.text_document.uri, change.text, p.text_document.version);
+                        self.set_doc(
+                            p.text_document.uri,
+                            change.text,
+                            p.text_document.version,
+                            None,
+                        );
                     }
                 }
             }

@@ -31,6 +31,9 @@ pub(super) struct Doc {
     pub(super) text: String,
     /// The version the editor last sent.
     pub(super) version: i32,
+    /// bsc text (the language id `bsc`, or a `.bsc` file), not a data file the editor
+    /// also sent.
+    pub(super) bsc: bool,
 }
 
 /// What an entry is: a file of a project (canonical path), or a document that is not a
@@ -142,11 +145,20 @@ impl Server {
     }
 
     /// A document was opened or edited.
-    pub(super) fn set_doc(&mut self, uri: Url, text: String, version: i32) {
-        if let Some(p) = file_path(&uri) {
-            self.open.insert(p, uri.clone());
+    /// `language`: the language id of an opened document (`None` for an edit).
+    pub(super) fn set_doc(&mut self, uri: Url, text: String, version: i32, language: Option<&str>) {
+        let path = file_path(&uri);
+        if let Some(p) = &path {
+            self.open.insert(p.clone(), uri.clone());
         }
-        self.docs.insert(uri.clone(), Doc { text, version });
+        let bsc = match (language, self.docs.get(&uri)) {
+            (None, Some(d)) => d.bsc,
+            _ => {
+                language == Some("bsc")
+                    || path.is_some_and(|p| p.extension().is_some_and(|x| x == "bsc"))
+            }
+        };
+        self.docs.insert(uri.clone(), Doc { text, version, bsc });
         self.changed(uri);
     }
 
@@ -199,7 +211,10 @@ impl Server {
                 }
             }
         }
-        for u in self.docs.keys() {
+        for (u, d) in &self.docs {
+            if !d.bsc {
+                continue;
+            }
             match file_path(u) {
                 Some(p) => {
                     let held = self
