@@ -750,7 +750,8 @@ fn a_workspace_of_several_files() {
     c.request(
         "initialize",
         json!({ "processId": null, "rootUri": file_uri(&dir), "capabilities": {
-            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } } }),
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true },
+                           "inlayHint": { "refreshSupport": true } } } }),
     );
     c.notify("initialized", json!({}));
     // The server asks to watch `.bsc` files and data files.
@@ -1067,6 +1068,19 @@ fn a_workspace_of_several_files() {
         links[0]["range"]["start"],
         json!({ "line": 12, "character": 14 }),
         "{links}"
+    );
+
+    // Turning inlay hints off asks the client to fetch them again.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "bsc": { "inlayHints": false } } }),
+    );
+    c.sync();
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n["method"] == "workspace/inlayHint/refresh"),
+        "no refresh asked"
     );
 
     // An untitled document: its own entry, published under its own URI.

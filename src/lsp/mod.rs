@@ -108,6 +108,15 @@ pub fn run() -> Result<ExitStatus, Error> {
             watch_registration(),
         ));
     }
+    // Inlay hints turned on or off: a client that can be asked to fetch them again is.
+    let refresh_hints = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.inlay_hint.as_ref())
+        .and_then(|h| h.refresh_support)
+        .unwrap_or(false);
+    let mut refreshes = 0;
     let mut shut_down = false;
     while let Ok(first) = receiver.recv() {
         // Everything already received is handled before compiling: a burst of edits
@@ -138,7 +147,16 @@ pub fn run() -> Result<ExitStatus, Error> {
                 }
                 Message::Notification(_) if shut_down => {}
                 Message::Notification(n) => {
+                    let hints = server.inlay_hints;
                     server.notification(n);
+                    if refresh_hints && hints != server.inlay_hints {
+                        refreshes += 1;
+                        sender.send(Request::new(
+                            RequestId::from(format!("bsc/inlay-hints/{refreshes}")),
+                            lsp::request::InlayHintRefreshRequest::METHOD.to_string(),
+                            (),
+                        ));
+                    }
                 }
                 Message::Response(_) => {}
             }
