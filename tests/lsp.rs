@@ -415,6 +415,36 @@ fn a_session_with_the_language_server() {
         "{decoded:?}"
     );
 
+    // Highlights and selection ranges after the emoji comment (UTF-16 columns).
+    let hl = c.request(
+        "textDocument/documentHighlight",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 19 } }),
+    );
+    assert!(
+        hl.as_array().unwrap().iter().any(|h| h["range"]
+            == json!({ "start": { "line": 4, "character": 17 }, "end": { "line": 4, "character": 22 } })
+            && h["kind"] == 2),
+        "{hl}"
+    );
+    assert!(
+        hl.as_array().unwrap().iter().any(|h| h["range"]["start"]
+            == json!({ "line": 1, "character": 33 })
+            && h["kind"] == 3),
+        "{hl}"
+    );
+    let sel = c.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": uri }, "positions": [{ "line": 4, "character": 19 }] }),
+    );
+    assert_eq!(
+        sel[0]["range"],
+        json!({ "start": { "line": 4, "character": 17 }, "end": { "line": 4, "character": 22 } })
+    );
+    assert_eq!(
+        sel[0]["parent"]["range"]["start"],
+        json!({ "line": 4, "character": 0 })
+    );
+
     // Inlay hints: status and score after each title; off by a setting.
     let all = json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } } });
     let hints = c.request("textDocument/inlayHint", all.clone());
