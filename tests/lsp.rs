@@ -1332,3 +1332,62 @@ fn workspace_folders_come_and_go() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);
 }
+
+/// Every request on every prefix of a document (a file being typed from the start, with
+/// non-ASCII text): each is answered, none ends the server.
+#[test]
+fn every_request_on_every_prefix_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let uri = file_uri(&path);
+    let doc = format!(
+        "{DOC}initiative crm \"CRM ü\" {{ supports happy, margin }}\nkpi k \"K\" {{ unit \"%\" actuals \"a.csv\" }}\n"
+    );
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 0, "text": "" } }),
+    );
+    let cuts: Vec<usize> = (0..=doc.len())
+        .filter(|i| doc.is_char_boundary(*i))
+        .step_by(7)
+        .chain([doc.len()])
+        .collect();
+    for (v, cut) in cuts.into_iter().enumerate() {
+        let text = &doc[..cut];
+        c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": v + 1 }, "contentChanges": [{ "text": text }] }));
+        let (line, character) = find(&format!("{text}\u{0}"), "\u{0}", 0);
+        let at = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+        let doc_only = json!({ "textDocument": { "uri": uri } });
+        for (method, params) in [
+            ("textDocument/completion", at.clone()),
+            ("textDocument/hover", at.clone()),
+            ("textDocument/definition", at.clone()),
+            ("textDocument/documentHighlight", at.clone()),
+            ("textDocument/prepareRename", at.clone()),
+            ("textDocument/semanticTokens/full", doc_only.clone()),
+            ("textDocument/foldingRange", doc_only.clone()),
+            ("textDocument/documentLink", doc_only.clone()),
+            ("textDocument/documentSymbol", doc_only.clone()),
+            (
+                "textDocument/selectionRange",
+                json!({ "textDocument": { "uri": uri }, "positions": [at["position"]] }),
+            ),
+            (
+                "textDocument/inlayHint",
+                json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": at["position"] } }),
+            ),
+        ] {
+            let reply = c.request_raw(method, params);
+            // prepareRename may refuse (no id there); nothing else fails.
+            assert!(
+                reply.get("error").is_none() || method == "textDocument/prepareRename",
+                "{method} at {cut}: {reply}"
+            );
+        }
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}

@@ -317,9 +317,9 @@ impl Server {
                 continue;
             }
             out.push(lsp::SemanticToken {
-                delta_line: l - line,
-                delta_start: if l == line { c - col } else { c },
-                length: ec - c,
+                delta_line: l.saturating_sub(line),
+                delta_start: if l == line { c.saturating_sub(col) } else { c },
+                length: ec.saturating_sub(c),
                 token_type: token_type(kind),
                 token_modifiers_bitset: u32::from(o.decl),
             });
