@@ -3,7 +3,7 @@
 #   1. installs the tree-sitter CLI (from crates.io, pinned) when it is missing;
 #   2. `tree-sitter generate --abi 14` (Neovim before 0.11 and older Helix load ABI 14 at
 #      most) and `tree-sitter test` (corpus, highlight and tags tests); when `nvim` is
-#      installed, the built parser is loaded by it and parses an example;
+#      installed, it loads the built parser, parses the queries and an example;
 #   3. the agreement check: for every .bsc file under examples/, std/ and tests/fixtures/
 #      of the repository, tree-sitter and bsc (the pest grammar) must agree on whether the
 #      file is syntactically valid. Files listed in expected-disagreements.txt are skipped:
@@ -128,16 +128,24 @@ if not ok then
   io.stdout:write("not loaded: " .. tostring(err) .. "\n")
   vim.cmd("cquit 1")
 end
+-- Its queries parse in this Neovim too (no predicate it lacks).
+for _, q in ipairs(vim.fn.glob(vim.env.BSC_QUERIES .. "/*.scm", false, true)) do
+  local okq, errq = pcall(vim.treesitter.query.parse_query, "bsc", table.concat(vim.fn.readfile(q), "\n"))
+  if not okq then
+    io.stdout:write(q .. ": " .. tostring(errq) .. "\n")
+    vim.cmd("cquit 1")
+  end
+end
 local text = table.concat(vim.fn.readfile(vim.env.BSC_FILE), "\n")
 local root = vim.treesitter.get_string_parser(text, "bsc"):parse()[1]:root()
 io.stdout:write(root:type() .. (root:has_error() and " with errors" or "") .. "\n")
 vim.cmd(root:has_error() and "cquit 1" or "qall!")
 LUA
-  out="$(BSC_PARSER="$WORK/bsc.so" BSC_FILE="$REPO/examples/bakery.bsc" \
+  out="$(BSC_PARSER="$WORK/bsc.so" BSC_FILE="$REPO/examples/bakery.bsc" BSC_QUERIES="$HERE/queries" \
     timeout 60 nvim --headless -u NONE -i NONE -c "luafile $WORK/load.lua" 2>&1)"
   if [ $? -eq 0 ] && grep -q '^source_file$' <<<"$out"; then
     pass
-    echo "   $(nvim --version | head -1) loads the parser"
+    echo "   $(nvim --version | head -1) loads the parser and its queries"
   else
     fail "nvim cannot load the parser: $out"
   fi
