@@ -123,14 +123,29 @@ done
 # Neovim (Debian's is 0.7) loads the parser and parses an example without an error.
 if command -v nvim >/dev/null 2>&1; then
   cat >"$WORK/load.lua" <<'LUA'
-local ok, err = pcall(vim.treesitter.require_language, "bsc", vim.env.BSC_PARSER)
+-- (The names of Neovim 0.7; later releases renamed them.)
+local q = vim.treesitter.query
+local get_query, parse_query = q.get or q.get_query, q.parse or q.parse_query
+local add = vim.treesitter.language.add and function(l, p) return vim.treesitter.language.add(l, { path = p }) end
+  or vim.treesitter.require_language
+local ok, err = pcall(add, "bsc", vim.env.BSC_PARSER)
 if not ok then
   io.stdout:write("not loaded: " .. tostring(err) .. "\n")
   vim.cmd("cquit 1")
 end
+-- editors/neovim on the runtimepath gives the filetype and the queries where Neovim
+-- looks for them.
+vim.opt.runtimepath:append(vim.env.BSC_NVIM_RTP)
+vim.cmd("runtime! ftdetect/*.vim")
+vim.cmd("edit " .. vim.fn.fnameescape(vim.env.BSC_FILE))
+if vim.bo.filetype ~= "bsc" or not get_query("bsc", "highlights")
+  or not get_query("bsc", "folds") then
+  io.stdout:write("editors/neovim: filetype " .. vim.bo.filetype .. ", queries not found\n")
+  vim.cmd("cquit 1")
+end
 -- Its queries parse in this Neovim too (no predicate it lacks).
 for _, q in ipairs(vim.fn.glob(vim.env.BSC_QUERIES .. "/*.scm", false, true)) do
-  local okq, errq = pcall(vim.treesitter.query.parse_query, "bsc", table.concat(vim.fn.readfile(q), "\n"))
+  local okq, errq = pcall(parse_query, "bsc", table.concat(vim.fn.readfile(q), "\n"))
   if not okq then
     io.stdout:write(q .. ": " .. tostring(errq) .. "\n")
     vim.cmd("cquit 1")
@@ -142,6 +157,7 @@ io.stdout:write(root:type() .. (root:has_error() and " with errors" or "") .. "\
 vim.cmd(root:has_error() and "cquit 1" or "qall!")
 LUA
   out="$(BSC_PARSER="$WORK/bsc.so" BSC_FILE="$REPO/examples/bakery.bsc" BSC_QUERIES="$HERE/queries" \
+    BSC_NVIM_RTP="$REPO/editors/neovim" \
     timeout 60 nvim --headless -u NONE -i NONE -c "luafile $WORK/load.lua" 2>&1)"
   if [ $? -eq 0 ] && grep -q '^source_file$' <<<"$out"; then
     pass
