@@ -168,7 +168,10 @@ fn render<'a>(
         ExprKind::Chain(first, rest) => {
             let mut out = render(first, lookup, period)?;
             for (op, e) in rest {
-                out = format!("{out} {} {}", op.symbol(), render(e, lookup, period)?);
+                out.push(' ');
+                out.push_str(op.symbol());
+                out.push(' ');
+                out.push_str(&render(e, lookup, period)?);
             }
             out
         }

@@ -180,3 +180,20 @@ perspective financial {
     let doc = build_json(dir.path(), "plan.bsc");
     assert_eq!(actuals(&doc, "margin"), months(&[40.0, 50.0]));
 }
+
+#[test]
+fn the_report_shows_a_computed_measure_with_its_values_put_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    let r = bsc(
+        &fixtures(),
+        &["build", "compute/pass.bsc", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        // minijinja escapes `/` as `&#x2f;`.
+        html.contains("actual: 39.211137 (2025-03) = (431k − 262k) &#x2f; 431k × 100"),
+        "the trace of the margin"
+    );
+}

@@ -115,3 +115,45 @@ fn parsers_agree_on_every_file_and_its_near_misses() {
         "{parsed} parsed, {rejected} rejected"
     );
 }
+
+/// Expressions made of the tokens that nest (`-`, `(`, calls) and those that do not,
+/// around the nesting limit: both parsers and the pre-pass agree on each.
+#[test]
+fn parsers_agree_on_expressions_at_the_nesting_limit() {
+    const TOKENS: &[&str] = &[
+        "-", "- ", "(", ")", "a", "sum(", "lag (", ", 1)", "1", "+", "*", "/", " ", "2%", "ytd(",
+    ];
+    // A small deterministic generator (xorshift), so that a failure is reproducible.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut accepted = 0;
+    for case in 0..3000 {
+        let mut expr = String::new();
+        // Runs of one nesting token push the depth past the limit now and then.
+        let len = (next() % 160) as usize;
+        while expr.len() < len {
+            let t = TOKENS[(next() % TOKENS.len() as u64) as usize];
+            let times = if next() % 4 == 0 { 1 + next() % 40 } else { 1 };
+            for _ in 0..times {
+                expr.push_str(t);
+            }
+        }
+        if case % 3 == 0 {
+            // A balanced, valid one, as deep as the case number makes it.
+            let depth = case % 70;
+            expr = format!("{}a{}", "-(".repeat(depth / 2), ")".repeat(depth / 2));
+        }
+        let text = format!(
+            "perspective p {{ objective o \"O\" {{ measure a \"A\" {{ compute {expr} }} }} }}\n"
+        );
+        if bsc::fuzzing::agree(text.as_bytes()) == Some(true) {
+            accepted += 1;
+        }
+    }
+    assert!(accepted > 500, "only {accepted} valid expressions");
+}

@@ -217,7 +217,10 @@ module.exports = grammar({
       $.parenthesized_expression,
       $.number,
       $.identifier,
+      // The name of a function is an id where no `(` follows (a measure may be called `sum`).
+      alias($._function_name, $.identifier),
     ),
+    _function_name: _ => choice('lag', 'sum', 'avg', 'ytd', 'growth'),
     binary_expression: $ => choice(
       prec.left(1, seq(
         field('left', $._expression),
@@ -233,7 +236,7 @@ module.exports = grammar({
     unary_expression: $ => prec(3, seq('-', field('operand', $._expression))),
     parenthesized_expression: $ => seq('(', $._expression, ')'),
     call: $ => seq(
-      field('function', choice('lag', 'sum', 'avg', 'ytd', 'growth')),
+      field('function', $._function_name),
       '(',
       field('argument', $._expression),
       optional(seq(',', field('periods', $.number))),

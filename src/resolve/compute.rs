@@ -180,6 +180,18 @@ impl<'a> Resolver<'a> {
             }) => Some(*index),
             _ => None,
         };
+        // The computed measures each one reads, once (an expression may be long).
+        let deps_of: BTreeMap<usize, Vec<usize>> = exprs
+            .iter()
+            .map(|(&m, e)| {
+                let deps = e
+                    .refs()
+                    .into_iter()
+                    .filter_map(|id| index_of(self, &id.name))
+                    .collect();
+                (m, deps)
+            })
+            .collect();
         // Depth-first, in declaration order: post-order is dependency order.
         let mut state: BTreeMap<usize, u8> = BTreeMap::new(); // 1 open, 2 done
         let mut order = Vec::new();
@@ -192,15 +204,11 @@ impl<'a> Resolver<'a> {
             let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
             state.insert(start, 1);
             while let Some(&(m, next)) = stack.last() {
-                let refs = exprs[&m].refs();
-                if let Some(id) = refs.get(next) {
+                if let Some(&dep) = deps_of[&m].get(next) {
                     if let Some(top) = stack.last_mut() {
                         top.1 += 1;
                     }
-                    let Some(dep) = index_of(self, &id.name) else {
-                        continue;
-                    };
-                    if !exprs.contains_key(&dep) {
+                    if !exprs.contains_key(&dep) || state.get(&dep) == Some(&2) {
                         continue;
                     }
                     match state.get(&dep) {
@@ -225,11 +233,9 @@ impl<'a> Resolver<'a> {
         }
         for m in order {
             let expr = &exprs[&m];
-            let deps: Vec<usize> = expr
-                .refs()
-                .iter()
-                .filter_map(|id| index_of(self, &id.name))
-                .collect();
+            let mut deps: Vec<usize> = deps_of[&m].clone();
+            deps.sort_unstable();
+            deps.dedup();
             if failed.contains(&m) || deps.iter().any(|d| failed.contains(d)) {
                 failed.insert(m);
                 continue;

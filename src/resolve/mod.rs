@@ -292,6 +292,22 @@ impl<'a> Resolver<'a> {
                 let index = self.model.kpis.len();
                 if self.declare(&d.node.id, Kind::Kpi, index, is_std) {
                     let props = self.props(&d.node.props);
+                    if let Some(p) = d
+                        .node
+                        .props
+                        .iter()
+                        .find(|p| matches!(p.node, MeasureProp::Compute(_)))
+                    {
+                        self.push(
+                            Diagnostic::new(
+                                Code::Compute,
+                                p.span,
+                                "a kpi template cannot be computed",
+                            )
+                            .label("the measures an expression names belong to one scorecard")
+                            .help("put `compute` on the measure made from this template"),
+                        );
+                    }
                     self.written_values(&d.node.props, Role::KpiValue(index));
                     self.model.kpis.push(Kpi {
                         id: d.node.id.name.clone(),

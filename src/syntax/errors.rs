@@ -62,6 +62,9 @@ fn describe(rule: Rule) -> (String, Vec<&'static str>) {
         Rule::period => (s("a period like 2025-07"), vec![]),
         Rule::lbrace | Rule::actuals_table => (s("`{`"), vec![]),
         Rule::rbrace => (s("`}`"), vec![]),
+        Rule::lparen => (s("`(`"), vec![]),
+        Rule::rparen => (s("`)`"), vec![]),
+        Rule::comma => (s("`,`"), vec![]),
         Rule::arrow => (s("`->`"), vec![]),
         Rule::dots => (s("`..`"), vec![]),
         Rule::colon => (s("`:`"), vec![]),
@@ -229,6 +232,53 @@ fn bad_token(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
     }
 }
 
+/// `groth(revenue, 12)` in an expression: a word before `(` that names no function. The
+/// grammar stops at the `(` (after an operand), the direct parser at the word; both say
+/// this, at the word.
+fn unknown_function(
+    file: FileId,
+    text: &str,
+    pos: usize,
+    found: &str,
+    positives: &[Rule],
+) -> Option<Diagnostic> {
+    let (start, end) = if found == "`(`" && positives.contains(&Rule::add_op) {
+        let end = text[..pos].trim_end().len();
+        let start = text[..end]
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            .len();
+        (start, end)
+    } else if positives == [Rule::func_name] {
+        let (_, len) = found_at(text, pos);
+        (pos, pos + len)
+    } else {
+        return None;
+    };
+    let name = &text[start..end];
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        || super::expr::Func::from_name(name).is_some()
+    {
+        return None;
+    }
+    let functions = keywords::words_of(keywords::Role::Function);
+    let help = match did_you_mean(name, functions.iter().copied()) {
+        Some(f) => format!("did you mean `{f}`?"),
+        None => format!(
+            "the functions are {}",
+            or_list(&functions).replace(" or ", " and ")
+        ),
+    };
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, start, end),
+            format!("unknown function `{name}`"),
+        )
+        .label("not a function")
+        .help(help),
+    )
+}
+
 /// A syntax diagnostic for a pest failure in `text` (file `file`).
 pub fn syntax_error(
     file: FileId,
@@ -284,6 +334,10 @@ pub fn explain(
                 return unclosed(file, text, &open[d..], at, &label);
             }
         }
+    }
+
+    if let Some(d) = unknown_function(file, text, pos, &found, positives) {
+        return d;
     }
 
     if found == "`@`" && positives == [Rule::attribute] {

@@ -40,7 +40,15 @@ impl<'a> Lower<'a> {
 fn is_punct(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::lbrace | Rule::rbrace | Rule::arrow | Rule::dots | Rule::colon | Rule::EOI
+        Rule::lbrace
+            | Rule::rbrace
+            | Rule::lparen
+            | Rule::rparen
+            | Rule::comma
+            | Rule::arrow
+            | Rule::dots
+            | Rule::colon
+            | Rule::EOI
     ) || is_keyword(rule)
 }
 
@@ -470,7 +478,7 @@ impl<'a> Lower<'a> {
             }
             Rule::paren => {
                 let span = self.span(&pair);
-                let inner = self.expr(pair.into_inner().next()?)?;
+                let inner = self.expr(kids(&pair).next()?)?;
                 Some(Expr {
                     kind: ExprKind::Paren(Box::new(inner)),
                     span,
@@ -478,7 +486,7 @@ impl<'a> Lower<'a> {
             }
             Rule::call => {
                 let span = self.span(&pair);
-                let mut ks = pair.into_inner();
+                let mut ks = kids(&pair);
                 let name = ks.next()?;
                 let func = Func::from_name(name.as_str())?;
                 let name = self.span(&name);

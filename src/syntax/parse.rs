@@ -30,7 +30,7 @@ use super::expr::{BinOp, Call, Expr, ExprKind, Func};
 use super::grammar::Rule;
 use super::keywords::{Block, Kw, enclosing_declaration};
 use super::lower::Lower;
-use super::scan::{BlockEnd, block_comment, line_comment};
+use super::scan::{BlockEnd, MAX_EXPR_DEPTH, block_comment, line_comment};
 
 /// Syntax errors reported per file; one more diagnostic says that there were more.
 pub const MAX_ERRORS: usize = 50;
@@ -42,7 +42,7 @@ pub struct Fail(&'static [Rule]);
 type R<T> = Result<T, Fail>;
 
 /// `ASCII_ALPHANUMERIC | "_"`: what continues a word.
-fn is_ident_char(b: u8) -> bool {
+pub(super) fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
@@ -94,6 +94,7 @@ pub fn file(lower: &mut Lower<'_>) -> Parsed {
         open: Vec::new(),
         unwind: None,
         sub_open: false,
+        expr_depth: 0,
         eof_reported: false,
         broken: 0,
         errors: Vec::new(),
@@ -140,6 +141,8 @@ struct Parser<'t, 'l> {
     /// Whether the item being read opened a `{` of its own (`bands`, `actuals`) that is
     /// not closed yet.
     sub_open: bool,
+    /// How deep the expression being read nests (`factor` in `factor`).
+    expr_depth: usize,
     /// An error already said that the file ends here (an unclosed comment ran to it).
     eof_reported: bool,
     /// Syntax errors met so far, reported or not.
@@ -1119,7 +1122,8 @@ impl<'t> Parser<'t, '_> {
         let mut rest = Vec::new();
         loop {
             let c = self.peek();
-            if !ops.contains(&c) {
+            // `/*` here is a comment that does not close, not a division.
+            if !ops.contains(&c) || c == b'/' && matches!(self.at(self.pos + 1), b'*' | b'/') {
                 break;
             }
             self.take(1);
@@ -1141,10 +1145,23 @@ impl<'t> Parser<'t, '_> {
         })
     }
 
-    /// `factor = { neg ~ factor | call | unsigned | ident | paren }`
+    /// `factor = { neg ~ factor | call | unsigned | ident | paren }`. A `-`, `(` or call
+    /// nested more than [`MAX_EXPR_DEPTH`] deep is refused where the pre-pass refuses it
+    /// (which then says why).
     fn factor(&mut self) -> R<Expr> {
+        self.expr_depth += 1;
+        let r = self.factor_inner();
+        self.expr_depth -= 1;
+        r
+    }
+
+    fn factor_inner(&mut self) -> R<Expr> {
         const FACTOR: &[Rule] = &[Rule::factor];
         let start = self.pos_after_trivia();
+        let too_deep = self.expr_depth > MAX_EXPR_DEPTH;
+        if too_deep && matches!(self.peek(), b'-' | b'(') {
+            return Err(Fail(FACTOR));
+        }
         match self.peek() {
             b'-' => {
                 self.take(1);
@@ -1157,7 +1174,7 @@ impl<'t> Parser<'t, '_> {
             b'(' => {
                 self.take(1);
                 let inner = self.expr()?;
-                self.punct(b")", &[Rule::paren, Rule::add_op])?;
+                self.punct(b")", &[Rule::rparen, Rule::add_op])?;
                 Ok(Expr {
                     kind: ExprKind::Paren(Box::new(inner)),
                     span: self.span(start),
@@ -1177,16 +1194,29 @@ impl<'t> Parser<'t, '_> {
                 }
                 // `call = { func_name ~ "(" ~ … }`: a function's name before `(`.
                 if let Some(func) = Func::from_name(word) {
-                    let after = self.pos + word.len();
                     let (saved_pos, saved_end) = (self.pos, self.end);
                     let name = self.take(word.len());
                     if self.peek() == b'(' {
+                        if too_deep {
+                            self.pos = saved_pos;
+                            self.end = saved_end;
+                            return Err(Fail(FACTOR));
+                        }
                         self.take(1);
                         return self.call(start, func, name);
                     }
                     self.pos = saved_pos;
                     self.end = saved_end;
-                    debug_assert!(after > saved_pos);
+                }
+                // `groth(…)`: a word before `(` that names no function.
+                let after = self.pos + word.len();
+                let (saved_pos, saved_end) = (self.pos, self.end);
+                self.pos = after;
+                let call_like = self.peek() == b'(';
+                self.pos = saved_pos;
+                self.end = saved_end;
+                if call_like {
+                    return Err(Fail(&[Rule::func_name]));
                 }
                 let id = self.ident()?;
                 Ok(Expr {
@@ -1209,7 +1239,7 @@ impl<'t> Parser<'t, '_> {
         } else {
             None
         };
-        self.punct(b")", &[Rule::call, Rule::add_op])?;
+        self.punct(b")", &[Rule::rparen, Rule::add_op])?;
         Ok(Expr {
             kind: ExprKind::Call(Call {
                 func,

@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 use crate::span::{FileId, Span};
 
 use super::ast::{Comment, CommentKind};
+use super::parse::is_ident_char;
 
 /// The deepest an expression nests: parentheses open, or `-` signs in a row.
 pub const MAX_EXPR_DEPTH: usize = 64;
@@ -93,9 +94,17 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut out = Scan::default();
     let sp = |s: usize, e: usize| Span::new(file, s, e);
     let mut depth = 0usize;
-    // Parentheses open, and `-` signs in a row (`- - x`): expressions nest through them.
-    let mut parens = 0usize;
+    // How deep an expression nests, counted as the direct parser counts it (it stops at
+    // the same limit, at the same byte): each open `(` with the unary `-` signs right
+    // before it (`-(`, `-sum(`), and the unary `-` signs in a row after it (`- - x`). A
+    // `-` after an operand (a word, a number, `)`) is binary and does not nest.
+    let mut parens: Vec<usize> = Vec::new();
+    let mut nested = 0usize;
     let mut minus_run = 0usize;
+    // The run before the word being read (`- sum(`), and the last byte that is not
+    // whitespace or part of a comment.
+    let mut word_run = 0usize;
+    let mut prev = 0u8;
     let mut i = 0;
     let nul = |out: &mut Scan, at: usize, cut: usize| {
         out.errors.push(
@@ -143,6 +152,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         Some(_) => i += 1,
                     }
                 }
+                prev = b'"';
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
@@ -192,7 +202,9 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 continue;
             }
             b'{' => {
-                parens = 0; // no expression holds a brace
+                // No expression holds a brace.
+                parens.clear();
+                nested = 0;
                 depth += 1;
                 if depth > MAX_BRACE_DEPTH {
                     out.errors.push(
@@ -206,33 +218,50 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 out.braces.push((i, true));
             }
             b'}' => {
-                parens = 0;
+                parens.clear();
+                nested = 0;
                 depth = depth.saturating_sub(1);
                 out.braces.push((i, false));
             }
             b'(' | b'-' => {
-                let (count, what) = if b[i] == b'(' {
-                    parens += 1;
-                    (parens, "parentheses")
+                if b[i] == b'(' {
+                    let run = if is_ident_char(prev) {
+                        word_run
+                    } else {
+                        minus_run
+                    };
+                    parens.push(run + 1);
+                    nested += run + 1;
+                    minus_run = 0;
+                } else if is_ident_char(prev) || matches!(prev, b'%' | b')') {
+                    minus_run = 0; // binary
                 } else {
                     minus_run += 1;
-                    (minus_run, "`-` signs")
-                };
-                if count > MAX_EXPR_DEPTH {
+                }
+                if nested + minus_run > MAX_EXPR_DEPTH {
                     out.errors.push(
                         Diagnostic::new(Code::Syntax, sp(i, i + 1), "expression nested too deep")
-                            .label(format!("more than {MAX_EXPR_DEPTH} {what} in a row here"))
+                            .label(format!(
+                                "more than {MAX_EXPR_DEPTH} parentheses and `-` signs are open here"
+                            ))
                             .help("split the computation into measures of their own"),
                     );
                     out.too_deep = true;
                     return out;
                 }
             }
-            b')' => parens = parens.saturating_sub(1),
+            b')' => nested -= parens.pop().unwrap_or(0),
             _ => {}
         }
-        if b[i] != b'-' && !b[i].is_ascii_whitespace() {
-            minus_run = 0;
+        let c = b[i];
+        if !c.is_ascii_whitespace() {
+            if is_ident_char(c) && !is_ident_char(prev) {
+                word_run = minus_run;
+            }
+            if c != b'-' {
+                minus_run = 0;
+            }
+            prev = c;
         }
         i += 1;
     }
