@@ -55,8 +55,14 @@ impl Drop for Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_in(std::path::Path::new("."))
+    }
+
+    /// The server started in `dir` (its current folder).
+    fn start_in(dir: &std::path::Path) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
             .arg("lsp")
+            .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -1390,4 +1396,49 @@ fn every_request_on_every_prefix_is_answered() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);
+}
+
+/// No workspace folder (a client that sends no root): a library opened first is still
+/// checked through the entry file that imports it — found from the server's folder as
+/// `bsc check FILE` finds it, or, when the server runs elsewhere, once the entry file is
+/// opened too.
+#[test]
+fn a_library_opened_first_without_a_workspace() {
+    for cwd_is_project in [true, false] {
+        let tmp = tempfile::Builder::new().prefix("nows").tempdir().unwrap();
+        let dir = tmp.path().canonicalize().unwrap().join("project");
+        copy_dir(&common_repo().join("examples/project"), &dir);
+        let ops = file_uri(&dir.join("lib/operations.bsc"));
+        let plan = file_uri(&dir.join("plan.bsc"));
+        let mut c = Client::start_in(if cwd_is_project {
+            &dir
+        } else {
+            std::path::Path::new("/")
+        });
+        c.initialized();
+        let text = std::fs::read_to_string(dir.join("lib/operations.bsc")).unwrap();
+        c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": ops, "languageId": "bsc", "version": 1, "text": text } }),
+        );
+        let d = c.diagnostics(&ops);
+        if cwd_is_project {
+            assert_eq!(d, Vec::<Value>::new());
+        } else {
+            // The library's folder alone: its templates are unknown there.
+            assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+            let text = std::fs::read_to_string(dir.join("plan.bsc")).unwrap();
+            c.sync();
+            c.notes.clear();
+            c.notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": plan, "languageId": "bsc", "version": 1, "text": text } }),
+            );
+            c.sync();
+            assert_eq!(c.published(&ops), Some(vec![]), "{cwd_is_project}");
+        }
+        c.request("shutdown", Value::Null);
+        c.notify("exit", Value::Null);
+        assert_eq!(c.exit_code(), 0);
+    }
 }

@@ -98,6 +98,23 @@ pub(super) struct Server {
     pub(super) inlay_hints: bool,
 }
 
+/// The folder `bsc check FILE` would be run in: the server's current folder (editors
+/// start it in the project), unless that is `/` or the home folder (then a scan would
+/// read far more than a project), or does not hold the file; then the file's folder.
+fn discovery_cwd(file: &Path) -> PathBuf {
+    let folder = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let Ok(cwd) = std::env::current_dir() else {
+        return folder;
+    };
+    let cwd = canonical_on_disk(&cwd);
+    let home = std::env::var_os("HOME").map(|h| canonical_on_disk(Path::new(&h)));
+    if cwd.parent().is_none() || Some(&cwd) == home.as_ref() || !file.starts_with(&cwd) {
+        folder
+    } else {
+        cwd
+    }
+}
+
 /// The canonical path of a `file:` URI; `None` for other schemes (`untitled:`).
 pub(super) fn file_path(uri: &Url) -> Option<PathBuf> {
     if uri.scheme() != "file" {
@@ -259,9 +276,16 @@ impl Server {
                     Some(i) => self.projects[i].update(&fs, &p),
                     None if self.docs.contains_key(u) => {
                         // A file outside the workspace folders: its project is found as
-                        // `bsc check FILE` finds it.
-                        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
-                        let root = project::discovery_root(&p, &dir, None);
+                        // `bsc check FILE` run in the server's folder finds it.
+                        let root = project::discovery_root(&p, &discovery_cwd(&p), None);
+                        // A project found earlier inside this one (a library opened
+                        // first) joins it.
+                        let folders = &self.folders;
+                        self.projects.retain(|q| {
+                            q.root == root
+                                || !q.root.starts_with(&root)
+                                || folders.contains(&q.root)
+                        });
                         let mut project = Project::scan(&fs, &root);
                         project.update(&fs, &p);
                         self.projects.push(project);
