@@ -330,7 +330,13 @@ impl Server {
         for u in touched {
             let diags = diagnostics::union(self.builds.values().filter_map(|b| b.diags.get(&u)));
             let version = self.docs.get(&u).map(|d| d.version);
-            if diags.is_empty() && version.is_none() && !self.published.contains_key(&u) {
+            // The same set as last published is not sent again, except to a document
+            // just opened or edited (its version moved on).
+            let same = self
+                .published
+                .get(&u)
+                .map_or(diags.is_empty(), |p| *p == diags);
+            if same && !changed.contains(&u) {
                 continue;
             }
             if diags.is_empty() {
