@@ -10,8 +10,11 @@
 //!
 //! Laid out by concern, as taplo's server is: this file holds the loop and the
 //! dispatch; `workspace` the documents, projects and compilations; `diagnostics`,
-//! `navigation` (hover, definition, references, rename), `completion`, `symbols` and
-//! `edits` (formatting, quick fixes) one feature each.
+//! `navigation` (hover, definition, references, rename), `completion`, `symbols`
+//! (document and workspace symbols), `structure` (folding, selection ranges, highlights,
+//! links, semantic tokens, inlay hints) and `edits` (formatting, quick fixes) one
+//! feature each; `index` lists where each id is written, `transport` reads and writes
+//! the frames.
 
 mod completion;
 mod diagnostics;
@@ -23,10 +26,7 @@ mod symbols;
 pub mod transport;
 mod workspace;
 
-use workspace::Server;
-
 use std::path::PathBuf;
-
 use std::sync::mpsc::Receiver;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -35,6 +35,8 @@ use lsp_types::{notification::Notification as _, request::Request as _};
 use serde_json::Value;
 
 use crate::{Error, ExitStatus};
+
+use workspace::Server;
 
 /// Runs the server until the client says `exit`: exit status 0 after `shutdown`, 1
 /// without it (LSP), also when stdin ends first.
