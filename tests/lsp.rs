@@ -1214,6 +1214,12 @@ perspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M
             &["threshold", "actuals", "direction"],
             &["happy", "objective"],
         ),
+        // An operand of a `compute` expression: measures and functions.
+        (
+            "perspective internal { objective fast \"ü\" { measure cycle \"Z 😀\" { unit \"%\" compute (m - |",
+            &["m", "growth", "lag"],
+            &["happy", "threshold", "nps"],
+        ),
         // The values of `direction`.
         (
             "perspective internal { objective fast \"ü\" { measure cycle \"Z\" { direction |",

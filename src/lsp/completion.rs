@@ -6,15 +6,16 @@
 //! file does not parse), the keywords from the keyword table, and the place from the
 //! tokens just before the cursor and the blocks open there (the scanner's braces, which
 //! need no tree). The places: after `from` (kpi templates), after `->` (objectives),
-//! after `supports` and after each `,` of its list (objectives and measures), at the
-//! start of a line of a `map` (objectives), after a property that takes words
+//! after `supports` and after each `,` of its list (objectives and measures), in a
+//! `compute` expression (measures and functions), at the start of a line of a `map`
+//! (objectives), after a property that takes words
 //! (`direction up`), and where a keyword may start (the keywords of the block).
 
 use lsp_types as lsp;
 
 use super::workspace::Server;
 use crate::model::{Kind, Model};
-use crate::syntax::keywords::{self, Block, Kw};
+use crate::syntax::keywords::{self, Block, Kw, Role};
 use crate::syntax::scan;
 
 /// A token before the cursor, read backwards.
@@ -109,6 +110,8 @@ fn without_comment(mut text: &str) -> &str {
 #[derive(Debug, PartialEq)]
 enum Want {
     Ids(&'static [Kind]),
+    /// Inside a `compute` expression: measures and functions.
+    Expr,
     Values(Kw),
     Keywords,
     Nothing,
@@ -124,14 +127,26 @@ fn wanted(before: &str) -> Want {
     match tok {
         Tok::Word("from") => Want::Ids(&[Kind::Kpi]),
         Tok::Word("supports") => Want::Ids(SUPPORTED),
+        Tok::Word("compute") => Want::Expr,
         Tok::Arrow => Want::Ids(&[Kind::Objective]),
-        Tok::Comma => {
-            // `supports a, b, ` (over lines too): back over the list.
+        Tok::Comma | Tok::Other => {
+            // `supports a, b, ` (over lines too), or an operand of `compute …`: back
+            // over the list or the expression.
+            let in_expr = |r: &str| r.trim_end().ends_with(['+', '-', '*', '/', '(', ',']);
+            if tok == Tok::Other && !in_expr(before) {
+                return Want::Nothing;
+            }
             let mut rest = rest;
             for _ in 0..10_000 {
                 match last_token(rest) {
                     Some((Tok::Word("supports"), _)) => return Want::Ids(SUPPORTED),
-                    Some((Tok::Word(_) | Tok::Comma, r)) => rest = r,
+                    Some((Tok::Word("compute"), _)) => return Want::Expr,
+                    Some((Tok::Word(w), _))
+                        if Kw::from_word(w).is_some_and(|k| k.row().role != Role::Function) =>
+                    {
+                        break;
+                    }
+                    Some((Tok::Word(_) | Tok::Comma | Tok::Other, r)) => rest = r,
                     _ => break,
                 }
             }
@@ -144,7 +159,6 @@ fn wanted(before: &str) -> Want {
             _ => Want::Nothing,
         },
         Tok::Open | Tok::Close | Tok::Str => Want::Keywords,
-        Tok::Other => Want::Nothing,
     }
 }
 
@@ -249,6 +263,14 @@ impl Server {
         let block = block_at(text, word_start);
         match wanted(head) {
             Want::Ids(kinds) => ids(&b.comp.model, kinds),
+            Want::Expr => {
+                let mut items = ids(&b.comp.model, &[Kind::Measure]);
+                items.extend(words(
+                    &keywords::words_of(Role::Function),
+                    lsp::CompletionItemKind::FUNCTION,
+                ));
+                items
+            }
             Want::Values(kw) => words(keywords::values(kw), lsp::CompletionItemKind::VALUE),
             Want::Keywords => match block {
                 // A map holds chains of objectives.
@@ -277,6 +299,11 @@ mod tests {
         assert_eq!(wanted("  target 40 "), Want::Nothing);
         assert_eq!(wanted("  actuals { 2025-01: 3, "), Want::Nothing);
         assert_eq!(wanted(""), Want::Keywords);
+        assert_eq!(wanted("  compute "), Want::Expr);
+        assert_eq!(wanted("  compute (revenue - "), Want::Expr);
+        assert_eq!(wanted("  compute growth(revenue, 12) * "), Want::Expr);
+        assert_eq!(wanted("  target 5 - "), Want::Nothing);
+        assert_eq!(wanted("  supports a, b, "), Want::Ids(SUPPORTED));
         assert_eq!(wanted("map {\n  a -> b // c\n  "), Want::Keywords);
         assert_eq!(wanted("map { a -> /* x */ "), Want::Ids(&[Kind::Objective]));
         assert_eq!(wanted("  owner \"a // b\" "), Want::Keywords);
