@@ -292,6 +292,16 @@ fn a_session_with_the_language_server() {
         "{hover}"
     );
 
+    // Hover on a keyword: the keyword table's row (after non-ASCII text on the line).
+    let (l, ch) = find(DOC, "owner \"CMO\"", 2);
+    let hover = c.request("textDocument/hover", pos(&uri, l, ch));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("`owner`: property") && text.contains("owner \"O\""),
+        "{text}"
+    );
+    assert_eq!(hover["range"]["start"]["character"], ch - 2, "{hover}");
+
     // Go to definition: from the map to the declaration on line 1.
     let def = c.request(
         "textDocument/definition",

@@ -138,7 +138,20 @@ pub fn run() -> Result<ExitStatus, Error> {
                 Message::Request(req) => {
                     // A request sees every edit received before it.
                     server.flush(&sender);
-                    sender.send(server.request(req));
+                    // A bug in one feature answers that request with an error instead
+                    // of ending the session (requests only read the server's state).
+                    let id = req.id.clone();
+                    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        server.request(req)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            "bsc lsp failed on this request (a bug: please report it)".into(),
+                        )
+                    });
+                    sender.send(reply);
                 }
                 Message::Notification(n) if n.method == lsp::notification::Exit::METHOD => {
                     return Ok(if shut_down {

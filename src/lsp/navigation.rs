@@ -5,7 +5,7 @@ use lsp_types::Url;
 
 use super::workspace::{Server, file_path, range};
 use crate::model::Kind;
-use crate::syntax::keywords::Kw;
+use crate::syntax::keywords::{Block, Kw, Role};
 
 /// One place an id is written.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,7 +20,9 @@ pub(super) struct Place {
 
 impl Server {
     pub(super) fn hover(&self, p: lsp::HoverParams) -> Option<lsp::Hover> {
-        let (b, occ) = self.occurrence_at(&p.text_document_position_params)?;
+        let Some((b, occ)) = self.occurrence_at(&p.text_document_position_params) else {
+            return self.keyword_hover(&p.text_document_position_params);
+        };
         let m = &b.comp.model;
         let sym = m.symbols.get(&occ.name)?;
         let pct = crate::num::percent;
@@ -137,6 +139,55 @@ impl Server {
                 value: md,
             }),
             range: Some(range(&b.comp, occ.span)),
+        })
+    }
+
+    /// A keyword under the cursor: what it is, where it stands, and the keyword table's
+    /// example of its use.
+    fn keyword_hover(&self, pos: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let (b, file, offset) = self.locate(pos)?;
+        let text = &b.comp.sources.get(file).text;
+        let at = (offset as usize).min(text.len());
+        if !text.is_char_boundary(at) {
+            return None;
+        }
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| word(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = text[at..].find(|c| !word(c)).map_or(text.len(), |i| at + i);
+        let kw = Kw::from_word(&text[start..end])?;
+        let row = kw.row();
+        let what = match row.role {
+            Role::Declaration => "declaration",
+            Role::Property => "property",
+            Role::Modifier => "word of a declaration or property",
+            Role::Band => "band",
+            Role::Function => "function of a `compute` expression",
+        };
+        let blocks: Vec<String> = row
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Top => "the top level".to_string(),
+                other => format!("`{}`", format!("{other:?}").to_lowercase()),
+            })
+            .collect();
+        let md = format!(
+            "`{}`: {what} ({})\n\n```bsc\n{}\n```",
+            row.word,
+            blocks.join(", "),
+            row.example
+        );
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: md,
+            }),
+            range: Some(range(&b.comp, crate::span::Span::new(file, start, end))),
         })
     }
 
