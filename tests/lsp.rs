@@ -1257,6 +1257,26 @@ perspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M
             assert!(!labels.contains(w), "{typed:?}: {w} offered in {labels:?}");
         }
     }
+    // Hover on a keyword, but not on the same word in a string or a comment.
+    let text = "perspective p \"ü target\" { }\n// 😀 target\n";
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 100 }, "contentChanges": [{ "text": text }] }));
+    let (l, ch) = find(text, "perspective", 3);
+    let hover = c.request("textDocument/hover", pos(&uri, l, ch));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("`perspective`: declaration"),
+        "{hover}"
+    );
+    for (needle, shift) in [("target\"", 2), ("target\n", 2)] {
+        let (l, ch) = find(text, needle, shift);
+        assert_eq!(
+            c.request("textDocument/hover", pos(&uri, l, ch)),
+            Value::Null,
+            "{needle}"
+        );
+    }
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);

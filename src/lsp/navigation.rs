@@ -160,6 +160,31 @@ impl Server {
             .map_or(at, |(i, _)| i);
         let end = text[at..].find(|c| !word(c)).map_or(text.len(), |i| at + i);
         let kw = Kw::from_word(&text[start..end])?;
+        // Not a word of a string or a comment.
+        let ast = b.comp.files.iter().find(|f| f.id == file)?.ast.as_ref()?;
+        if ast
+            .comments
+            .iter()
+            .any(|c| c.span.start as usize <= start && start < c.span.end as usize)
+        {
+            return None;
+        }
+        let line = &text[text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1)..start];
+        let mut quotes = 0;
+        let mut escaped = false;
+        for c in line.chars() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => quotes += 1,
+                _ => escaped = false,
+            }
+            if c != '\\' {
+                escaped = false;
+            }
+        }
+        if quotes % 2 == 1 {
+            return None;
+        }
         let row = kw.row();
         let what = match row.role {
             Role::Declaration => "declaration",
