@@ -136,6 +136,12 @@ pub const MAX_LAG: usize = 3;
 /// Scores the model as of `as_of`, the compilation's as-of period (decided once, by
 /// [`Model::as_of`]; `None` when there is none at all).
 pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
+    score_aligned(model, as_of, &[])
+}
+
+/// [`score`], with the scores of the department objectives aligned to this scorecard's
+/// (`aligned[k]` for `model.alignments[k]`): each is one more child of its objective.
+pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64>]) -> Scores {
     let period_end = model
         .scorecard
         .as_ref()
@@ -159,7 +165,8 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
     let objectives: Vec<Rollup> = model
         .objectives
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(oi, o)| {
             let children = o.measures.iter().map(|&i| {
                 (
                     model.measures[i].id.as_str(),
@@ -167,7 +174,13 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
                     measures[i].progress,
                 )
             });
-            rollup(children, green, amber)
+            let departments = model
+                .alignments
+                .iter()
+                .zip(aligned)
+                .filter(|(a, _)| a.objective == oi)
+                .map(|(a, score)| (a.label.as_str(), a.weight, *score));
+            rollup(children.chain(departments), green, amber)
         })
         .collect();
     let perspectives: Vec<Rollup> = model

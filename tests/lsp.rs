@@ -1478,3 +1478,56 @@ fn a_library_opened_first_without_a_workspace() {
         assert_eq!(c.exit_code(), 0);
     }
 }
+
+/// A department scorecard (`cascade`) is no entry file: its company compiles it, and
+/// the server analyses it in that compilation's department: symbols, hover and
+/// diagnostics in the department's own file; the company's `cascade` path links to it.
+#[test]
+fn a_cascaded_department_is_analysed_through_its_company() {
+    let tmp = tempfile::Builder::new().prefix("casc").tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap().join("cascade");
+    copy_dir(&common_repo().join("examples/cascade"), &dir);
+    let sales = dir.join("depts/sales.bsc");
+    let uri = file_uri(&sales);
+    let text = std::fs::read_to_string(&sales).unwrap();
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": file_uri(&dir), "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": text } }),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(
+        symbols.to_string().contains("win_key_accounts"),
+        "{symbols}"
+    );
+    let (l, ch) = find(&text, "objective win_key_accounts", 12);
+    let hover = c.request("textDocument/hover", pos(&uri, l, ch));
+    assert!(
+        hover.to_string().contains("objective `win_key_accounts`"),
+        "{hover}"
+    );
+    let broken = text.replace("-> win_key_accounts :", "-> win_key_acounts :");
+    c.sync();
+    c.notes.clear();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": broken }] }));
+    let d = c.diagnostics(&uri);
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    let company = file_uri(&dir.join("company.bsc"));
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": company } }),
+    );
+    assert!(links.to_string().contains(&format!("\"{uri}\"")), "{links}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}

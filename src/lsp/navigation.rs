@@ -241,7 +241,7 @@ impl Server {
         };
         let Some(home) = home else { return vec![] };
         let mut out: Vec<Place> = Vec::new();
-        for b in self.builds.values() {
+        for b in self.all_builds() {
             if b.file(&home, file_path(&home).as_deref()).is_none() {
                 continue;
             }
@@ -335,7 +335,7 @@ impl Server {
         }
         let places = self.all_occurrences(&pos);
         // The compilations the rename touches must not know the new name already.
-        for b in self.builds.values() {
+        for b in self.all_builds() {
             if !places.iter().any(|p| b.uris.values().any(|u| *u == p.uri)) {
                 continue;
             }

@@ -76,6 +76,8 @@ pub(super) fn nodes(file: &File) -> Vec<Node> {
                 Some(&d.node.title),
             )),
             Item::Map(d) => out.push(node(None, d.span, None, None)),
+            Item::Cascade(d) => out.push(node(None, d.span, None, None)),
+            Item::Align(d) => out.push(node(None, d.span, None, None)),
             Item::Error(_) => {}
         }
     }
@@ -204,7 +206,8 @@ impl Server {
             .collect()
     }
 
-    /// `use "…"` opens the imported file, `actuals "…"` the data file.
+    /// `use "…"` opens the imported file, `cascade ID "…"` the department's file,
+    /// `actuals "…"` the data file.
     pub(super) fn links(&self, uri: &Url) -> Vec<lsp::DocumentLink> {
         let Some((b, file, ast)) = self.tree(uri) else {
             return vec![];
@@ -234,8 +237,13 @@ impl Server {
             Url::from_file_path(crate::files::lexical_absolute(&p)).ok()
         };
         for item in &ast.items {
-            if let Item::Use(d) = item {
-                let path = &d.node.path;
+            // `use "…"` and `cascade ID "…"` name a .bsc file.
+            let path = match item {
+                Item::Use(d) => Some(&d.node.path),
+                Item::Cascade(d) => Some(&d.node.path),
+                _ => None,
+            };
+            if let Some(path) = path {
                 let rel = if path.value.ends_with(".bsc") {
                     path.value.clone()
                 } else {

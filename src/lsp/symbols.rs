@@ -119,7 +119,7 @@ impl Server {
                     d.head,
                     vec![],
                 )),
-                Item::Use(_) => {}
+                Item::Use(_) | Item::Cascade(_) | Item::Align(_) => {}
                 Item::Error(_) => {} // reported as a syntax error
             }
         }
@@ -133,7 +133,7 @@ impl Server {
     pub(super) fn workspace_symbols(&self, query: &str) -> Vec<lsp::SymbolInformation> {
         let query = query.to_lowercase();
         let mut out: Vec<lsp::SymbolInformation> = Vec::new();
-        for b in self.builds.values() {
+        for b in self.all_builds() {
             for f in &b.comp.files {
                 let (Some(ast), Some(uri)) = (&f.ast, b.uris.get(&f.id)) else {
                     continue;

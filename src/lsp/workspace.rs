@@ -18,7 +18,7 @@ use lsp_types::Url;
 use crate::files::{FileSystem, Overlay, canonical_on_disk};
 use crate::load::STD;
 use crate::project::{self, Project};
-use crate::score::{Scores, score};
+use crate::score::Scores;
 use crate::span::{FileId, Span};
 use crate::{Compilation, Options, compile_bytes};
 
@@ -58,6 +58,8 @@ pub(super) struct Build {
     reads: BTreeSet<PathBuf>,
     /// Its diagnostics, by file URI.
     diags: BTreeMap<Url, Vec<lsp::Diagnostic>>,
+    /// The department scorecards it cascades to, each compiled on its own.
+    departments: Vec<Build>,
 }
 
 impl Build {
@@ -73,6 +75,23 @@ impl Build {
     /// The entry file's id.
     pub(super) fn root(&self) -> Option<FileId> {
         self.comp.files.first().map(|f| f.id)
+    }
+
+    /// This compilation and every department's, depth first.
+    pub(super) fn all(&self) -> Vec<&Build> {
+        let mut out = vec![self];
+        for d in &self.departments {
+            out.extend(d.all());
+        }
+        out
+    }
+
+    /// The files this compilation and its departments' have diagnostics for.
+    fn diag_files(&self) -> Vec<Url> {
+        self.all()
+            .iter()
+            .flat_map(|b| b.diags.keys().cloned())
+            .collect()
     }
 }
 
@@ -304,7 +323,7 @@ impl Server {
             .collect();
         for k in gone {
             if let Some(b) = self.builds.remove(&k) {
-                touched.extend(b.diags.into_keys());
+                touched.extend(b.diag_files());
             }
         }
         for (key, entry) in want {
@@ -320,15 +339,16 @@ impl Server {
                 continue;
             }
             if let Some(old) = self.builds.remove(&key) {
-                touched.extend(old.diags.into_keys());
+                touched.extend(old.diag_files());
             }
             if let Some(b) = self.compile(&fs, &entry) {
-                touched.extend(b.diags.keys().cloned());
+                touched.extend(b.diag_files());
                 self.builds.insert(key, b);
             }
         }
         for u in touched {
-            let diags = diagnostics::union(self.builds.values().filter_map(|b| b.diags.get(&u)));
+            let all = self.all_builds();
+            let diags = diagnostics::union(all.iter().filter_map(|b| b.diags.get(&u)));
             let version = self.docs.get(&u).map(|d| d.version);
             // The same set as last published is not sent again, except to a document
             // just opened or edited (its version moved on).
@@ -377,7 +397,27 @@ impl Server {
             }
         };
         let comp = compile_bytes(fs, &name, &path, &bytes, &Options::default());
-        let scores = score(&comp.model, comp.as_of);
+        let untitled = match entry {
+            Entry::Untitled(u) => Some((u, path.as_path())),
+            Entry::File(_) => None,
+        };
+        Some(self.make_build(fs, crate::Build::new(comp), untitled))
+    }
+
+    /// The server's view of a compilation and its scores, and of each department's it
+    /// cascades to (each a compilation of its own, whose files it holds). `untitled`: the
+    /// document the compilation's entry is, and the path it was given.
+    fn make_build(
+        &mut self,
+        fs: &Overlay,
+        built: crate::Build,
+        untitled: Option<(&Url, &Path)>,
+    ) -> Build {
+        let crate::Build {
+            compilation: comp,
+            scores,
+            departments,
+        } = built;
         let occ = comp
             .files
             .iter()
@@ -391,8 +431,8 @@ impl Server {
             if let Some(c) = &canonical {
                 paths.insert(c.clone(), id);
             }
-            let uri = match (entry, canonical) {
-                (Entry::Untitled(u), _) if Some(id) == root => Some(u.clone()),
+            let uri = match (untitled, canonical) {
+                (Some((u, _)), _) if Some(id) == root => Some(u.clone()),
                 (_, Some(c)) => self
                     .open
                     .get(&c)
@@ -406,15 +446,23 @@ impl Server {
         }
         let mut reads: BTreeSet<PathBuf> =
             comp.read_paths().iter().map(|p| fs.canonical(p)).collect();
-        if let Entry::Untitled(_) = entry {
-            reads.remove(&fs.canonical(&path));
+        if let Some((_, path)) = untitled {
+            reads.remove(&fs.canonical(path));
         }
         let mut diags = diagnostics::by_file(&comp, &uris);
         // The entry always has a (maybe empty) set, so opening it publishes one.
         if let Some(u) = root.and_then(|r| uris.get(&r)) {
             diags.entry(u.clone()).or_default();
         }
-        Some(Build {
+        let departments: Vec<Build> = departments
+            .into_iter()
+            .map(|d| self.make_build(fs, d, None))
+            .collect();
+        // A change in a department's files recompiles its company.
+        for d in &departments {
+            reads.extend(d.reads.iter().cloned());
+        }
+        Build {
             comp,
             scores,
             occ,
@@ -422,7 +470,13 @@ impl Server {
             paths,
             reads,
             diags,
-        })
+            departments,
+        }
+    }
+
+    /// Every compilation: each entry's and its departments'.
+    pub(super) fn all_builds(&self) -> Vec<&Build> {
+        self.builds.values().flat_map(Build::all).collect()
     }
 
     /// The compilation a document is analysed in and the file's id there: the one whose
@@ -430,7 +484,7 @@ impl Server {
     pub(super) fn build_of(&self, uri: &Url) -> Option<(&Build, FileId)> {
         let path = file_path(uri);
         let mut found = None;
-        for b in self.builds.values() {
+        for b in self.all_builds() {
             if let Some(id) = b.file(uri, path.as_deref()) {
                 if Some(id) == b.root() {
                     return Some((b, id));
