@@ -367,9 +367,17 @@ fn entry_files(targets: &[PathBuf], opts: &Options) -> Result<Vec<PathBuf>, Erro
                 target.display()
             )));
         }
+        // Files found under a folder named on the command line are looked up from that
+        // folder at least, wherever the command runs (else each library's folder would be
+        // a project of its own outside a git work tree).
+        let base = if scanned {
+            Disk.canonical(target)
+        } else {
+            cwd.clone()
+        };
         for file in files {
             let canonical = Disk.canonical(&file);
-            let root = project::discovery_root(&canonical, &cwd, opts.root.as_deref());
+            let root = project::discovery_root(&canonical, &base, opts.root.as_deref());
             let project = projects
                 .entry(root.clone())
                 .or_insert_with(|| Project::scan(&Disk, &root));
