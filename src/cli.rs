@@ -494,17 +494,9 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
         Some(p) if p.as_os_str() != "-" => p.to_path_buf(),
         _ => emit::default_output(&args.file, format),
     };
-    // Each department's report beside its file, whatever `-o` says (LANGUAGE.md §9.6).
+    // The company's report first (a folder that does not exist stops everything), then
+    // each department's beside its file, whatever `-o` says (LANGUAGE.md §9.6).
     let inputs = built.read_paths();
-    for (path, text, dept) in emit::department_outputs(&built, format, &output)? {
-        crate::output::write_output(&path, text.as_bytes(), &inputs)?;
-        eprintln!(
-            "wrote {} ({}, {})",
-            path.display(),
-            score_words(&dept.scores),
-            dept.scores.scorecard.status.as_str()
-        );
-    }
     let text = emit::render(&built, format, &output)?;
     let scores = &built.scores;
     match args.output.as_deref() {
@@ -518,6 +510,15 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
                 scores.scorecard.status.as_str()
             );
         }
+    }
+    for (path, text, dept) in emit::department_outputs(&built, format, &output)? {
+        crate::output::write_output(&path, text.as_bytes(), &inputs)?;
+        eprintln!(
+            "wrote {} ({}, {})",
+            path.display(),
+            score_words(&dept.scores),
+            dept.scores.scorecard.status.as_str()
+        );
     }
     Ok(ExitStatus::Ok)
 }
