@@ -469,7 +469,8 @@ fn parse_as_of(text: Option<&str>) -> Result<Option<Period>, Error> {
 fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
     let format = OutFormat::from(args.format);
     let built = crate::build(&Disk, &args.file, opts)?;
-    let report = Report::new([&built.compilation]);
+    let all = built.all();
+    let report = Report::new(all.iter().map(|b| &b.compilation));
     if !report.items.is_empty() {
         eprint!("{}", emit::human::render(&report, use_color()));
     }
@@ -478,6 +479,17 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
             "error: not written: fix the errors above (the last good output is left in place)"
         );
         return Ok(ExitStatus::Errors);
+    }
+    // Each department's report beside its file, whatever `-o` says (LANGUAGE.md §9.6).
+    let inputs = built.read_paths();
+    for (path, text, dept) in emit::department_outputs(&built, format)? {
+        crate::output::write_output(&path, text.as_bytes(), &inputs)?;
+        eprintln!(
+            "wrote {} ({}, {})",
+            path.display(),
+            score_words(&dept.scores),
+            dept.scores.scorecard.status.as_str()
+        );
     }
     let text = emit::render(&built, format)?;
     let scores = &built.scores;
@@ -488,19 +500,24 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
                 || emit::default_output(&args.file, format),
                 Path::to_path_buf,
             );
-            crate::output::write_output(&path, text.as_bytes(), &built.compilation.read_paths())?;
-            let score = match scores.scorecard.score {
-                Some(_) => format!("score {}", crate::num::percent(scores.scorecard.score)),
-                None => "no score".to_string(),
-            };
+            crate::output::write_output(&path, text.as_bytes(), &inputs)?;
             eprintln!(
-                "wrote {} ({score}, {})",
+                "wrote {} ({}, {})",
                 path.display(),
+                score_words(scores),
                 scores.scorecard.status.as_str()
             );
         }
     }
     Ok(ExitStatus::Ok)
+}
+
+/// `score 68%`, or `no score`.
+fn score_words(scores: &crate::score::Scores) -> String {
+    match scores.scorecard.score {
+        Some(_) => format!("score {}", crate::num::percent(scores.scorecard.score)),
+        None => "no score".to_string(),
+    }
 }
 
 /// Prints the diagnostics of a side that does not compile; whether it does.
@@ -697,6 +714,7 @@ fn report_unformattable(name: &str, text: &str, diags: Vec<crate::diag::Diagnost
         diagnostics: diags,
         missing: Vec::new(),
         data: Vec::new(),
+        departments: Vec::new(),
         as_of: None,
         root: PathBuf::new(),
     };

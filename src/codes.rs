@@ -102,6 +102,7 @@ codes! {
     StaleData = "stale-data", Warning, "a measure's latest actual is older than its frequency allows";
     UnknownLint = "unknown-lint", Warning, "an attribute or flag names no check";
     SuspiciousValue = "suspicious-value", Warning, "an actual ten times (or a tenth of) its measure's usual value";
+    Alignment = "alignment", Warning, "a company objective no department serves, or a department objective aligned to nothing";
     UnexplainedRed = "unexplained-red", Warning, "a red measure with no note saying why";
     OverdueInitiative = "overdue-initiative", Warning, "an initiative not done whose end has passed";
     LateStart = "late-start", Warning, "a planned initiative whose start has passed";

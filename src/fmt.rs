@@ -174,15 +174,21 @@ impl Formatter<'_> {
     }
 
     fn file(&mut self, ast: &File) {
-        let mut after_use = false;
+        let mut previous = None;
         for item in &ast.items {
-            let span = item_span(item);
-            // A run of `use` lines stays together; a comment set apart keeps its blank line.
-            let is_use = matches!(item, Item::Use(_));
-            if !(is_use && after_use) {
+            let span = item.span();
+            // A run of `use` lines stays together, so do `cascade` and `align` lines; a
+            // comment set apart keeps its blank line.
+            let kind = match item {
+                Item::Use(_) => Some(0),
+                Item::Cascade(_) => Some(1),
+                Item::Align(_) => Some(2),
+                _ => None,
+            };
+            if kind.is_none() || kind != previous {
                 self.blank_line();
             }
-            after_use = is_use;
+            previous = kind;
             self.leading(span.start as usize, 0);
             self.item(item);
         }
@@ -233,6 +239,28 @@ impl Formatter<'_> {
                 self.attrs(&d.attrs, 0);
                 let path = self.text(d.node.path.span).to_string();
                 self.line(0, &kv(Kw::Use, &path));
+                self.end_line(d.span.end as usize);
+            }
+            Item::Cascade(d) => {
+                self.attrs(&d.attrs, 0);
+                let v = format!("{} {}", d.node.id.name, self.text(d.node.path.span));
+                self.line(0, &kv(Kw::Cascade, &v));
+                self.end_line(d.span.end as usize);
+            }
+            Item::Align(d) => {
+                self.attrs(&d.attrs, 0);
+                let a = &d.node;
+                let mut v = format!(
+                    "{}.{} -> {}",
+                    a.department.name, a.source.name, a.objective.name
+                );
+                if let Some(w) = &a.weight {
+                    v.push_str(&format!(" {} {}", Kw::Weight.word(), self.text(w.span)));
+                }
+                if let Some(r) = &a.rationale {
+                    v.push_str(&format!(" : {}", self.text(r.span)));
+                }
+                self.line(0, &kv(Kw::Align, &v));
                 self.end_line(d.span.end as usize);
             }
             Item::Scorecard(d) => {
@@ -556,18 +584,6 @@ impl Formatter<'_> {
     }
 }
 
-fn item_span(item: &Item) -> Span {
-    match item {
-        Item::Use(d) => d.span,
-        Item::Scorecard(d) => d.span,
-        Item::Perspective(d) => d.span,
-        Item::Kpi(d) => d.span,
-        Item::Initiative(d) => d.span,
-        Item::Map(d) => d.span,
-        Item::Error(e) => e.span,
-    }
-}
-
 /// Marks the comments that are the doc of a declaration: the `///` lines right before
 /// it, as many as its doc has lines.
 fn attached_docs(ast: &File) -> Vec<bool> {
@@ -582,6 +598,8 @@ fn attached_docs(ast: &File) -> Vec<bool> {
     for item in &ast.items {
         match item {
             Item::Use(d) => mark(&d.doc, d.span),
+            Item::Cascade(d) => mark(&d.doc, d.span),
+            Item::Align(d) => mark(&d.doc, d.span),
             Item::Scorecard(d) => mark(&d.doc, d.span),
             Item::Kpi(d) => mark(&d.doc, d.span),
             Item::Initiative(d) => mark(&d.doc, d.span),

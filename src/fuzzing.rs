@@ -114,6 +114,7 @@ pub fn meaning_at(text: &str, path: &Path, fs: &dyn FileSystem) -> serde_json::V
     let mut v: serde_json::Value = serde_json::from_str(&crate::emit::model_json::render(
         &built.compilation,
         &built.scores,
+        &built.departments,
     ))
     .unwrap_or_default();
     fn strip(v: &mut serde_json::Value) {
@@ -152,6 +153,8 @@ fn docs(ast: &crate::syntax::ast::File) -> Vec<String> {
     for item in &ast.items {
         match item {
             Item::Use(d) => one(&mut out, "use", &d.node.path.value, d),
+            Item::Cascade(d) => one(&mut out, "cascade", &d.node.id.name, d),
+            Item::Align(d) => one(&mut out, "align", &d.node.source.name, d),
             Item::Scorecard(d) => one(&mut out, "scorecard", &d.node.title.value, d),
             Item::Kpi(d) => one(&mut out, "kpi", &d.node.id.name, d),
             Item::Initiative(d) => one(&mut out, "initiative", &d.node.id.name, d),

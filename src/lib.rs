@@ -6,6 +6,7 @@
 
 extern crate alloc;
 
+pub mod cascade;
 pub mod check;
 pub mod cli;
 pub mod codes;
@@ -97,6 +98,9 @@ pub struct Compilation {
     pub missing: Vec<PathBuf>,
     /// Workbooks and databases read (text sources are in `sources`).
     pub data: Vec<PathBuf>,
+    /// The department scorecards it cascades to, each a compilation of its own at this
+    /// one's as-of (`model.cascades[i].department` indexes this).
+    pub departments: Vec<Compilation>,
     /// The as-of period, decided once (LANGUAGE.md §5, §9.1): `--as-of`, else the
     /// scorecard's `as_of`, else the latest period with an actual. Every check and the
     /// scores read this.
@@ -122,6 +126,15 @@ impl Compilation {
             .count()
     }
 
+    /// This compilation and every department's it cascades to, depth first.
+    pub fn all(&self) -> Vec<&Compilation> {
+        let mut out = vec![self];
+        for d in &self.departments {
+            out.extend(d.all());
+        }
+        out
+    }
+
     /// The paths of every file read from disk (`.bsc` and data files) and of every
     /// file that could not be read, for `watch`.
     pub fn read_paths(&self) -> Vec<PathBuf> {
@@ -132,6 +145,9 @@ impl Compilation {
             .collect();
         v.extend(self.missing.iter().cloned());
         v.extend(self.data.iter().cloned());
+        for d in &self.departments {
+            v.extend(d.read_paths());
+        }
         v
     }
 }
@@ -141,16 +157,64 @@ impl Compilation {
 pub struct Build {
     pub compilation: Compilation,
     pub scores: Scores,
+    /// The departments' builds, indexed like `compilation.departments` (which this
+    /// takes them from).
+    pub departments: Vec<Build>,
 }
 
 impl Build {
-    /// Scores a compilation at its as-of period.
-    pub fn new(compilation: Compilation) -> Build {
-        let scores = score::score(&compilation.model, compilation.as_of);
+    /// Scores a compilation at its as-of period: its departments first, since an
+    /// aligned department objective is one more child of a company objective.
+    pub fn new(mut compilation: Compilation) -> Build {
+        let departments: Vec<Build> = std::mem::take(&mut compilation.departments)
+            .into_iter()
+            .map(Build::new)
+            .collect();
+        let aligned: Vec<Option<f64>> = compilation
+            .model
+            .alignments
+            .iter()
+            .map(|a| departments[a.department].scores.objectives[a.source].score)
+            .collect();
+        let mut scores = score::score_aligned(&compilation.model, compilation.as_of, &aligned);
+        scores.history = history::history(&compilation.model, compilation.as_of, &departments);
         Build {
             compilation,
             scores,
+            departments,
         }
+    }
+
+    /// Every department's build (departments of departments too), with the file of its
+    /// scorecard, depth first.
+    pub fn departments_with_files(&self) -> Vec<(&Build, &Path)> {
+        let mut out = Vec::new();
+        for c in &self.compilation.model.cascades {
+            if let Some(d) = c.department.and_then(|i| self.departments.get(i)) {
+                out.push((d, c.file.as_path()));
+                out.extend(d.departments_with_files());
+            }
+        }
+        out
+    }
+
+    /// Every file read by this build and its departments' (see
+    /// [`Compilation::read_paths`]): what no output may overwrite, and what `watch`
+    /// watches.
+    pub fn read_paths(&self) -> Vec<PathBuf> {
+        self.all()
+            .iter()
+            .flat_map(|b| b.compilation.read_paths())
+            .collect()
+    }
+
+    /// This build and every department's, depth first (the company first).
+    pub fn all(&self) -> Vec<&Build> {
+        let mut out = vec![self];
+        for d in &self.departments {
+            out.extend(d.all());
+        }
+        out
     }
 }
 
@@ -190,18 +254,37 @@ pub fn compile_bytes(
     bytes: &[u8],
     opts: &Options,
 ) -> Compilation {
-    let name = name.replace('\\', "/");
     let root = files::project_root(fs, path, opts.root.as_deref());
     let files = Files {
         fs,
         root: Some(&root),
     };
+    let chain = [(files.key(path), name.replace('\\', "/"))];
+    compile_in(files, name, path, bytes, opts, &chain)
+}
+
+/// [`compile_bytes`] inside a project root: the company, or a department it cascades
+/// to (`chain` holds the scorecards being compiled, outermost first, this one last).
+pub(crate) fn compile_in(
+    files: Files<'_>,
+    name: &str,
+    path: &Path,
+    bytes: &[u8],
+    opts: &Options,
+    chain: &[(String, String)],
+) -> Compilation {
+    let name = name.replace('\\', "/");
+    let root = files.root.map(Path::to_path_buf).unwrap_or_default();
     let mut loaded = load::load(files, &name, path, bytes);
     let entry = loaded.files[0].id;
-    let (model, resolve_diags) = resolve::resolve(&mut loaded, files);
+    let (mut model, resolve_diags) = resolve::resolve(&mut loaded, files);
     let as_of = model.as_of(opts.as_of);
+    let (mut departments, cascade_diags) =
+        cascade::resolve(files, &loaded, &mut model, as_of, opts, chain);
+    cascade::unaligned(&model, &mut departments, opts);
     let mut diags = std::mem::take(&mut loaded.diags);
     diags.extend(resolve_diags);
+    diags.extend(cascade_diags);
     diags.extend(check::check(&model, entry, as_of));
     // What parsed is resolved and checked; what may follow from a syntax error is not
     // reported.
@@ -214,6 +297,7 @@ pub fn compile_bytes(
         diagnostics,
         missing: loaded.missing,
         data: loaded.data,
+        departments,
         as_of,
         root,
     }

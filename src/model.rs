@@ -355,6 +355,50 @@ pub struct Model {
     /// `unknown-ref` or `wrong-kind` was reported): their links are incomplete, so the
     /// checks of the map's shape say nothing about them.
     pub broken_link_ends: BTreeSet<usize>,
+    /// `cascade ID "path"`: the department scorecards, in source order.
+    pub cascades: Vec<CascadeRef>,
+    /// `align D.OBJ -> OBJ` lines that resolved.
+    pub alignments: Vec<Alignment>,
+    /// Some `align` line did not resolve (an error was reported): which company
+    /// objectives are served is not known, so `alignment` says nothing about them.
+    pub align_failed: bool,
+}
+
+/// A department scorecard the company names (`cascade ID "path"`).
+#[derive(Clone, Debug)]
+pub struct CascadeRef {
+    pub id: String,
+    /// The path as shown (relative to the current folder, like every file name).
+    pub path: String,
+    /// Where it is on disk (its report is written beside it).
+    pub file: std::path::PathBuf,
+    /// The department scorecard's title.
+    pub title: Option<String>,
+    /// Its compilation (an index into `Compilation::departments`), when it could be read.
+    pub department: Option<usize>,
+    /// An `align` line naming it did not resolve: which of its objectives are aligned is
+    /// not known, so `alignment` says nothing about them.
+    pub align_failed: bool,
+    pub span: Span,
+    pub id_span: Span,
+}
+
+/// `align D.OBJ -> OBJ [weight N] [: "rationale"]`, resolved.
+#[derive(Clone, Debug)]
+pub struct Alignment {
+    /// The cascade (an index into `Model::cascades`).
+    pub cascade: usize,
+    /// The department's compilation (an index into `Compilation::departments`).
+    pub department: usize,
+    /// The department's objective, in the department's model.
+    pub source: usize,
+    /// `sales.win_accounts`.
+    pub label: String,
+    /// This scorecard's objective.
+    pub objective: usize,
+    pub weight: f64,
+    pub rationale: Option<String>,
+    pub span: Span,
 }
 
 impl Model {

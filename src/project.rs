@@ -172,7 +172,7 @@ enum Uses {
     Foreign(&'static str),
 }
 
-/// The paths a file's `use` declarations name.
+/// The paths a file's `use` and `cascade` declarations name.
 fn uses_of(bytes: &[u8]) -> Uses {
     if bytes.starts_with(b"PK\x03\x04") {
         return Uses::Foreign("a zip archive");
@@ -188,6 +188,8 @@ fn uses_of(bytes: &[u8]) -> Uses {
                 .iter()
                 .filter_map(|i| match i {
                     ast::Item::Use(u) => Some(u.node.path.value.clone()),
+                    // A department is compiled by its company, not on its own (§9.6).
+                    ast::Item::Cascade(c) => Some(c.node.path.value.clone()),
                     _ => None,
                 })
                 .collect()

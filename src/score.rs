@@ -140,14 +140,25 @@ pub const MAX_LAG: usize = 3;
 /// Scores the model as of `as_of`, the compilation's as-of period (decided once, by
 /// [`Model::as_of`]; `None` when there is none at all).
 pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
-    let mut scores = score_at(model, as_of, true);
-    scores.history = crate::history::history(model, as_of);
+    let mut scores = score_aligned(model, as_of, &[]);
+    scores.history = crate::history::history(model, as_of, &[]);
     scores
 }
 
-/// The scores at `as_of` without history; without link evidence unless `evidence`
-/// (history scores each period this way: LANGUAGE.md §9.4).
+/// The scores at `as_of` without history (history scores each period on its own:
+/// LANGUAGE.md §9.4); `evidence` is kept for callers that compare with history.
 pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores {
+    let mut s = score_aligned(model, as_of, &[]);
+    if !evidence {
+        s.links.clear();
+    }
+    s
+}
+
+/// [`score`] without history, with the scores of the department objectives aligned to
+/// this scorecard's (`aligned[k]` for `model.alignments[k]`): each is one more child of
+/// its objective.
+pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64>]) -> Scores {
     let period_end = model
         .scorecard
         .as_ref()
@@ -171,7 +182,8 @@ pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores 
     let objectives: Vec<Rollup> = model
         .objectives
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(oi, o)| {
             let children = o.measures.iter().map(|&i| {
                 (
                     model.measures[i].id.as_str(),
@@ -179,7 +191,13 @@ pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores 
                     measures[i].progress,
                 )
             });
-            rollup(children, green, amber)
+            let departments = model
+                .alignments
+                .iter()
+                .zip(aligned)
+                .filter(|(a, _)| a.objective == oi)
+                .map(|(a, score)| (a.label.as_str(), a.weight, *score));
+            rollup(children.chain(departments), green, amber)
         })
         .collect();
     let perspectives: Vec<Rollup> = model
@@ -210,15 +228,11 @@ pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores 
         green,
         amber,
     );
-    let links = if evidence {
-        model
-            .links
-            .iter()
-            .map(|l| self::evidence(model, l.from, l.to, as_of, period_end))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let links = model
+        .links
+        .iter()
+        .map(|l| evidence(model, l.from, l.to, as_of, period_end))
+        .collect();
     Scores {
         as_of,
         measures,

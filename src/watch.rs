@@ -345,7 +345,7 @@ fn finish(
     version: &mut u64,
 ) -> String {
     let built = &compiled.build;
-    let report = Report::new([&built.compilation]);
+    let report = Report::new(built.all().into_iter().map(|b| &b.compilation));
     if !report.items.is_empty() {
         eprint!("{}", emit::human::render(&report, opts.color));
     }
@@ -365,11 +365,17 @@ fn finish(
         Ok(t) => t,
         Err(e) => return format!("error: {e}"),
     };
-    if let Err(e) = crate::output::write_output(
-        &opts.output,
-        text.as_bytes(),
-        &built.compilation.read_paths(),
-    ) {
+    let inputs = built.read_paths();
+    let departments = match emit::department_outputs(built, opts.format) {
+        Ok(d) => d,
+        Err(e) => return format!("error: {e}"),
+    };
+    for (path, text, _) in departments {
+        if let Err(e) = crate::output::write_output(&path, text.as_bytes(), &inputs) {
+            return format!("error: {e}");
+        }
+    }
+    if let Err(e) = crate::output::write_output(&opts.output, text.as_bytes(), &inputs) {
         return format!("error: {e}");
     }
     *version += 1;

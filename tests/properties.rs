@@ -142,7 +142,7 @@ proptest! {
     fn outputs_are_byte_identical_across_runs(text in scorecard()) {
         let render = || {
             let (c, s) = compile(&text);
-            let json = bsc::emit::model_json::render(&c, &s);
+            let json = bsc::emit::model_json::render(&c, &s, &[]);
             let html = bsc::emit::html::render(&c, &s).unwrap();
             let all = [c];
             let report = bsc::emit::Report::new(&all);

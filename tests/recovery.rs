@@ -71,15 +71,7 @@ fn tokens(text: &str) -> Vec<(usize, usize)> {
 
 /// The end of a top-level item.
 fn end(item: &Item) -> usize {
-    (match item {
-        Item::Use(d) => d.span.end,
-        Item::Scorecard(d) => d.span.end,
-        Item::Perspective(d) => d.span.end,
-        Item::Kpi(d) => d.span.end,
-        Item::Initiative(d) => d.span.end,
-        Item::Map(d) => d.span.end,
-        Item::Error(e) => e.span.end,
-    }) as usize
+    item.span().end as usize
 }
 
 /// What of `whole` lies before byte `at` is in `part` as it is in `whole`: the

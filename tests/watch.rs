@@ -146,7 +146,11 @@ perspective financial {{
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
 }
 
 fn started(files: &[(&str, &str)]) -> Watch {
@@ -295,6 +299,32 @@ fn a_saved_workbook_is_picked_up() {
     )
     .unwrap();
     w.wait_output_contains("\"value\": 97.25");
+}
+
+#[test]
+fn a_department_saved_rebuilds_the_company_and_its_report() {
+    let dept = |actual: u32| {
+        format!(
+            "@allow(missing-perspective, orphan)\nscorecard \"Sales\" {{}}\nperspective customer {{ objective win \"Win\" {{ owner \"x\" measure a \"A\" {{ unit \"%\" direction up baseline 0 target 100 actuals {{ 2025-01: {actual} }} }} }} }}\n"
+        )
+    };
+    let w = started(&[
+        (
+            "plan.bsc",
+            &plan(
+                "Company",
+                "cascade sales \"depts/sales.bsc\"\nalign sales.win -> margin",
+            ),
+        ),
+        ("depts/sales.bsc", &dept(40)),
+    ]);
+    // margin: its measure (6 − 5) / (10 − 5) = 0.2 and the department's 0.4.
+    w.wait_output_contains("\"score\": 0.3,");
+    assert!(w.path("depts/sales.json").is_file(), "{}", w.log_text());
+    write(w.dir.path(), "depts/sales.bsc", &dept(80));
+    w.wait_output_contains("\"score\": 0.5,");
+    let dept_report = std::fs::read_to_string(w.path("depts/sales.json")).unwrap();
+    assert!(dept_report.contains("\"score\": 0.8,"), "{dept_report}");
 }
 
 #[test]
@@ -604,5 +634,8 @@ fn a_save_caught_mid_write_after_a_broken_one_never_replaces_a_good_output() {
             "{out}"
         );
     }
-    assert!(w.builds() > before);
+    // The status line is printed after the output is written: wait for it.
+    w.wait_for("the status line of the fixed build", |w| {
+        w.builds() > before
+    });
 }

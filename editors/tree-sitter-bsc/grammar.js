@@ -65,6 +65,8 @@ module.exports = grammar({
 
     _top_item: $ => choice(
       $.use_declaration,
+      $.cascade,
+      $.align,
       $.scorecard,
       $.perspective,
       $.kpi,
@@ -87,6 +89,28 @@ module.exports = grammar({
       /\\u\{[0-9A-Fa-f]*\}/,
       /\\[^\n\r]/,
     )),
+
+    // ------------------------------------------------------- cascades (§9.6)
+
+    // `cascade ID "path"`: a department scorecard.
+    cascade: $ => seq(
+      optional($._attributes),
+      'cascade',
+      field('name', $.identifier),
+      field('path', $.string),
+    ),
+    // `align D.OBJ -> OBJ [weight N] [: "rationale"]`: nothing around the dot.
+    align: $ => seq(
+      optional($._attributes),
+      'align',
+      field('department', $.identifier),
+      token.immediate('.'),
+      field('source', alias(token.immediate(/[A-Za-z_][A-Za-z0-9_]*/), $.identifier)),
+      '->',
+      field('objective', $.identifier),
+      optional(seq('weight', field('weight', $.number))),
+      optional(seq(':', field('rationale', $.string))),
+    ),
 
     // ----------------------------------------------------------- attributes
 

@@ -3,6 +3,7 @@
 //! `import` by the loader). Each check reads the model through a [`Context`] and pushes
 //! its diagnostics; none of them reads the syntax tree.
 
+mod alignment;
 mod backward_link;
 mod behind_schedule;
 mod cycle;
@@ -114,6 +115,7 @@ pub fn check(model: &Model, root: FileId, as_of: Option<Period>) -> Vec<Diagnost
         focus::check,
         unaligned_initiative::check,
         suspicious_value::check,
+        alignment::check,
         unexplained_red::check,
         overdue_initiative::check,
         late_start::check,

@@ -6,8 +6,10 @@ use crate::diag::Diagnostic;
 use super::Context;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for o in &cx.model.objectives {
-        if o.measures_written == 0 {
+    for (i, o) in cx.model.objectives.iter().enumerate() {
+        // An objective scored by aligned department objectives is measured by them.
+        let aligned = cx.model.alignments.iter().any(|a| a.objective == i);
+        if o.measures_written == 0 && !aligned {
             out.push(
                 Diagnostic::new(
                     Code::Unmeasured,

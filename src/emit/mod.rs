@@ -51,9 +51,22 @@ pub fn default_output(input: &Path, format: OutFormat) -> PathBuf {
 pub fn render(build: &Build, format: OutFormat) -> Result<String, Error> {
     let (c, scores) = (&build.compilation, &build.scores);
     match format {
-        OutFormat::Json => Ok(model_json::render(c, scores)),
+        OutFormat::Json => Ok(model_json::render(c, scores, &build.departments)),
         OutFormat::Html => html::render(c, scores),
     }
+}
+
+/// The reports of a build's departments, each to be written beside its scorecard's file
+/// (LANGUAGE.md §9.6: whatever `-o` says), with the department's build.
+pub fn department_outputs(
+    build: &Build,
+    format: OutFormat,
+) -> Result<Vec<(PathBuf, String, &Build)>, Error> {
+    build
+        .departments_with_files()
+        .into_iter()
+        .map(|(dept, file)| Ok((default_output(file, format), render(dept, format)?, dept)))
+        .collect()
 }
 
 /// A diagnostic with its places resolved to lines and columns.
@@ -74,10 +87,13 @@ pub struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    /// Collects the diagnostics of `compilations`.
+    /// Collects the diagnostics of `compilations` and of the departments they cascade
+    /// to (those still in them: a [`crate::Build`] has taken its departments out, see
+    /// [`crate::Build::all`]).
     pub fn new(compilations: impl IntoIterator<Item = &'a Compilation>) -> Report<'a> {
         let mut items: Vec<Located<'a>> = compilations
             .into_iter()
+            .flat_map(Compilation::all)
             .flat_map(|c| {
                 c.diagnostics.iter().map(move |d| Located {
                     diag: d,

@@ -87,6 +87,8 @@ struct ObjectiveJ {
     weight: Num,
     measures: Vec<String>,
     initiatives: Vec<String>,
+    /// Department objectives aligned to it (`align D.OBJ -> this`).
+    aligned: Vec<AlignedJ>,
     /// Budget and spent summed over the initiatives that support it.
     money: Money,
     score: Option<Num>,
@@ -94,6 +96,28 @@ struct ObjectiveJ {
     trace: RollupTrace,
     history: Vec<PointJ>,
     location: Loc,
+}
+
+/// A department objective aligned to a company objective.
+#[derive(Serialize)]
+struct AlignedJ {
+    department: String,
+    objective: String,
+    title: String,
+    weight: Num,
+    rationale: Option<String>,
+    score: Option<Num>,
+    status: Status,
+}
+
+/// A department scorecard (`cascade ID "path"`), scored at this scorecard's as-of.
+#[derive(Serialize)]
+struct CascadeJ {
+    id: String,
+    title: Option<String>,
+    path: String,
+    score: Option<Num>,
+    status: Status,
 }
 
 #[derive(Serialize)]
@@ -274,6 +298,7 @@ struct Doc {
     measures: Vec<MeasureJ>,
     initiatives: Vec<InitiativeJ>,
     links: Vec<LinkJ>,
+    cascades: Vec<CascadeJ>,
     errors: usize,
     warnings: usize,
     diagnostics: Vec<JsonDiagnostic>,
@@ -289,7 +314,7 @@ fn supports(m: &crate::model::Model, init: &crate::model::Initiative, o: usize) 
 }
 
 /// The `bsc/1` document of a compilation and its scores, pretty-printed.
-pub fn render(c: &Compilation, scores: &Scores) -> String {
+pub fn render(c: &Compilation, scores: &Scores, departments: &[crate::Build]) -> String {
     let m = &c.model;
     let loc = |s: Span| {
         let l = c.sources.location(s);
@@ -367,6 +392,24 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
                 .iter()
                 .filter(|init| supports(m, init, i))
                 .map(|init| init.id.clone())
+                .collect(),
+            aligned: m
+                .alignments
+                .iter()
+                .filter(|a| a.objective == i)
+                .filter_map(|a| {
+                    let d = departments.get(a.department)?;
+                    let r = &d.scores.objectives[a.source];
+                    Some(AlignedJ {
+                        department: m.cascades[a.cascade].id.clone(),
+                        objective: d.compilation.model.objectives[a.source].id.clone(),
+                        title: d.compilation.model.objectives[a.source].title.clone(),
+                        weight: Num(a.weight),
+                        rationale: a.rationale.clone(),
+                        score: num(r.score),
+                        status: r.status,
+                    })
+                })
                 .collect(),
             money: Money::of(m.initiatives.iter().filter(|init| supports(m, init, i))),
             score: num(scores.objectives[i].score),
@@ -490,6 +533,20 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
             location: loc(l.span),
         })
         .collect();
+    let cascades = m
+        .cascades
+        .iter()
+        .map(|cas| {
+            let d = cas.department.and_then(|i| departments.get(i));
+            CascadeJ {
+                id: cas.id.clone(),
+                title: cas.title.clone(),
+                path: cas.path.clone(),
+                score: d.and_then(|d| num(d.scores.scorecard.score)),
+                status: d.map_or(Status::None, |d| d.scores.scorecard.status),
+            }
+        })
+        .collect();
     let all = std::slice::from_ref(c);
     let report = Report::new(all);
     let doc = Doc {
@@ -501,6 +558,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> String {
         measures,
         initiatives,
         links,
+        cascades,
         errors: report.errors(),
         warnings: report.warnings(),
         diagnostics: report.items.iter().map(diagnostic).collect(),

@@ -71,7 +71,11 @@ pub fn occurrences(file: &File) -> Vec<Occurrence> {
                     }
                 }
             }
-            Item::Use(_) | Item::Scorecard(_) => {}
+            Item::Align(a) => {
+                // The department's objective lives in another compilation.
+                push(&mut out, &a.node.objective, false, Some(Kind::Objective));
+            }
+            Item::Use(_) | Item::Cascade(_) | Item::Scorecard(_) => {}
             Item::Error(_) => {} // reported as a syntax error
         }
     }

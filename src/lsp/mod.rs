@@ -882,7 +882,7 @@ impl Server {
                     d.head,
                     vec![],
                 )),
-                Item::Use(_) => {}
+                Item::Use(_) | Item::Cascade(_) | Item::Align(_) => {}
                 Item::Error(_) => {} // reported as a syntax error
             }
         }

@@ -23,6 +23,8 @@ pub fn broken(files: &[&ast::File]) -> Broken {
                 }
                 Item::Map(d) if d.partial => b.map = true,
                 Item::Use(d) => own(&mut b.partial, d, d.partial),
+                Item::Cascade(d) => own(&mut b.partial, d, d.partial),
+                Item::Align(d) => own(&mut b.partial, d, d.partial),
                 Item::Scorecard(d) => {
                     let own_error = d
                         .node

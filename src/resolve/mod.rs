@@ -282,6 +282,9 @@ impl<'a> Resolver<'a> {
     ) {
         match item {
             Item::Use(d) => self.scope(&d.attrs, d.span, false),
+            // Resolved once the departments are compiled (`cascade.rs`).
+            Item::Cascade(d) => self.scope(&d.attrs, d.span, false),
+            Item::Align(d) => self.scope(&d.attrs, d.span, false),
             Item::Scorecard(d) => self.declare_scorecard(d),
             Item::Perspective(d) => {
                 self.scope(&d.attrs, d.span, false);

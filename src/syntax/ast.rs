@@ -122,6 +122,10 @@ pub struct ErrorNode {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     Use(Decl<Use>),
+    /// `cascade ID "path"` (LANGUAGE.md §9.6).
+    Cascade(Decl<Cascade>),
+    /// `align D.OBJ -> OBJ [weight N] [: "rationale"]`.
+    Align(Decl<Align>),
     Scorecard(Decl<Scorecard>),
     Perspective(Decl<Perspective>),
     Kpi(Decl<Measure>),
@@ -132,10 +136,27 @@ pub enum Item {
 }
 
 impl Item {
+    /// Where the item is written, attributes and doc comment included.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Use(d) => d.span,
+            Item::Cascade(d) => d.span,
+            Item::Align(d) => d.span,
+            Item::Scorecard(d) => d.span,
+            Item::Perspective(d) => d.span,
+            Item::Kpi(d) => d.span,
+            Item::Initiative(d) => d.span,
+            Item::Map(d) => d.span,
+            Item::Error(e) => e.span,
+        }
+    }
+
     /// Whether this item is, or holds, something the parser could not read.
     pub fn has_errors(&self) -> bool {
         match self {
             Item::Use(d) => d.partial,
+            Item::Cascade(d) => d.partial,
+            Item::Align(d) => d.partial,
             Item::Scorecard(d) => d.partial,
             Item::Perspective(d) => d.partial,
             Item::Kpi(d) => d.partial,
@@ -150,6 +171,24 @@ impl Item {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Use {
     pub path: Str,
+}
+
+/// `cascade ID "path"`: a department scorecard, compiled on its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cascade {
+    pub id: Ident,
+    pub path: Str,
+}
+
+/// `align D.OBJ -> OBJ [weight N] [: "rationale"]`: department `department`'s objective
+/// `source` drives this scorecard's `objective`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Align {
+    pub department: Ident,
+    pub source: Ident,
+    pub objective: Ident,
+    pub weight: Option<Number>,
+    pub rationale: Option<Str>,
 }
 
 /// `scorecard "Title" { … }`.
@@ -421,7 +460,7 @@ impl File {
             }
             match item {
                 Item::Error(e) => out.push(e),
-                Item::Use(_) => {}
+                Item::Use(_) | Item::Cascade(_) | Item::Align(_) => {}
                 Item::Scorecard(d) => {
                     out.extend(d.node.props.iter().filter_map(|p| match &p.node {
                         ScorecardProp::Error(e) => Some(e),
@@ -476,6 +515,24 @@ impl File {
                 Item::Use(d) => {
                     decl_spans(d, &mut f);
                     f(&mut d.node.path.span);
+                }
+                Item::Cascade(d) => {
+                    decl_spans(d, &mut f);
+                    f(&mut d.node.id.span);
+                    f(&mut d.node.path.span);
+                }
+                Item::Align(d) => {
+                    decl_spans(d, &mut f);
+                    let a = &mut d.node;
+                    f(&mut a.department.span);
+                    f(&mut a.source.span);
+                    f(&mut a.objective.span);
+                    if let Some(w) = &mut a.weight {
+                        f(&mut w.span);
+                    }
+                    if let Some(r) = &mut a.rationale {
+                        f(&mut r.span);
+                    }
                 }
                 Item::Scorecard(d) => {
                     decl_spans(d, &mut f);

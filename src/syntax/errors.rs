@@ -80,6 +80,10 @@ fn describe(rule: Rule) -> (String, Vec<&'static str>) {
         Rule::status_value => values(Kw::Status),
         Rule::actual => (s("an actual like `2025-01: 7.1`"), vec![]),
         Rule::from_kpi => (s("`from`"), vec!["from"]),
+        Rule::qualified => (
+            s("a department's objective like `sales.win_accounts`"),
+            vec![],
+        ),
         Rule::actuals_file => (s("a string in double quotes"), vec![]),
         Rule::actuals_sql => (s("`sql`"), vec!["sql"]),
         Rule::data_sheet => (s("`sheet`"), vec!["sheet"]),

@@ -114,6 +114,8 @@ table! {
     Initiative  "initiative"  Declaration [Top]                         r#"initiative i "I" {}"#;
     Map         "map"         Declaration [Top]                         r#"map { a -> b }"#;
     Use         "use"         Declaration [Top]                         r#"use "std/kpis""#;
+    Cascade     "cascade"     Declaration [Top]                         r#"cascade sales "depts/sales.bsc""#;
+    Align       "align"       Declaration [Top]                         r#"align sales.win_accounts -> grow weight 2 : "Key accounts""#;
     Objective   "objective"   Declaration [Perspective]                 r#"objective o "O" {}"#;
     Measure     "measure"     Declaration [Objective]                   r#"measure m "M" from k {}"#;
     // Properties.

@@ -182,6 +182,37 @@ impl<'a> Lower<'a> {
                 let head = kw.to(path.span);
                 Item::Use(self.decl(&pair, attrs, head, Use { path }))
             }
+            Rule::cascade_decl => {
+                let mut ks = kids(&decl);
+                let id = self.ident(ks.next()?);
+                let path = self.string(ks.next()?);
+                let head = kw.to(id.span);
+                Item::Cascade(self.decl(&pair, attrs, head, Cascade { id, path }))
+            }
+            Rule::align_decl => {
+                let mut ks = kids(&decl);
+                let mut q = ks.next()?.into_inner();
+                let department = self.ident(q.next()?);
+                let source = self.ident(q.next()?);
+                let objective = self.ident(ks.next()?);
+                let mut weight = None;
+                let mut rationale = None;
+                for p in ks {
+                    match p.as_rule() {
+                        Rule::number => weight = Some(self.number(p)),
+                        _ => rationale = Some(self.string(p)),
+                    }
+                }
+                let head = kw.to(objective.span);
+                let node = Align {
+                    department,
+                    source,
+                    objective,
+                    weight,
+                    rationale,
+                };
+                Item::Align(self.decl(&pair, attrs, head, node))
+            }
             Rule::scorecard => {
                 let mut ks = kids(&decl);
                 let title = self.string(ks.next()?);

@@ -345,6 +345,29 @@ impl<'t> Parser<'t, '_> {
         Ok(self.lower.period_at(span))
     }
 
+    /// `qualified = ${ ident ~ "." ~ ident }`: nothing between the three.
+    fn qualified(&mut self) -> R<(Ident, Ident)> {
+        const QUALIFIED: &[Rule] = &[Rule::qualified];
+        let first = self.peek_word();
+        if first.is_empty() {
+            return Err(Fail(QUALIFIED));
+        }
+        let start = self.pos;
+        let dot = start + first.len();
+        let second = if self.at(dot) == b'.' {
+            self.word_at(dot + 1)
+        } else {
+            ""
+        };
+        if second.is_empty() {
+            return Err(Fail(QUALIFIED));
+        }
+        let a = self.take(first.len());
+        self.take(1);
+        let b = self.take(second.len());
+        Ok((self.lower.ident_at(a), self.lower.ident_at(b)))
+    }
+
     /// `attribute*`
     fn attributes(&mut self) -> R<Vec<Attribute>> {
         let mut attrs = Vec::new();
@@ -426,6 +449,41 @@ impl<'t> Parser<'t, '_> {
                 let path = self.string()?;
                 let head = kw.to(path.span);
                 Item::Use(self.decl(start, attrs, head, Use { path }, before))
+            }
+            // cascade_decl = { kw_cascade ~ ident ~ string }
+            Some(Kw::Cascade) => {
+                let id = self.ident()?;
+                let path = self.string()?;
+                let head = kw.to(id.span);
+                Item::Cascade(self.decl(start, attrs, head, Cascade { id, path }, before))
+            }
+            // align_decl = { kw_align ~ qualified ~ arrow ~ ident ~ (kw_weight ~ number)?
+            //   ~ (colon ~ string)? }
+            Some(Kw::Align) => {
+                let (department, source) = self.qualified()?;
+                self.punct(b"->", &[Rule::arrow])?;
+                let objective = self.ident()?;
+                let weight = if self.peek_word() == "weight" {
+                    self.take("weight".len());
+                    Some(self.number()?)
+                } else {
+                    None
+                };
+                let rationale = if self.peek() == b':' {
+                    self.take(1);
+                    Some(self.string()?)
+                } else {
+                    None
+                };
+                let head = kw.to(objective.span);
+                let node = Align {
+                    department,
+                    source,
+                    objective,
+                    weight,
+                    rationale,
+                };
+                Item::Align(self.decl(start, attrs, head, node, before))
             }
             Some(Kw::Scorecard) => {
                 let title_at = kw.end;

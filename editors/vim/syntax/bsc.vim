@@ -53,7 +53,7 @@ syn region  bscAttribute  matchgroup=bscAttrName start=/@\%(allow\|warn\|deny\)\
 syn match   bscLintName   contained /\h[[:alnum:]_-]*/
 
 " ---- keywords ---------------------------------------------------------------------
-syn keyword bscDecl  use scorecard
+syn keyword bscDecl  use scorecard cascade align
 syn keyword bscDecl  perspective nextgroup=bscPerspectiveId skipwhite
 syn keyword bscDecl  objective   nextgroup=bscObjectiveId   skipwhite
 syn keyword bscDecl  measure     nextgroup=bscMeasureId     skipwhite

@@ -11,6 +11,8 @@
 ; Keywords that start a declaration, and the ones inside a header or property
 [
   "use"
+  "cascade"
+  "align"
   "scorecard"
   "perspective"
   "objective"
@@ -109,3 +111,10 @@
   "("
   ")"
 ] @punctuation.bracket
+
+; Cascades: the department, its objective, and the company's
+(cascade
+  name: (identifier) @module)
+
+(align
+  department: (identifier) @module)
