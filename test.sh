@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of bsc. Installs first what the tests need and the machine lacks
-# (Debian's chromium and vim, the npm packages of the browser and grammar tests).
+# (Debian's chromium, poppler-utils and vim, the npm packages of the browser and grammar tests).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages: chromium (browser tests), vim (the vim syntax tests).
+# Debian packages: chromium (browser tests), poppler-utils (pdftotext, pdfinfo: the
+# printed report's checks), vim (the vim syntax tests).
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v vim >/dev/null 2>&1 || missing="$missing vim-nox"
 if [ -n "$missing" ]; then
   echo "test.sh: installing$missing from Debian"

@@ -30,7 +30,7 @@
 //!    stay straight). Each band is solved exactly under its ordering and gap
 //!    constraints by isotonic regression (pool adjacent violators), which is linear.
 //! 4. y coordinates: bands are stacked top to bottom, each as tall as its tallest node
-//!    plus padding; the nodes of a band are aligned at the top of its node area.
+//!    plus padding; every box of a band fills its node area (as tall as the tallest).
 //!
 //! Link geometry ([`EdgePath::points`], always from the driver `from` to the outcome
 //! `to`, so an arrowhead belongs at the last point):
@@ -44,8 +44,12 @@
 //!   are spread over the middle of the box side in the order of the links' other ends.
 //!   No segment enters any node box.
 //! * inside one band (`same_band`): three points `[start, control, end]`, to be drawn
-//!   as a quadratic Bézier curve (`M start Q control end`). The curve leaves the top of
-//!   the source box, arcs above the band's nodes and lands on the top of the target.
+//!   as a quadratic Bézier curve (`M start Q control end`). So that arcs do not stack,
+//!   each gets a track: shortest first, one more than the highest track of the arcs of
+//!   its band it overlaps. Even tracks arc above the band's nodes (from the top of the
+//!   source box to the top of the target), odd tracks below them (bottom to bottom);
+//!   the higher the track, the further the arc rises and the closer to the box's
+//!   centre it starts and ends.
 
 use std::cmp::Ordering;
 
@@ -80,6 +84,8 @@ const ARC_MIN_RISE: f64 = 8.0;
 const ARC_MAX_RISE: f64 = BAND_PAD - 4.0;
 /// Extra rise of a same-band arc per pixel of span, so nested arcs separate.
 const ARC_RISE_PER_PX: f64 = 0.02;
+/// How much further each track of same-band arcs on one side rises.
+const ARC_TRACK_STEP: f64 = 7.0;
 /// Fraction of a box side over which link attachment points are spread.
 const PORT_SPAN: f64 = 0.6;
 /// Median iterations (each a sweep down or up, then transpositions) from each start.
@@ -438,8 +444,10 @@ pub fn layout(input: &LayoutInput) -> Layout {
     let area_bottom: Vec<f64> = bands.iter().map(|b| b.y + b.height - BAND_PAD).collect();
     let nodes: Vec<NodeBox> = (0..n)
         .map(|i| {
+            // Every box of a band is as tall as the band's tallest, so that links leave
+            // and arcs pass below a band along one line.
             let b = band_of[i];
-            let h = heights[i];
+            let h = area_h[b].max(heights[i]);
             NodeBox {
                 x: cx[i] - NODE_W / 2.0,
                 y: area_top[b],
@@ -460,12 +468,13 @@ pub fn layout(input: &LayoutInput) -> Layout {
         area_top: &area_top,
         area_bottom: &area_bottom,
     };
+    let tracks = arc_tracks(&links, &band_of, &cx);
     let edges = links
         .iter()
         .enumerate()
         .map(|(k, link)| {
             let points = if link.chain.is_empty() {
-                geo.arc(link.from, link.to)
+                geo.arc(link.from, link.to, tracks[k])
             } else {
                 geo.route(link, ports[k])
             };
@@ -487,6 +496,34 @@ pub fn layout(input: &LayoutInput) -> Layout {
         edges,
         crossings,
     }
+}
+
+/// The track of every same-band link (0 for the others): arcs of one band, shortest
+/// first, each one above the highest track of the arcs it overlaps.
+fn arc_tracks(links: &[Link], band_of: &[usize], cx: &[f64]) -> Vec<usize> {
+    let mut tracks = vec![0; links.len()];
+    let mut arcs: Vec<(usize, f64, f64, usize)> = links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.chain.is_empty())
+        .map(|(k, l)| {
+            let (a, b) = (cx[l.from], cx[l.to]);
+            (k, a.min(b), a.max(b), band_of[l.from])
+        })
+        .collect();
+    arcs.sort_by(|x, y| (x.2 - x.1).total_cmp(&(y.2 - y.1)).then(x.0.cmp(&y.0)));
+    let mut placed: Vec<(f64, f64, usize, usize)> = Vec::with_capacity(arcs.len());
+    for (k, lo, hi, band) in arcs {
+        let t = placed
+            .iter()
+            .filter(|p| p.2 == band && p.0 < hi - 1e-9 && lo < p.1 - 1e-9)
+            .map(|p| p.3 + 1)
+            .max()
+            .unwrap_or(0);
+        tracks[k] = t;
+        placed.push((lo, hi, band, t));
+    }
+    tracks
 }
 
 /// The layered graph of nodes in bands `band_of` (each below `layers`) and the valid
@@ -1400,18 +1437,33 @@ impl Geometry<'_> {
         pts
     }
 
-    /// The quadratic curve of a same-band link: from the top of the source to the top
-    /// of the target, its peak above the band's node area, higher for longer spans.
-    fn arc(&self, from: usize, to: usize) -> Vec<(f64, f64)> {
+    /// The quadratic curve of a same-band link on `track` (see the module
+    /// documentation): even tracks from the top of the source to the top of the target,
+    /// peaking above the band's node area; odd tracks from bottom to bottom, below it.
+    fn arc(&self, from: usize, to: usize, track: usize) -> Vec<(f64, f64)> {
         let (a, b) = (&self.nodes[from], &self.nodes[to]);
         let dir = match self.cx[to].total_cmp(&self.cx[from]) {
             Ordering::Less => -1.0,
             _ => 1.0,
         };
-        let start = (self.cx[from] + dir * 0.4 * a.w, a.y);
-        let end = (self.cx[to] - dir * 0.4 * b.w, b.y);
-        let rise = (ARC_MIN_RISE + ARC_RISE_PER_PX * (end.0 - start.0).abs()).min(ARC_MAX_RISE);
-        let peak = self.area_top[self.band_of[from]] - rise;
+        let above = track % 2 == 0;
+        let level = (track / 2) as f64;
+        let inset = 0.4 - 0.08 * (level.min(3.0));
+        let (ya, yb) = if above {
+            (a.y, b.y)
+        } else {
+            (a.y + a.h, b.y + b.h)
+        };
+        let start = (self.cx[from] + dir * inset * a.w, ya);
+        let end = (self.cx[to] - dir * inset * b.w, yb);
+        let rise =
+            (ARC_MIN_RISE + ARC_TRACK_STEP * level + ARC_RISE_PER_PX * (end.0 - start.0).abs())
+                .min(ARC_MAX_RISE);
+        let peak = if above {
+            self.area_top[self.band_of[from]] - rise
+        } else {
+            self.area_bottom[self.band_of[from]] + rise
+        };
         // A quadratic curve reaches (y0 + 2c + y1) / 4 at its middle.
         let control = (
             (start.0 + end.0) / 2.0,
@@ -1495,7 +1547,7 @@ mod tests {
             );
             assert!(nb.x >= GUTTER, "node {i} in the gutter");
             assert!(nb.x + nb.w <= lay.width, "node {i} beyond the width");
-            assert_eq!(nb.h, node_height(nb.lines.len()));
+            assert!(nb.h >= node_height(nb.lines.len()));
         }
         for w in lay.bands.windows(2) {
             assert_eq!(w[0].y + w[0].height, w[1].y);
@@ -1704,6 +1756,34 @@ mod tests {
         assert!(arc.points[1].1 < arc.points[0].1 && arc.points[1].1 < arc.points[2].1);
         assert!(lay.edges[2].same_band);
         assert!(!lay.edges[3].backward && !lay.edges[3].same_band);
+    }
+
+    #[test]
+    fn same_band_arcs_do_not_stack() {
+        // Four nodes in one band: 0 -> 1, 1 -> 2 and 0 -> 3 overlap; 0 -> 2 too.
+        let inp = input(1, &[0, 0, 0, 0], &[(0, 1), (1, 2), (0, 2), (0, 3)]);
+        let lay = layout(&inp);
+        check_geometry(&inp, &lay);
+        let peak = |k: usize| {
+            let p = &lay.edges[k].points;
+            (p[0].1 + 2.0 * p[1].1 + p[2].1) / 4.0
+        };
+        // Neighbours share track 0, above; the longer arcs go below, then higher above.
+        assert!(lay.edges.iter().all(|e| e.same_band));
+        let tops = lay.nodes.iter().map(|n| n.y).fold(f64::INFINITY, f64::min);
+        let bottoms = lay.nodes.iter().map(|n| n.y + n.h).fold(0.0, f64::max);
+        assert!(peak(0) < tops && peak(1) < tops);
+        assert!(peak(2) > bottoms, "0 -> 2 below the nodes");
+        assert!(peak(3) < peak(0), "0 -> 3 above the short arcs");
+        // No two arcs share a start point.
+        let starts: Vec<(i64, i64)> = lay
+            .edges
+            .iter()
+            .map(|e| (e.points[0].0 as i64, e.points[0].1 as i64))
+            .collect();
+        for (i, a) in starts.iter().enumerate() {
+            assert!(!starts[i + 1..].contains(a), "{starts:?}");
+        }
     }
 
     #[test]

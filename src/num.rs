@@ -58,6 +58,70 @@ pub fn percent(v: Option<f64>) -> String {
     })
 }
 
+/// A number for people: [`fmt_num`] with a comma between groups of three digits of its
+/// whole part (`214000` → `214,000`, `1234.5` → `1,234.5`).
+pub fn grouped(v: f64) -> String {
+    let s = fmt_num(v);
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (whole, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(w, f)| (w, Some(f)));
+    if whole.len() <= 3 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return s;
+    }
+    let mut out = String::from(sign);
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A value with its unit as people read it: currency symbols before the number
+/// (`$214,000`), `%` right after it (`45%`), any other unit after a space
+/// (`214,000 EUR`, `12 h`).
+pub fn with_unit(v: f64, unit: Option<&str>) -> String {
+    match unit.map(str::trim) {
+        Some("%") => format!("{}%", grouped(v)),
+        Some(u @ ("$" | "€" | "£" | "¥")) => {
+            if v < 0.0 {
+                format!("-{u}{}", grouped(-v))
+            } else {
+                format!("{u}{}", grouped(v))
+            }
+        }
+        Some(u) if !u.is_empty() => format!("{} {u}", grouped(v)),
+        _ => grouped(v),
+    }
+}
+
+/// A compact figure where space is short: `214k`, `1.2M`, `3.5B` (at most one decimal).
+pub fn compact(v: f64) -> String {
+    let a = v.abs();
+    let (d, suffix) = if a >= 1e9 {
+        (1e9, "B")
+    } else if a >= 1e6 {
+        (1e6, "M")
+    } else if a >= 1e3 {
+        (1e3, "k")
+    } else {
+        return grouped(v);
+    };
+    let x = v / d;
+    let x = if x.abs() >= 100.0 {
+        x.round()
+    } else {
+        (x * 10.0).round() / 10.0
+    };
+    format!("{}{suffix}", fmt_num(x))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +140,23 @@ mod tests {
         assert_eq!(percent(Some(0.625)), "62%");
         assert_eq!(percent(Some(1.0)), "100%");
         assert_eq!(percent(None), "–");
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(grouped(214_000.0), "214,000");
+        assert_eq!(grouped(1_234.5), "1,234.5");
+        assert_eq!(grouped(-1_234_567.0), "-1,234,567");
+        assert_eq!(grouped(999.0), "999");
+        assert_eq!(grouped(0.25), "0.25");
+        assert_eq!(with_unit(214_000.0, Some("EUR")), "214,000 EUR");
+        assert_eq!(with_unit(214_000.0, Some("$")), "$214,000");
+        assert_eq!(with_unit(-5.0, Some("$")), "-$5");
+        assert_eq!(with_unit(45.5, Some("%")), "45.5%");
+        assert_eq!(with_unit(12.0, None), "12");
+        assert_eq!(compact(214_000.0), "214k");
+        assert_eq!(compact(4_500.0), "4.5k");
+        assert_eq!(compact(1_250_000.0), "1.3M");
+        assert_eq!(compact(950.0), "950");
     }
 }

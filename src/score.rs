@@ -12,6 +12,7 @@ use crate::model::{Measure, Model, Target};
 use crate::num::{Num, fmt_num};
 use crate::period::Period;
 use crate::syntax::ast::Direction;
+use chrono::NaiveDate;
 
 /// Green, amber, red, or none (not enough to judge).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -102,21 +103,73 @@ pub struct Rollup {
     pub trace: RollupTrace,
 }
 
-/// What the actuals say about a link of the strategy map.
+/// What the actuals say about a link of the strategy map: the correlation of the
+/// period-to-period changes (first differences) of the two objectives' progress, so that
+/// two series that merely share a trend do not count (docs/evidence.md).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Evidence {
-    /// `supports`, `weak`, `contradicts` or `not enough data`.
+    /// `consistent`, `no evidence`, `contradicts` or `not enough data`.
     pub verdict: &'static str,
-    /// The lag (in periods of the shared timeline) with the highest correlation.
+    /// The lag (in periods of the shared timeline) with the smallest p-value.
     pub lag: Option<usize>,
-    /// Pearson's r at that lag.
+    /// Pearson's r of the changes at that lag.
     pub r: Option<f64>,
-    /// Number of pairs at that lag.
+    /// The two-sided p-value of r at that lag, multiplied by the number of lags tried
+    /// (Bonferroni), at most 1.
+    pub p: Option<f64>,
+    /// Number of pairs of changes at that lag.
     pub pairs: usize,
-    /// r at each lag 0..=3 (null where fewer than 6 pairs overlap).
+    /// r of the changes at each lag 0..=3 (null where fewer than 8 pairs overlap).
     pub by_lag: Vec<Option<f64>>,
     /// The verdict in plain words.
     pub text: String,
+}
+
+impl Evidence {
+    /// When the outcome follows, in words: "in the same period", "1 period later".
+    fn when(&self) -> String {
+        match self.lag {
+            None | Some(0) => "in the same period".to_string(),
+            Some(1) => "1 period later".to_string(),
+            Some(k) => format!("{k} periods later"),
+        }
+    }
+
+    /// The statistics behind the verdict, in one parenthesis-ready phrase.
+    fn stats(&self) -> String {
+        format!(
+            "r = {} between changes {}, {} pairs, {}",
+            fmt_num((self.r.unwrap_or(0.0) * 100.0).round() / 100.0),
+            self.when(),
+            self.pairs,
+            p_text(self.p.unwrap_or(1.0))
+        )
+    }
+
+    /// The verdict in plain words without ids, for a list that names both ends already
+    /// (the report's numbered list of links).
+    pub fn words(&self) -> String {
+        match self.verdict {
+            "consistent" => format!(
+                "Consistent with the data: in periods when the driver improved more, the outcome improved more {} ({}). Not a proof of cause.",
+                self.when(),
+                self.stats()
+            ),
+            "contradicts" => format!(
+                "Contradicted by the data: when the driver improved, the outcome fell back {} ({}).",
+                self.when(),
+                self.stats()
+            ),
+            "no evidence" => format!(
+                "No evidence either way: the period-to-period changes do not move together clearly enough ({}).",
+                self.stats()
+            ),
+            _ => format!(
+                "Not enough data to test: it needs at least {} periods in a row with actuals on both ends.",
+                MIN_PAIRS + 1
+            ),
+        }
+    }
 }
 
 /// Everything scoring computes, indexed like the model's vectors.
@@ -132,8 +185,10 @@ pub struct Scores {
     pub history: crate::history::History,
 }
 
-/// Fewest overlapping periods for a correlation.
-pub const MIN_PAIRS: usize = 6;
+/// Fewest pairs of period-to-period changes for a correlation.
+pub const MIN_PAIRS: usize = 8;
+/// The significance level of a link's evidence (after the Bonferroni correction).
+pub const ALPHA: f64 = 0.05;
 /// Lags tried, in periods.
 pub const MAX_LAG: usize = 3;
 
@@ -148,17 +203,22 @@ pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
 /// The scores at `as_of` without history (history scores each period on its own:
 /// LANGUAGE.md §9.4); `evidence` is kept for callers that compare with history.
 pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores {
-    let mut s = score_aligned(model, as_of, &[]);
-    if !evidence {
-        s.links.clear();
-    }
-    s
+    score_at_aligned(model, as_of, evidence, &[])
 }
 
-/// [`score`] without history, with the scores of the department objectives aligned to
-/// this scorecard's (`aligned[k]` for `model.alignments[k]`): each is one more child of
-/// its objective.
+/// [`score`] without history (`Build::new` adds it, with the departments), with the
+/// scores of the department objectives aligned to this scorecard's (`aligned[k]` for
+/// `model.alignments[k]`): each is one more child of its objective.
 pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64>]) -> Scores {
+    score_at_aligned(model, as_of, true, aligned)
+}
+
+fn score_at_aligned(
+    model: &Model,
+    as_of: Option<Period>,
+    evidence: bool,
+    aligned: &[Option<f64>],
+) -> Scores {
     let period_end = model
         .scorecard
         .as_ref()
@@ -228,10 +288,26 @@ pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64
         green,
         amber,
     );
-    let links = model
-        .links
+    // Each linked objective's progress series, computed once however many links it has
+    // (history scores each period without link evidence).
+    let links_scored: &[crate::model::Link] = if evidence { &model.links } else { &[] };
+    let mut series: Vec<Option<Vec<(NaiveDate, f64)>>> = vec![None; model.objectives.len()];
+    for l in links_scored {
+        for o in [l.from, l.to] {
+            if series[o].is_none() {
+                series[o] = Some(progress_series(model, o, as_of, period_end));
+            }
+        }
+    }
+    let links = links_scored
         .iter()
-        .map(|l| evidence(model, l.from, l.to, as_of, period_end))
+        .map(|l| {
+            self::evidence(
+                model,
+                (l.from, series[l.from].as_deref().unwrap_or(&[])),
+                (l.to, series[l.to].as_deref().unwrap_or(&[])),
+            )
+        })
         .collect();
     Scores {
         as_of,
@@ -650,24 +726,40 @@ fn progress_series(
     objective: usize,
     as_of: Option<Period>,
     period_end: Option<Period>,
-) -> Vec<(Period, f64)> {
+) -> Vec<(NaiveDate, f64)> {
     let o = &model.objectives[objective];
-    let mut periods: Vec<Period> = o
+    let as_of_end = as_of.map(|a| a.end());
+    // Each measure's actuals with their last days, computed once (a period's last day
+    // is a calendar computation, and the series compares them many times).
+    let ends: Vec<Vec<(NaiveDate, f64)>> = o
+        .measures
+        .iter()
+        .map(|&m| {
+            model.measures[m]
+                .props
+                .actuals
+                .iter()
+                .map(|a| (a.period.end(), a.value))
+                .collect()
+        })
+        .collect();
+    let mut periods: Vec<(Period, NaiveDate)> = o
         .measures
         .iter()
         .flat_map(|&m| model.measures[m].props.actuals.iter().map(|a| a.period))
-        .filter(|p| as_of.is_none_or(|a| p.end() <= a.end()))
+        .map(|p| (p, p.end()))
+        .filter(|(_, e)| as_of_end.is_none_or(|a| *e <= a))
         .collect();
-    periods.sort();
-    periods.dedup_by(|a, b| a.end() == b.end());
+    periods.sort_by_key(|p| p.0);
+    periods.dedup_by(|a, b| a.1 == b.1);
     periods
         .into_iter()
-        .filter_map(|at| {
+        .filter_map(|(at, at_end)| {
             let mut sum = 0.0;
             let mut total = 0.0;
-            for &mi in &o.measures {
+            for (k, &mi) in o.measures.iter().enumerate() {
                 let m = &model.measures[mi];
-                let Some(a) = m.props.actuals.iter().find(|a| a.period.end() == at.end()) else {
+                let Some(&(_, value)) = ends[k].iter().find(|(e, _)| *e == at_end) else {
                     continue;
                 };
                 let (Some(dir), Some(t)) = (
@@ -676,9 +768,9 @@ fn progress_series(
                 ) else {
                     continue;
                 };
-                let (p, _) = progress(
+                let p = progress_value(
                     dir,
-                    a.value,
+                    value,
                     t.value,
                     m.props.baseline.map(|b| b.value),
                     m.props.threshold.map(|t| t.value),
@@ -686,7 +778,7 @@ fn progress_series(
                 sum += m.weight() * p;
                 total += m.weight();
             }
-            (total > 0.0).then(|| (at, sum / total))
+            (total > 0.0).then(|| (at_end, sum / total))
         })
         .collect()
 }
@@ -713,33 +805,152 @@ pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
     Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
 }
 
-/// Correlates the driver's progress series with the outcome's, the outcome shifted by
-/// 0..=3 periods of their shared timeline.
+/// The two-sided p-value of Pearson's r over `n` pairs (Student's t with n − 2 degrees
+/// of freedom): `I_{1−r²}((n−2)/2, 1/2)`, the regularized incomplete beta function.
+pub fn p_value(r: f64, n: usize) -> f64 {
+    if n < 3 {
+        return 1.0;
+    }
+    let x = (1.0 - r * r).clamp(0.0, 1.0);
+    if x <= 0.0 {
+        return 0.0;
+    }
+    inc_beta((n as f64 - 2.0) / 2.0, 0.5, x).clamp(0.0, 1.0)
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms).
+fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection.
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = C[0];
+    let t = x + 7.5;
+    for (i, c) in C.iter().enumerate().skip(1) {
+        a += c / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// The regularized incomplete beta function I_x(a, b), by its continued fraction
+/// (Numerical Recipes, `betai`/`betacf`).
+fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_cf(a, b, x) / a
+    } else {
+        1.0 - front * beta_cf(b, a, 1.0 - x) / b
+    }
+}
+
+fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..=300 {
+        let m = m as f64;
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let del = d * c;
+        h *= del;
+        if (del - 1.0).abs() < 1e-14 {
+            break;
+        }
+    }
+    h
+}
+
+/// A p-value for people: two significant digits, `< 0.001` below that.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {}", fmt_num((p * 1000.0).round() / 1000.0))
+    }
+}
+
+/// Correlates the period-to-period changes of the driver's progress with those of the
+/// outcome, the outcome shifted by 0..=3 periods of their shared timeline; keeps the lag
+/// with the smallest p-value and corrects it for the lags tried (docs/evidence.md).
 fn evidence(
     model: &Model,
-    from: usize,
-    to: usize,
-    as_of: Option<Period>,
-    period_end: Option<Period>,
+    (from, d): (usize, &[(NaiveDate, f64)]),
+    (to, o): (usize, &[(NaiveDate, f64)]),
 ) -> Evidence {
-    let d = progress_series(model, from, as_of, period_end);
-    let o = progress_series(model, to, as_of, period_end);
     let (dn, on) = (&model.objectives[from].id, &model.objectives[to].id);
     // The shared timeline: every period either side has a value for.
-    let mut timeline: Vec<Period> = d.iter().chain(o.iter()).map(|(p, _)| *p).collect();
+    // The shared timeline: the last days of the periods either side has a value for.
+    let mut timeline: Vec<NaiveDate> = d.iter().chain(o.iter()).map(|(e, _)| *e).collect();
     timeline.sort();
-    timeline.dedup_by(|a, b| a.end() == b.end());
-    let at = |series: &[(Period, f64)], p: Period| {
-        series
+    timeline.dedup();
+    let values = |series: &[(NaiveDate, f64)]| -> Vec<Option<f64>> {
+        timeline
             .iter()
-            .find(|(q, _)| q.end() == p.end())
-            .map(|(_, v)| *v)
+            .map(|e| series.iter().find(|(q, _)| q == e).map(|(_, v)| *v))
+            .collect()
     };
+    // The change into timeline position i from position i − 1 (when both have a value).
+    let changes = |v: Vec<Option<f64>>| -> Vec<Option<f64>> {
+        (0..v.len())
+            .map(|i| match (i.checked_sub(1).and_then(|j| v[j]), v[i]) {
+                (Some(a), Some(b)) => Some(b - a),
+                _ => None,
+            })
+            .collect()
+    };
+    let (dd, od) = (changes(values(d)), changes(values(o)));
     let mut by_lag = Vec::new();
-    let mut best: Option<(usize, f64, usize)> = None;
+    let mut tried = 0usize;
+    let mut best: Option<(usize, f64, usize, f64)> = None;
     for lag in 0..=MAX_LAG {
-        let pairs: Vec<(f64, f64)> = (0..timeline.len().saturating_sub(lag))
-            .filter_map(|i| Some((at(&d, timeline[i])?, at(&o, timeline[i + lag])?)))
+        let pairs: Vec<(f64, f64)> = (0..dd.len().saturating_sub(lag))
+            .filter_map(|i| Some((dd[i]?, od[i + lag]?)))
             .collect();
         let r = if pairs.len() >= MIN_PAIRS {
             pearson(&pairs)
@@ -748,62 +959,58 @@ fn evidence(
         };
         by_lag.push(r.map(|r| (r * 1e6).round() / 1e6));
         if let Some(r) = r {
-            if best.is_none_or(|(_, br, _)| r > br + 1e-12) {
-                best = Some((lag, r, pairs.len()));
+            tried += 1;
+            let p = p_value(r, pairs.len());
+            if best.is_none_or(|(_, _, _, bp)| p < bp - 1e-15) {
+                best = Some((lag, r, pairs.len(), p));
             }
         }
     }
-    let Some((lag, r, pairs)) = best else {
+    let Some((lag, r, pairs, p)) = best else {
         return Evidence {
             verdict: "not enough data",
             lag: None,
             r: None,
+            p: None,
             pairs: 0,
             by_lag,
             text: format!(
-                "not enough data: `{dn}` and `{on}` need at least {MIN_PAIRS} periods with actuals on both ends (and some variation) to be compared"
+                "not enough data: `{dn}` and `{on}` need at least {} periods in a row with actuals on both ends ({MIN_PAIRS} period-to-period changes, with some variation) to be compared",
+                MIN_PAIRS + 1
             ),
         };
     };
-    let r6 = (r * 1e6).round() / 1e6;
-    let when = if lag == 0 {
-        "in the same period".to_string()
+    let p = (p * tried as f64).min(1.0);
+    let (r6, p6) = ((r * 1e6).round() / 1e6, (p * 1e6).round() / 1e6);
+    let verdict = if p >= ALPHA {
+        "no evidence"
+    } else if r > 0.0 {
+        "consistent"
     } else {
-        format!("{lag} period{} later", if lag == 1 { "" } else { "s" })
+        "contradicts"
     };
-    let (verdict, text) = if r >= 0.5 {
-        (
-            "supports",
-            format!(
-                "the data supports this link: when `{dn}` progresses, `{on}` follows {when} (r = {}, {pairs} periods)",
-                fmt_num(r6)
-            ),
-        )
-    } else if r <= -0.5 {
-        (
-            "contradicts",
-            format!(
-                "the data contradicts this link: when `{dn}` progresses, `{on}` falls back, even at the best lag (r = {} {when}, {pairs} periods)",
-                fmt_num(r6)
-            ),
-        )
-    } else {
-        (
-            "weak",
-            format!(
-                "the data neither supports nor contradicts this link: the best correlation is weak (r = {} {when}, {pairs} periods)",
-                fmt_num(r6)
-            ),
-        )
-    };
-    Evidence {
+    let mut e = Evidence {
         verdict,
         lag: Some(lag),
         r: Some(r6),
+        p: Some(p6),
         pairs,
         by_lag,
-        text,
-    }
+        text: String::new(),
+    };
+    let (when, stats) = (e.when(), e.stats());
+    e.text = match verdict {
+        "consistent" => format!(
+            "the data is consistent with this link: when `{dn}` improves from one period to the next, `{on}` tends to improve {when} ({stats}); this does not prove that one causes the other"
+        ),
+        "contradicts" => format!(
+            "the data contradicts this link: when `{dn}` improves from one period to the next, `{on}` tends to fall back {when} ({stats})"
+        ),
+        _ => format!(
+            "no evidence either way: the period-to-period changes of `{dn}` and `{on}` do not move together clearly enough ({stats})"
+        ),
+    };
+    e
 }
 
 #[cfg(test)]
@@ -1130,43 +1337,121 @@ mod tests {
         );
     }
 
-    fn linked(driver: &str, outcome: &str) -> Evidence {
+    fn series(vals: &[f64]) -> String {
+        vals.iter()
+            .enumerate()
+            .map(|(i, v)| format!("{}-{:02}: {v}", 2024 + i / 12, i % 12 + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    #[test]
+    fn progress_value_is_progress() {
+        let vals = [-5.0, 0.0, 3.0, 5.0, 7.0, 10.0, 12.0];
+        let opt = [None, Some(0.0), Some(5.0), Some(10.0), Some(12.0)];
+        for dir in [Direction::Up, Direction::Down] {
+            for &a in &vals {
+                for &t in &vals {
+                    for &b in &opt {
+                        for &th in &opt {
+                            assert_eq!(
+                                progress_value(dir, a, t, b, th),
+                                progress(dir, a, t, b, th).0,
+                                "{dir:?} a={a} t={t} b={b:?} th={th:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn p_value_by_hand() {
+        // r = 0.5 over 10 pairs: t = 0.5·√(8/0.75) = 1.633 with 8 degrees of freedom,
+        // two-sided p = 0.1411 (tables of Student's t).
+        assert!(
+            (p_value(0.5, 10) - 0.1411).abs() < 5e-4,
+            "{}",
+            p_value(0.5, 10)
+        );
+        // The textbook critical r at 5% for 10 pairs is 0.632.
+        assert!(
+            (p_value(0.632, 10) - 0.05).abs() < 1e-3,
+            "{}",
+            p_value(0.632, 10)
+        );
+        assert_eq!(p_value(1.0, 10), 0.0);
+        assert!((p_value(0.0, 10) - 1.0).abs() < 1e-12);
+        assert_eq!(p_value(0.9, 2), 1.0);
+    }
+
+    #[test]
+    fn a_shared_trend_is_no_evidence() {
+        // Both rise all year (levels correlate near 1), but their month-to-month changes
+        // are unrelated wiggles.
+        let wiggle_a = [
+            3.0, -2.0, 1.0, 4.0, -3.0, 0.0, 2.0, -1.0, 3.0, -4.0, 1.0, 0.0,
+        ];
+        let wiggle_b = [
+            1.0, 2.0, -3.0, -1.0, 0.0, 3.0, -2.0, 2.0, -2.0, 1.0, 3.0, -1.0,
+        ];
+        let d: Vec<f64> = (0..12)
+            .map(|i| 10.0 + 6.0 * i as f64 + wiggle_a[i])
+            .collect();
+        let o: Vec<f64> = (0..12)
+            .map(|i| 8.0 + 5.0 * i as f64 + wiggle_b[i])
+            .collect();
+        let levels: Vec<(f64, f64)> = d.iter().copied().zip(o.iter().copied()).collect();
+        assert!(pearson(&levels).unwrap() > 0.98);
+        let e = linked100(&series(&d), &series(&o));
+        assert_eq!(e.verdict, "no evidence", "{e:?}");
+        assert!(e.text.starts_with("no evidence either way"), "{}", e.text);
+        assert!(e.p.unwrap() >= ALPHA);
+        assert!(!e.text.contains("supports") && !e.text.contains("proves"));
+    }
+
+    #[test]
+    fn a_lagged_driver_is_found_and_a_mirror_contradicts() {
+        // The outcome repeats the driver's moves one month later, on a rising trend.
+        let d = [
+            20.0, 26.0, 23.0, 31.0, 29.0, 38.0, 33.0, 41.0, 45.0, 40.0, 52.0, 50.0, 58.0,
+        ];
+        let mut o = vec![15.0];
+        o.extend(d[..12].iter().map(|v| v - 5.0));
+        let e = linked100(&series(&d), &series(&o));
+        assert_eq!(
+            (e.verdict, e.lag, e.r),
+            ("consistent", Some(1), Some(1.0)),
+            "{e:?}"
+        );
+        assert_eq!(e.pairs, 11);
+        assert!(e.text.starts_with("the data is consistent with this link"));
+        assert!(e.text.contains("1 period later"), "{}", e.text);
+        assert!(e.text.contains("does not prove"));
+        // The outcome moves against the driver in the same month.
+        let o: Vec<f64> = d.iter().map(|v| 80.0 - v).collect();
+        let e = linked100(&series(&d), &series(&o));
+        assert_eq!((e.verdict, e.lag), ("contradicts", Some(0)), "{e:?}");
+        assert!(e.text.starts_with("the data contradicts this link"));
+        // Eight periods give seven changes: too few.
+        let e = linked100(&series(&d[..8]), &series(&d[..8]));
+        assert_eq!((e.verdict, e.r, e.p), ("not enough data", None, None));
+        // Nine periods give eight: enough.
+        let e = linked100(&series(&d[..9]), &series(&d[..9]));
+        assert_eq!((e.verdict, e.lag, e.pairs), ("consistent", Some(0), 8));
+    }
+
+    fn linked100(driver: &str, outcome: &str) -> Evidence {
         let (c, s) = scored(
             &format!(
-                "perspective internal {{ objective a \"A\" {{ measure ma \"MA\" {{ unit \"u\" baseline 0 target 10 actuals {{ {driver} }} }} }} }}
-                 perspective financial {{ objective b \"B\" {{ measure mb \"MB\" {{ unit \"u\" baseline 0 target 10 actuals {{ {outcome} }} }} }} }}
+                "perspective internal {{ objective a \"A\" {{ measure ma \"MA\" {{ unit \"u\" baseline 0 target 100 actuals {{ {driver} }} }} }} }}
+                 perspective financial {{ objective b \"B\" {{ measure mb \"MB\" {{ unit \"u\" baseline 0 target 100 actuals {{ {outcome} }} }} }} }}
                  map {{ a -> b }}"
             ),
             None,
         );
         assert_eq!(c.errors(), 0, "{:?}", c.diagnostics);
         s.links[0].clone()
-    }
-
-    #[test]
-    fn link_evidence_finds_the_lag_and_says_so() {
-        let series = |vals: &[f64]| {
-            vals.iter()
-                .enumerate()
-                .map(|(i, v)| format!("2025-{:02}: {v}", i + 1))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        // The outcome repeats the driver one month later.
-        let d = [1.0, 4.0, 2.0, 6.0, 3.0, 8.0, 5.0, 9.0, 4.0, 7.0];
-        let mut o = vec![5.0];
-        o.extend_from_slice(&d[..9]);
-        let e = linked(&series(&d), &series(&o));
-        assert_eq!((e.verdict, e.lag, e.r), ("supports", Some(1), Some(1.0)));
-        assert_eq!(e.pairs, 9);
-        // The outcome moves against the driver, at every lag.
-        let up: Vec<f64> = (1..=10).map(f64::from).collect();
-        let down: Vec<f64> = up.iter().map(|v| 10.0 - v).collect();
-        let e = linked(&series(&up), &series(&down));
-        assert_eq!(e.verdict, "contradicts");
-        assert!(e.text.starts_with("the data contradicts this link"));
-        // Five periods are not enough.
-        let e = linked(&series(&d[..5]), &series(&d[..5]));
-        assert_eq!((e.verdict, e.r), ("not enough data", None));
     }
 }

@@ -457,7 +457,11 @@ fn the_model_schema_rejects_what_it_must() {
         d["objectives"][0]["score"] = Value::Null
     });
     rejects(&v, &doc, "a verdict without r", |d| {
+        d["links"][0]["evidence"]["verdict"] = json!("consistent");
         d["links"][0]["evidence"]["r"] = Value::Null
+    });
+    rejects(&v, &doc, "an overclaiming verdict", |d| {
+        d["links"][0]["evidence"]["verdict"] = json!("supports")
     });
     rejects(&v, &doc, "another schema tag", |d| {
         d["schema"] = json!("bsc/2")

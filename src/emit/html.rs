@@ -3,6 +3,8 @@
 //! and the minijinja template draws it with HTML autoescaping on for every value, so
 //! no text from the source can become markup.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
@@ -11,7 +13,7 @@ use crate::Compilation;
 use crate::codes::Level;
 use crate::layout::{self, LayoutInput};
 use crate::model::{Model, Supported};
-use crate::num::fmt_num;
+use crate::num::{compact, grouped, with_unit};
 use crate::period::Period;
 use crate::score::{Scores, Status, Trend};
 use crate::syntax::ast::{Direction, InitiativeStatus, Rating};
@@ -60,7 +62,50 @@ struct NodeView {
 struct EdgeView {
     d: String,
     backward: bool,
-    tip: String,
+    /// The link's number in the list under the map, and where the number is drawn.
+    n: usize,
+    lx: f64,
+    ly: f64,
+}
+
+/// A link in the numbered list under the map: the why of the strategy, readable on
+/// paper and on a phone.
+#[derive(Serialize)]
+struct WhyLink {
+    n: usize,
+    from_id: String,
+    from_title: String,
+    to_id: String,
+    to_title: String,
+    rationale: Option<String>,
+    evidence: String,
+    verdict: &'static str,
+    backward: bool,
+}
+
+/// A measure that pulls a red or amber objective down, with its gap to target.
+#[derive(Serialize)]
+struct Pull {
+    id: String,
+    title: String,
+    status: &'static str,
+    symbol: &'static str,
+    actual: String,
+    target: String,
+    gap: String,
+}
+
+/// A red or amber objective in the summary "what is red and why".
+#[derive(Serialize)]
+struct Attention {
+    id: String,
+    title: String,
+    owner: String,
+    status: &'static str,
+    symbol: &'static str,
+    score: String,
+    note: Option<String>,
+    pulls: Vec<Pull>,
 }
 
 #[derive(Serialize)]
@@ -71,7 +116,30 @@ struct MapView {
     nodes: Vec<NodeView>,
     edges: Vec<EdgeView>,
     crossings: usize,
+    why: Vec<WhyLink>,
+    /// The narrowest the map may be drawn on screen with its smallest text at 9 px.
+    fit_min: f64,
+    /// The parts of the map printed one below the other, each narrow enough that its
+    /// text stays at 9 px or more on a portrait A4 or Letter page.
+    slices: Vec<Slice>,
 }
+
+#[derive(Serialize)]
+struct Slice {
+    x: f64,
+    w: f64,
+}
+
+/// The smallest text of the map (the status line and the link numbers), in px.
+const MAP_MIN_FONT: f64 = 11.0;
+/// The smallest text size the map may be drawn at, in px.
+const MIN_DRAWN_FONT: f64 = 9.0;
+/// The widest map part printed on one page: a portrait A4 page with 12 mm margins is
+/// 703 CSS px wide, and 703 × 11 / 9 = 859.
+const PRINT_SLICE: f64 = 840.0;
+/// How much consecutive printed parts overlap, so a node cut at one edge is whole in
+/// the next part.
+const PRINT_OVERLAP: f64 = 200.0;
 
 #[derive(Serialize)]
 struct Spark {
@@ -119,6 +187,9 @@ struct ObjectiveRow {
     progress_pct: f64,
     trace: Vec<String>,
     excluded: usize,
+    /// Says how the objective's colour differs from its measures' colours, if it does.
+    note: Option<String>,
+    initiatives: Vec<SupportRef>,
     measures: Vec<MeasureRow>,
     /// The score over the periods of the history (LANGUAGE.md §9.4).
     history: Option<Spark>,
@@ -138,7 +209,7 @@ struct PerspectiveView {
 
 #[derive(Serialize)]
 struct SupportRef {
-    id: String,
+    title: String,
     href: String,
 }
 
@@ -146,6 +217,7 @@ struct SupportRef {
 struct InitiativeRow {
     id: String,
     title: String,
+    doc: Option<String>,
     owner: String,
     status: &'static str,
     dates: String,
@@ -153,6 +225,7 @@ struct InitiativeRow {
     /// `spent N` and what is left of the budget (negative when over).
     spent: String,
     remaining: String,
+    budget_short: String,
     progress: String,
     left: f64,
     width: f64,
@@ -209,6 +282,11 @@ struct View {
     objectives: usize,
     errors: usize,
     warnings: usize,
+    attention: Vec<Attention>,
+    budget_total: Option<String>,
+    budget_missing: usize,
+    /// The printed page footer (title and as-of), escaped for a CSS string.
+    footer_css: String,
     map: MapView,
     perspectives: Vec<PerspectiveView>,
     initiatives: Vec<InitiativeRow>,
@@ -237,11 +315,116 @@ fn pct(v: Option<f64>) -> String {
 }
 
 fn value_with_unit(v: f64, unit: Option<&str>) -> String {
+    with_unit(v, unit)
+}
+
+/// How far an actual is from its target, with the unit (`%` targets in points).
+fn gap_text(actual: f64, target: f64, unit: Option<&str>) -> String {
+    let gap = (target - actual).abs();
     match unit {
-        Some("%") => format!("{}%", fmt_num(v)),
-        Some(u) if !u.is_empty() => format!("{} {u}", fmt_num(v)),
-        _ => fmt_num(v),
+        Some("%") => format!(
+            "{} point{} from target",
+            grouped(gap),
+            if gap == 1.0 { "" } else { "s" }
+        ),
+        _ => format!("{} from target", with_unit(gap, unit)),
     }
+}
+
+fn rank(s: Status) -> u8 {
+    match s {
+        Status::Green => 0,
+        Status::Amber => 1,
+        Status::Red => 2,
+        Status::None => 3,
+    }
+}
+
+/// Where an objective's colour differs from its measures' colours, says how: the
+/// measures on target, the score against the band, the measures it hides or the
+/// colour no measure has ("1 of 2 measures on target; score 92% ≥ 90% green band, so
+/// green although Staff trained is amber").
+fn status_note(
+    status: Status,
+    score: Option<f64>,
+    measures: &[(&str, Status)],
+    green: f64,
+    amber: f64,
+) -> Option<String> {
+    let score = score?;
+    let judged: Vec<&(&str, Status)> = measures.iter().filter(|m| m.1 != Status::None).collect();
+    if status == Status::None || judged.is_empty() {
+        return None;
+    }
+    let on = judged.iter().filter(|m| m.1 == Status::Green).count();
+    let band = match status {
+        Status::Green => format!(
+            "score {} ≥ {} green band",
+            pct(Some(score)),
+            pct(Some(green))
+        ),
+        Status::Amber => format!(
+            "score {} < {} green band",
+            pct(Some(score)),
+            pct(Some(green))
+        ),
+        _ => format!(
+            "score {} < {} amber band",
+            pct(Some(score)),
+            pct(Some(amber))
+        ),
+    };
+    let head = format!(
+        "{on} of {} measure{} on target; {band}",
+        judged.len(),
+        if judged.len() == 1 { "" } else { "s" }
+    );
+    let worse: Vec<String> = judged
+        .iter()
+        .filter(|m| rank(m.1) > rank(status))
+        .map(|m| format!("{} is {}", m.0, m.1.as_str()))
+        .collect();
+    if !worse.is_empty() {
+        return Some(format!(
+            "{head}, so {} although {}",
+            status.as_str(),
+            worse.join(", ")
+        ));
+    }
+    if judged.iter().all(|m| rank(m.1) < rank(status)) {
+        return Some(format!(
+            "{head}, so {} although no measure is {} (measures are judged against their own threshold and target)",
+            status.as_str(),
+            status.as_str()
+        ));
+    }
+    None
+}
+
+/// The point halfway along a link's drawing, where its number goes.
+fn midpoint(points: &[(f64, f64)], same_band: bool) -> (f64, f64) {
+    if same_band && points.len() == 3 {
+        let [(x0, y0), (cx, cy), (x1, y1)] = [points[0], points[1], points[2]];
+        return (
+            0.25 * x0 + 0.5 * cx + 0.25 * x1,
+            0.25 * y0 + 0.5 * cy + 0.25 * y1,
+        );
+    }
+    let seg = |a: (f64, f64), b: (f64, f64)| ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+    let total: f64 = points.windows(2).map(|w| seg(w[0], w[1])).sum();
+    let mut left = total / 2.0;
+    for w in points.windows(2) {
+        let l = seg(w[0], w[1]);
+        if l >= left && l > 0.0 {
+            let t = left / l;
+            return (
+                w[0].0 + t * (w[1].0 - w[0].0),
+                w[0].1 + t * (w[1].1 - w[0].1),
+            );
+        }
+        left -= l;
+    }
+    points.first().copied().unwrap_or((0.0, 0.0))
 }
 
 fn rating(r: Option<Rating>) -> &'static str {
@@ -280,7 +463,7 @@ fn sparkline(values: &[f64], target: Option<f64>) -> Option<Spark> {
         .collect();
     let points = pts
         .iter()
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .map(|(x, y)| format!("{x:.0},{y:.0}"))
         .collect::<Vec<_>>()
         .join(" ");
     let (last_x, last_y) = *pts.last()?;
@@ -321,7 +504,7 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
         nodes,
         edges,
     };
-    let lay = layout::layout(&input);
+    let lay = layout_cached(&input);
     let band_views = input
         .bands
         .iter()
@@ -361,13 +544,13 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
                 status: r.status.as_str(),
                 symbol: symbol(r.status),
                 score: pct(r.score),
+                // The trace is in the objective's row; the tooltip reads it there.
                 tip: format!(
-                    "{}\n{} {} · score {}\n{}",
+                    "{}\n{} {} · score {}",
                     o.title,
                     symbol(r.status),
                     r.status.as_str(),
                     pct(r.score),
-                    r.trace.text
                 ),
             }
         })
@@ -384,34 +567,80 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
         .iter()
         .filter_map(|e| {
             let link = *link_of.get(&(e.from, e.to))?;
-            let l = &model.links[link];
             let d = path_of(&e.points, e.same_band);
-            let mut tip = format!(
-                "{} → {}",
-                model.objectives[l.from].title, model.objectives[l.to].title
-            );
-            if let Some(r) = &l.rationale {
-                tip.push_str(&format!("\n{r}"));
-            }
-            if e.backward {
-                tip.push_str("\nbackward link: from a higher perspective to a lower one");
-            }
-            tip.push_str(&format!("\nevidence: {}", scores.links[link].text));
+            let (lx, ly) = midpoint(&e.points, e.same_band);
+            // The tooltip of a link is its item in the numbered list under the map.
             Some(EdgeView {
                 d,
                 backward: e.backward,
-                tip,
+                n: link + 1,
+                lx,
+                ly,
             })
         })
         .collect();
+    let why = model
+        .links
+        .iter()
+        .zip(&scores.links)
+        .enumerate()
+        .map(|(i, (l, ev))| WhyLink {
+            n: i + 1,
+            from_id: model.objectives[l.from].id.clone(),
+            from_title: model.objectives[l.from].title.clone(),
+            to_id: model.objectives[l.to].id.clone(),
+            to_title: model.objectives[l.to].title.clone(),
+            rationale: l.rationale.clone(),
+            evidence: ev.words(),
+            verdict: ev.verdict,
+            backward: model.perspectives[model.objectives[l.from].perspective].level
+                > model.perspectives[model.objectives[l.to].perspective].level,
+        })
+        .collect();
+    let mut slices = Vec::new();
+    let mut x = 0.0;
+    loop {
+        let w = (lay.width - x).min(PRINT_SLICE);
+        slices.push(Slice { x, w });
+        if x + w >= lay.width - 1e-9 {
+            break;
+        }
+        x += PRINT_SLICE - PRINT_OVERLAP;
+    }
     MapView {
+        fit_min: lay.width * MIN_DRAWN_FONT / MAP_MIN_FONT,
+        slices,
         width: lay.width,
         height: lay.height,
         bands: band_views,
         nodes: node_views,
         edges: edge_views,
         crossings: lay.crossings,
+        why,
     }
+}
+
+/// The last layout computed and what it was computed from. The layout is a pure
+/// function of its input (bands, titles, links), and most saves under `bsc watch` change
+/// neither (an actual, a target, a note): those reuse it, which saves the most expensive
+/// step of a rebuild at scale (docs/performance.md).
+static LAYOUT_CACHE: Mutex<Option<(LayoutInput, Arc<layout::Layout>)>> = Mutex::new(None);
+
+fn layout_cached(input: &LayoutInput) -> Arc<layout::Layout> {
+    // A poisoned lock only means another thread panicked while holding it: the cache is
+    // then simply not used.
+    if let Ok(cache) = LAYOUT_CACHE.lock() {
+        if let Some((cached, lay)) = cache.as_ref() {
+            if cached == input {
+                return Arc::clone(lay);
+            }
+        }
+    }
+    let lay = Arc::new(layout::layout(input));
+    if let Ok(mut cache) = LAYOUT_CACHE.lock() {
+        *cache = Some((input.clone(), Arc::clone(&lay)));
+    }
+    lay
 }
 
 /// An SVG path through the layout's points: a quadratic curve for a link inside one
@@ -420,10 +649,10 @@ fn path_of(points: &[(f64, f64)], same_band: bool) -> String {
     let mut d = String::new();
     if same_band && points.len() == 3 {
         let [(x0, y0), (cx, cy), (x1, y1)] = [points[0], points[1], points[2]];
-        return format!("M{x0:.1},{y0:.1} Q{cx:.1},{cy:.1} {x1:.1},{y1:.1}");
+        return format!("M{x0:.0},{y0:.0} Q{cx:.0},{cy:.0} {x1:.0},{y1:.0}");
     }
     for (i, (x, y)) in points.iter().enumerate() {
-        d.push_str(&format!("{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" }));
+        d.push_str(&format!("{}{x:.0},{y:.0} ", if i == 0 { "M" } else { "L" }));
     }
     d.trim_end().to_string()
 }
@@ -450,6 +679,23 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
     let mut top_down: Vec<usize> = (0..m.perspectives.len()).collect();
     top_down.sort_by_key(|&i| std::cmp::Reverse(m.perspectives[i].level));
     let sc = m.scorecard.clone().unwrap_or_default();
+    let (green, amber) = m
+        .scorecard
+        .as_ref()
+        .map_or((0.9, 0.6), |s| (s.green, s.amber));
+    // The initiatives that support each objective (directly or through a measure).
+    let mut initiatives_of: Vec<Vec<usize>> = vec![Vec::new(); m.objectives.len()];
+    for (ii, i) in m.initiatives.iter().enumerate() {
+        for (s, _) in &i.supports {
+            let o = match *s {
+                Supported::Objective(o) => o,
+                Supported::Measure(x) => m.measures[x].objective,
+            };
+            if o < initiatives_of.len() && !initiatives_of[o].contains(&ii) {
+                initiatives_of[o].push(ii);
+            }
+        }
+    }
     let root_name = c
         .sources
         .iter()
@@ -557,7 +803,20 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                                     }
                                 })
                                 .collect();
+                        let judged: Vec<(&str, Status)> = o
+                            .measures
+                            .iter()
+                            .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
+                            .collect();
                         ObjectiveRow {
+                            note: status_note(orr.status, orr.score, &judged, green, amber),
+                            initiatives: initiatives_of[oi]
+                                .iter()
+                                .map(|&ii| SupportRef {
+                                    title: m.initiatives[ii].title.clone(),
+                                    href: format!("#i-{}", m.initiatives[ii].id),
+                                })
+                                .collect(),
                             id: o.id.clone(),
                             title: o.title.clone(),
                             doc: o.doc.clone(),
@@ -619,6 +878,10 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
             InitiativeRow {
                 id: i.id.clone(),
                 title: i.title.clone(),
+                doc: i.doc.clone(),
+                budget_short: i.budget.map_or(String::new(), |b| {
+                    with_unit_compact(b, sc.currency.as_deref())
+                }),
                 owner: i.owner.clone().unwrap_or_default(),
                 status: match i.status {
                     Some(InitiativeStatus::Planned) => "planned",
@@ -633,11 +896,19 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                     (None, Some(b)) => format!("until {b}"),
                     _ => String::new(),
                 },
-                budget: i.budget.map_or(String::new(), budget_text),
-                spent: i.spent.map_or(String::new(), budget_text),
+                budget: i
+                    .budget
+                    .map_or(String::new(), |b| with_unit(b, sc.currency.as_deref())),
+                spent: i
+                    .spent
+                    .map_or(String::new(), |b| with_unit(b, sc.currency.as_deref())),
                 remaining: match (i.budget, i.spent) {
-                    (Some(b), Some(sp)) if sp > b => format!("{} over", budget_text(sp - b)),
-                    (Some(b), Some(sp)) => format!("{} left", budget_text(b - sp)),
+                    (Some(b), Some(sp)) if sp > b => {
+                        format!("{} over", with_unit(sp - b, sc.currency.as_deref()))
+                    }
+                    (Some(b), Some(sp)) => {
+                        format!("{} left", with_unit(b - sp, sc.currency.as_deref()))
+                    }
                     _ => String::new(),
                 },
                 progress: i
@@ -654,11 +925,11 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                     .iter()
                     .map(|(s, _)| match *s {
                         Supported::Objective(o) => SupportRef {
-                            id: m.objectives[o].id.clone(),
+                            title: m.objectives[o].title.clone(),
                             href: format!("#obj-{}", m.objectives[o].id),
                         },
                         Supported::Measure(x) => SupportRef {
-                            id: m.measures[x].id.clone(),
+                            title: m.measures[x].title.clone(),
                             href: format!("#m-{}", m.measures[x].id),
                         },
                     })
@@ -666,6 +937,10 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
             }
         })
         .collect::<Vec<_>>();
+    let budgets: Vec<f64> = m.initiatives.iter().filter_map(|i| i.budget).collect();
+    let budget_total =
+        (!budgets.is_empty()).then(|| with_unit(budgets.iter().sum(), sc.currency.as_deref()));
+    let budget_missing = m.initiatives.len() - budgets.len();
     let mut ticks = Vec::new();
     if let Some((s, e)) = span {
         // One tick per quarter start within the span.
@@ -678,9 +953,17 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                 label: q.to_string(),
                 left: frac(days(q)),
             });
+            // (labels are thinned below)
             let next = q.end().succ_opt().unwrap_or(chrono::NaiveDate::MAX);
             q = Period::containing(next, crate::period::Grain::Quarter);
             guard += 1;
+        }
+    }
+    // At most six labelled ticks, so that labels never overlap; the others keep their line.
+    let every = ticks.len().div_ceil(6).max(1);
+    for (k, t) in ticks.iter_mut().enumerate() {
+        if k % every != 0 {
+            t.label.clear();
         }
     }
     let as_of_left = scores
@@ -717,6 +1000,57 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                 .collect(),
         })
         .collect();
+
+    // What is red and why, then what is amber: objectives in map order (top band first).
+    let mut attention = Vec::new();
+    for want in [Status::Red, Status::Amber] {
+        for &p in &top_down {
+            for &oi in &m.perspectives[p].objectives {
+                let (o, orr) = (&m.objectives[oi], &scores.objectives[oi]);
+                if orr.status != want {
+                    continue;
+                }
+                let judged: Vec<(&str, Status)> = o
+                    .measures
+                    .iter()
+                    .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
+                    .collect();
+                let pulls = o
+                    .measures
+                    .iter()
+                    .filter(|&&mi| {
+                        matches!(scores.measures[mi].status, Status::Red | Status::Amber)
+                    })
+                    .map(|&mi| {
+                        let (ms, s) = (&m.measures[mi], &scores.measures[mi]);
+                        let unit = ms.props.unit.as_deref();
+                        Pull {
+                            id: ms.id.clone(),
+                            title: ms.title.clone(),
+                            status: s.status.as_str(),
+                            symbol: symbol(s.status),
+                            actual: s.actual.map_or("–".into(), |(_, v)| with_unit(v, unit)),
+                            target: s.target.map_or("–".into(), |t| with_unit(t.value, unit)),
+                            gap: match (s.actual, s.target) {
+                                (Some((_, a)), Some(t)) => gap_text(a, t.value, unit),
+                                _ => String::new(),
+                            },
+                        }
+                    })
+                    .collect();
+                attention.push(Attention {
+                    id: o.id.clone(),
+                    title: o.title.clone(),
+                    owner: o.owner.clone().unwrap_or_default(),
+                    status: orr.status.as_str(),
+                    symbol: symbol(orr.status),
+                    score: pct(orr.score),
+                    note: status_note(orr.status, orr.score, &judged, green, amber),
+                    pulls,
+                });
+            }
+        }
+    }
 
     let report = Report::new(std::slice::from_ref(c));
     let diagnostics = report
@@ -760,6 +1094,14 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
             .iter()
             .filter(|i| i.diag.level == Level::Warning)
             .count(),
+        footer_css: css_string(&format!(
+            "{} · as of {}",
+            m.scorecard.as_ref().map_or("", |s| s.title.as_str()),
+            scores.as_of.map_or("–".to_string(), |p| p.to_string())
+        )),
+        attention,
+        budget_total,
+        budget_missing,
         map: map_view(m, scores, &top_down),
         perspectives,
         initiatives,
@@ -776,10 +1118,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
             _ => String::new(),
         },
     };
-    let mut env = Environment::new();
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.add_template("report.html", TEMPLATE)
-        .map_err(template_error)?;
+    let env = environment()?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
     tmpl.render(&view).map_err(template_error)
 }
@@ -794,15 +1133,47 @@ fn history_spark(points: &[crate::history::Point], green: f64) -> Option<Spark> 
     sparkline(&values, Some(green))
 }
 
-fn budget_text(b: f64) -> String {
-    if b >= 1e9 {
-        format!("{}B", fmt_num((b / 1e7).round() / 100.0))
-    } else if b >= 1e6 {
-        format!("{}M", fmt_num((b / 1e4).round() / 100.0))
-    } else if b >= 1e3 {
-        format!("{}k", fmt_num((b / 10.0).round() / 100.0))
-    } else {
-        fmt_num(b)
+/// The template environment, its template parsed once per process (a `watch` rebuilds
+/// many times).
+fn environment() -> Result<&'static Environment<'static>, crate::Error> {
+    static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        // Block tags leave no blank lines or indentation behind (a smaller page).
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.add_template("report.html", TEMPLATE)
+            .map_err(|e| e.to_string())?;
+        Ok(env)
+    })
+    .as_ref()
+    .map_err(|e| crate::Error::Write {
+        path: "report template".into(),
+        reason: e.clone(),
+    })
+}
+
+/// Text for a CSS string literal: every character but letters, digits and spaces as a
+/// CSS escape, so that no source text can end the string or the style sheet.
+fn css_string(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars().filter(|c| !c.is_control()) {
+        if ch.is_ascii_alphanumeric() || ch == ' ' {
+            out.push(ch);
+        } else {
+            out.push_str(&format!("\\{:06x} ", ch as u32));
+        }
+    }
+    out
+}
+
+/// A budget where space is short (the timeline): `214k EUR`, `$1.2M`.
+fn with_unit_compact(v: f64, unit: Option<&str>) -> String {
+    match unit.map(str::trim) {
+        Some(u @ ("$" | "€" | "£" | "¥")) => format!("{u}{}", compact(v)),
+        Some(u) if !u.is_empty() => format!("{} {u}", compact(v)),
+        _ => compact(v),
     }
 }
 
@@ -810,5 +1181,53 @@ fn template_error(e: minijinja::Error) -> crate::Error {
     crate::Error::Write {
         path: "report template".into(),
         reason: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_row_says_when_its_colour_hides_a_measure() {
+        let g = Status::Green;
+        let a = Status::Amber;
+        let r = Status::Red;
+        // A green objective over an amber measure.
+        assert_eq!(
+            status_note(
+                g,
+                Some(0.92),
+                &[("Sales", g), ("Staff trained", a)],
+                0.9,
+                0.6
+            )
+            .as_deref(),
+            Some(
+                "1 of 2 measures on target; score 92% ≥ 90% green band, so green although Staff trained is amber"
+            )
+        );
+        // A red objective although no measure is red.
+        assert_eq!(
+            status_note(r, Some(0.5), &[("A", a), ("B", a)], 0.9, 0.6).as_deref(),
+            Some(
+                "0 of 2 measures on target; score 50% < 60% amber band, so red although no measure is red (measures are judged against their own threshold and target)"
+            )
+        );
+        // Same colours: nothing to say.
+        assert_eq!(status_note(a, Some(0.7), &[("A", a)], 0.9, 0.6), None);
+        assert_eq!(status_note(Status::None, None, &[("A", a)], 0.9, 0.6), None);
+    }
+
+    #[test]
+    fn the_number_of_a_link_sits_halfway() {
+        assert_eq!(
+            midpoint(&[(0.0, 0.0), (0.0, 10.0), (30.0, 10.0)], false),
+            (10.0, 10.0)
+        );
+        assert_eq!(
+            midpoint(&[(0.0, 0.0), (10.0, -8.0), (20.0, 0.0)], true),
+            (10.0, -4.0)
+        );
     }
 }

@@ -91,12 +91,16 @@ for (const ex of examples) {
     if (withRationale >= 0) {
       const l = json.links[withRationale];
       const point = await page.evaluate((want) => {
-        const edges = [...document.querySelectorAll("svg g.edge")].filter((g) => g.dataset.tip.includes(want));
+        const edges = [...document.querySelectorAll("svg g.edge")].filter((g) => document.getElementById(`link-${g.dataset.n}`).textContent.includes(want));
         for (const g of edges) {
           const path = g.querySelector("path.link-hit");
           const len = path.getTotalLength();
           for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
             const p = path.getPointAtLength(len * t);
+            // The map scrolls inside its box: bring the point into view first.
+            const box = document.getElementById("map-box");
+            box.scrollLeft = Math.max(0, p.x - box.clientWidth / 2);
+            box.scrollIntoView({ block: "center" });
             const m = path.getScreenCTM();
             const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
             if (document.elementFromPoint(x, y)?.closest("g.edge") === g) return { x, y };

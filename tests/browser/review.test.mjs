@@ -46,7 +46,7 @@ test("the report shows notes, projections, spent against budget and score histor
   assert.ok(await nps.locator(".note").isVisible());
   // Spent against budget, with what is left.
   const body = await page.locator("body").innerText();
-  assert.match(body, /spent 20k · 70k left/);
+  assert.match(body, /spent 20,000 · 70,000 left/);
   // The scorecard's history chart and one per objective with a history.
   assert.equal(await page.locator('svg[aria-label="score over 2025-01 – 2025-09"]').count(), 1);
   assert.ok(await page.locator("svg.spark.history").count() >= 1);

@@ -1,0 +1,187 @@
+// The report on a wall, on a phone and on paper (issue 20, LANGUAGE.md §9.5), in
+// Debian's headless Chromium: map text never under 9 px (computed font size × the SVG's
+// scale) at 1400 and 400 px, with and without "fit to width"; no sideways scrolling of
+// the page at 400 px; the numbered list of links visible with every rationale; the
+// summary lists exactly the red and amber objectives; timeline labels never overlap;
+// printed to PDF (A4 portrait, Letter landscape), `pdftotext` finds every objective
+// title and every rationale, no hover-only hint, and no page ends with a heading.
+// Screenshots (1400 and 420 px) and the PDFs go to tests/browser/output/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, basename } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bsc = process.env.BSC_BIN || join(root, "target", "debug", "bsc");
+const out = join(root, "tests", "browser", "output");
+mkdirSync(out, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "bsc-legible-"));
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+function build(file, name) {
+  const html = join(work, `${name}.html`);
+  execFileSync(bsc, ["build", file, "-o", html], { stdio: ["ignore", "ignore", "pipe"] });
+  const json = JSON.parse(execFileSync(bsc, ["build", file, "--format", "json", "-o", "-"], { encoding: "utf8" }));
+  return { html, json };
+}
+
+async function open(html, width) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(pathToFileURL(html).href);
+  return page;
+}
+
+/** The smallest map text as drawn: computed font size × the SVG's scale, in px. */
+function smallestMapText(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector("#map-box svg");
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    let min = Infinity;
+    for (const t of svg.querySelectorAll("text")) {
+      if (!t.textContent.trim()) continue;
+      min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+    }
+    return min;
+  });
+}
+
+/** Pairs of visible timeline labels (quarters and the as-of marker) that overlap. */
+function overlappingTimelineLabels(page) {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll(".timeline .axis span, .timeline .asof span")]
+      .filter((s) => s.textContent.trim())
+      .map((s) => ({ text: s.textContent.trim(), r: s.getBoundingClientRect() }));
+    const bad = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        // Text width, not the span's padding: compare the glyph boxes.
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+          bad.push(`${boxes[i].text} / ${boxes[j].text}`);
+        }
+      }
+    }
+    return bad;
+  });
+}
+
+const norm = (s) => s.replace(/\s+/g, " ").trim();
+
+function pdfText(pdf, pageNo) {
+  const args = pageNo ? ["-f", String(pageNo), "-l", String(pageNo), pdf, "-"] : [pdf, "-"];
+  return execFileSync("pdftotext", args, { encoding: "utf8" });
+}
+
+function pdfPages(pdf) {
+  const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+  return Number(info.match(/Pages:\s+(\d+)/)[1]);
+}
+
+const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".bsc")).sort();
+
+for (const ex of examples) {
+  const name = basename(ex, ".bsc");
+
+  test(`${ex}: legible at 1400 and 400 px`, async () => {
+    const { html, json } = build(join(root, "examples", ex), name);
+    for (const width of [1400, 400]) {
+      const page = await open(html, width);
+      const min = await smallestMapText(page);
+      assert.ok(min >= 9 - 1e-6, `${name} at ${width}px: map text drawn at ${min.toFixed(2)} px`);
+      // Fit to width shrinks the map only as far as 9 px text.
+      await page.click("#fit");
+      const fitted = await smallestMapText(page);
+      assert.ok(fitted >= 9 - 0.05, `${name} at ${width}px, fitted: map text at ${fitted.toFixed(2)} px`);
+      await page.click("#fit");
+      if (width === 400) {
+        const { scroll, client } = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+        }));
+        assert.ok(scroll <= client, `${name} at 400px: the page scrolls sideways (${scroll} > ${client})`);
+      }
+      // The why in plain sight: one numbered item per link, every rationale shown.
+      const why = await page.$$eval("ol.why > li", (lis) => lis.map((li) => ({
+        n: li.value, text: li.innerText, visible: li.getBoundingClientRect().height > 0,
+      })));
+      assert.equal(why.length, json.links.length);
+      json.links.forEach((l, i) => {
+        assert.equal(why[i].n, i + 1);
+        assert.ok(why[i].visible, `link ${i + 1} is visible`);
+        if (l.rationale) assert.ok(norm(why[i].text).includes(norm(l.rationale)), `rationale of link ${i + 1}`);
+      });
+      // The arrows carry the numbers.
+      const numbers = await page.$$eval("#map-box a.enum text", (ts) => ts.map((t) => Number(t.textContent)));
+      for (const n of numbers) assert.ok(n >= 1 && n <= json.links.length);
+      // The summary lists exactly the red and amber objectives, red first.
+      const listed = await page.$$eval(".attn-item .attn-head a", (as) => as.map((a) => a.getAttribute("href").slice(5)));
+      const red = json.objectives.filter((o) => o.status === "red").map((o) => o.id);
+      const amber = json.objectives.filter((o) => o.status === "amber").map((o) => o.id);
+      assert.deepEqual([...listed].sort(), [...red, ...amber].sort());
+      assert.deepEqual(listed.slice(0, red.length).sort(), [...red].sort());
+      // Timeline labels never overlap.
+      assert.deepEqual(await overlappingTimelineLabels(page), [], `${name} at ${width}px`);
+      // Zero errors is not a red chip.
+      if (json.errors === 0) {
+        const cls = await page.locator(".scorebox .counts .badge", { hasText: "0 errors" }).getAttribute("class");
+        assert.ok(!cls.includes("l-error"), cls);
+      }
+      await page.screenshot({ path: join(out, `${name}-${width === 400 ? 420 : width}.png`), fullPage: true });
+      await page.close();
+    }
+    // The screenshots of record are at 420 px; the check above ran at 400.
+    const page420 = await open(html, 420);
+    await page420.screenshot({ path: join(out, `${name}-420.png`), fullPage: true });
+    await page420.close();
+  });
+
+  test(`${ex}: printed to PDF`, async () => {
+    const { html, json } = build(join(root, "examples", ex), name);
+    const page = await open(html, 1000);
+    const headings = (await page.$$eval("main h1, main h2, main h3", (hs) => hs.map((h) => h.innerText)))
+      .map(norm).filter(Boolean);
+    // The printed map: each part narrow enough for 9 px text on a portrait A4 page.
+    await page.emulateMedia({ media: "print" });
+    await page.setViewportSize({ width: 703, height: 1000 });
+    const parts = await page.evaluate(() => {
+      const min = Math.min(...[...document.querySelectorAll("#map-box svg text")]
+        .filter((t) => t.textContent.trim()).map((t) => parseFloat(getComputedStyle(t).fontSize)));
+      return [...document.querySelectorAll(".map-print svg")].map((s) => min * s.getBoundingClientRect().width / s.viewBox.baseVal.width);
+    });
+    assert.ok(parts.length >= 1);
+    for (const px of parts) assert.ok(px >= 9 - 1e-6, `${name}: printed map text at ${px.toFixed(2)} px`);
+    await page.setViewportSize({ width: 1000, height: 1000 });
+    for (const [format, landscape] of [["A4", false], ["Letter", true]]) {
+      const pdf = join(out, `${name}-${format}-${landscape ? "landscape" : "portrait"}.pdf`);
+      await page.pdf({ path: pdf, format, landscape, printBackground: true });
+      const text = norm(pdfText(pdf));
+      for (const o of json.objectives) assert.ok(text.includes(norm(o.title)), `${name} ${format}: objective "${o.title}" printed`);
+      for (const l of json.links) {
+        if (l.rationale) assert.ok(text.includes(norm(l.rationale)), `${name} ${format}: rationale "${l.rationale}" printed`);
+      }
+      assert.ok(!/hover/i.test(text), `${name} ${format}: a hover hint in print`);
+      assert.ok(text.includes(norm(json.scorecard.title ?? "")), "footer or title");
+      const pages = pdfPages(pdf);
+      for (let p = 1; p <= pages; p++) {
+        const lines = pdfText(pdf, p).split("\n").map(norm).filter(Boolean);
+        // The page footer (title · as of, page numbers) is not content.
+        const content = lines.filter((l) => !l.includes(" · as of ") && !/^\d+ \/ \d+$/.test(l));
+        const last = content[content.length - 1] ?? "";
+        assert.ok(!headings.includes(last), `${name} ${format}: page ${p} ends with the heading "${last}"`);
+      }
+    }
+    await page.close();
+  });
+}
