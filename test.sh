@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: chromium (browser tests), poppler-utils (pdftotext, pdfinfo: the
-# printed report's checks), vim (the vim syntax tests).
+# printed report's checks), vim (the vim syntax tests), neovim (0.7: the tree-sitter
+# parser loads in a Neovim older than 0.11).
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v vim >/dev/null 2>&1 || missing="$missing vim-nox"
+command -v nvim >/dev/null 2>&1 || missing="$missing neovim"
 if [ -n "$missing" ]; then
   echo "test.sh: installing$missing from Debian"
   sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
@@ -19,7 +21,9 @@ fi
 # npm packages: playwright-core (drives Debian's chromium), the TextMate grammar tester,
 # Microsoft's SARIF validator (a self-contained binary; no .NET needed).
 for dir in tests/browser editors/vscode tests/sarif; do
-  if [ ! -d "$dir/node_modules" ]; then
+  # (Again when the lock file changed since: a new package such as vsce.)
+  if [ ! -d "$dir/node_modules" ] ||
+    [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "test.sh: installing the npm packages of $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
@@ -40,6 +44,8 @@ python3 tests/ci/hooks_and_action.py target/debug/bsc
 BSC_BIN="$PWD/target/debug/bsc" tests/sarif/validate.sh
 # Editor grammars.
 (cd editors/vscode && npm test --silent)
+# The VS Code package: built offline as the README says, manifest and file list checked.
+editors/vscode/test/package.sh
 editors/vim/test.sh
 editors/tree-sitter-bsc/test.sh
 # The HTML report and `watch --serve` in headless Chromium.

@@ -68,28 +68,52 @@ impl Project {
             ..Project::default()
         };
         for path in bsc_files(root) {
-            let canonical = fs.canonical(&path);
-            let Ok(bytes) = fs.read(&path, files::MAX_SOURCE_BYTES) else {
-                continue;
-            };
-            match uses_of(&bytes) {
-                Uses::Foreign(what) => project.skipped.push(Skipped {
-                    path: canonical,
-                    why: format!("{what} (a BSC Designer project?), not bsc text"),
-                }),
-                Uses::Paths(paths) => {
-                    let dir = canonical.parent().unwrap_or(Path::new("/")).to_path_buf();
-                    let targets = paths
-                        .iter()
-                        .filter(|p| !p.starts_with("std/"))
-                        .map(|p| fs.canonical(&dir.join(with_extension(p))))
-                        .filter(|p| p.starts_with(root))
-                        .collect();
-                    project.imports.insert(canonical, targets);
-                }
-            }
+            project.update(fs, &path);
         }
         project
+    }
+
+    /// Reads one file again (`path` under the root): its imports as it now reads, or
+    /// nothing if it can no longer be read (deleted). A language server calls this
+    /// when a file changes, so the import graph follows the editor's buffers.
+    pub fn update(&mut self, fs: &dyn FileSystem, path: &Path) {
+        let canonical = fs.canonical(path);
+        self.imports.remove(&canonical);
+        self.skipped.retain(|s| s.path != canonical);
+        let Ok(bytes) = fs.read(path, files::MAX_SOURCE_BYTES) else {
+            return;
+        };
+        match uses_of(&bytes) {
+            Uses::Foreign(what) => self.skipped.push(Skipped {
+                path: canonical,
+                why: format!("{what} (a BSC Designer project?), not bsc text"),
+            }),
+            Uses::Paths(paths) => {
+                let dir = canonical.parent().unwrap_or(Path::new("/")).to_path_buf();
+                let targets = paths
+                    .iter()
+                    .filter(|p| !p.starts_with("std/"))
+                    .map(|p| fs.canonical(&dir.join(with_extension(p))))
+                    .filter(|p| p.starts_with(&self.root))
+                    .collect();
+                self.imports.insert(canonical, targets);
+            }
+        }
+    }
+
+    /// Every entry file of the project: each file's entries, together (sorted).
+    pub fn entries(&self) -> Vec<PathBuf> {
+        let importers = self.importers();
+        let mut out = BTreeSet::new();
+        for f in self.imports.keys() {
+            out.extend(entries_through(&importers, f));
+        }
+        out.into_iter().collect()
+    }
+
+    /// The `.bsc` files of the project (canonical, sorted).
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.imports.keys()
     }
 
     /// Whether the scan found `path` (canonical) and it is bsc text.
@@ -101,28 +125,7 @@ impl Project {
     /// imports it, else every entry file that imports it directly or not. A file that
     /// only files in an import circle reach is its own entry.
     pub fn entries_of(&self, file: &Path) -> Vec<PathBuf> {
-        let importers = self.importers();
-        let mut seen = BTreeSet::from([file.to_path_buf()]);
-        let mut todo = vec![file.to_path_buf()];
-        let mut entries = BTreeSet::new();
-        while let Some(f) = todo.pop() {
-            match importers.get(&f) {
-                None => {
-                    entries.insert(f);
-                }
-                Some(by) => {
-                    for i in by {
-                        if seen.insert((*i).clone()) {
-                            todo.push((*i).clone());
-                        }
-                    }
-                }
-            }
-        }
-        if entries.is_empty() {
-            entries.insert(file.to_path_buf());
-        }
-        entries.into_iter().collect()
+        entries_through(&self.importers(), file)
     }
 
     /// File → the files that import it.
@@ -137,6 +140,31 @@ impl Project {
         }
         by
     }
+}
+
+/// [`Project::entries_of`] over an importers map.
+fn entries_through(importers: &BTreeMap<&PathBuf, Vec<&PathBuf>>, file: &Path) -> Vec<PathBuf> {
+    let mut seen = BTreeSet::from([file.to_path_buf()]);
+    let mut todo = vec![file.to_path_buf()];
+    let mut entries = BTreeSet::new();
+    while let Some(f) = todo.pop() {
+        match importers.get(&f) {
+            None => {
+                entries.insert(f);
+            }
+            Some(by) => {
+                for i in by {
+                    if seen.insert((*i).clone()) {
+                        todo.push((*i).clone());
+                    }
+                }
+            }
+        }
+    }
+    if entries.is_empty() {
+        entries.insert(file.to_path_buf());
+    }
+    entries.into_iter().collect()
 }
 
 /// Where to look for the files that import `file` (canonical): `--root`, else the git

@@ -55,8 +55,14 @@ impl Drop for Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_in(std::path::Path::new("."))
+    }
+
+    /// The server started in `dir` (its current folder).
+    fn start_in(dir: &std::path::Path) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bsc"))
             .arg("lsp")
+            .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -138,6 +144,51 @@ impl Client {
             }
             self.notes.push(msg);
         }
+    }
+
+    /// Waits until the server has handled everything sent so far (and so sent what it
+    /// publishes about it): a request is answered after the edits before it.
+    fn sync(&mut self) {
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///nowhere.bsc" } }),
+        );
+    }
+
+    /// The whole response to a request (`result` or `error`).
+    fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let msg = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a response");
+            if msg["id"] == json!(id) {
+                return msg;
+            }
+            self.notes.push(msg);
+        }
+    }
+
+    /// The error message of a request that must fail.
+    fn request_error(&mut self, method: &str, params: Value) -> String {
+        let reply = self.request_raw(method, params);
+        reply["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} must fail: {reply}"))
+            .to_string()
+    }
+
+    /// The latest diagnostics published for `uri` among those received before the last
+    /// response (`None`: nothing published for it).
+    fn published(&self, uri: &str) -> Option<Vec<Value>> {
+        self.notes
+            .iter()
+            .rev()
+            .find(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+            .map(|n| n["params"]["diagnostics"].as_array().unwrap().clone())
     }
 
     /// The latest diagnostics published for `uri`, waiting for them if needed.
@@ -241,6 +292,16 @@ fn a_session_with_the_language_server() {
         "{hover}"
     );
 
+    // Hover on a keyword: the keyword table's row (after non-ASCII text on the line).
+    let (l, ch) = find(DOC, "owner \"CMO\"", 2);
+    let hover = c.request("textDocument/hover", pos(&uri, l, ch));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("`owner`: property") && text.contains("owner \"O\""),
+        "{text}"
+    );
+    assert_eq!(hover["range"]["start"]["character"], ch - 2, "{hover}");
+
     // Go to definition: from the map to the declaration on line 1.
     let def = c.request(
         "textDocument/definition",
@@ -323,6 +384,101 @@ fn a_session_with_the_language_server() {
 
     // The outline.
     c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [{ "text": DOC }] }));
+
+    // Semantic tokens: ids by kind, positions in UTF-16 (`happy` in the map after the
+    // emoji comment is at 17).
+    let tokens = c.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let legend = init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].clone();
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0, 0);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            col = 0;
+        }
+        line += t[0];
+        col += t[1];
+        decoded.push((
+            line,
+            col,
+            t[2],
+            legend[t[3] as usize].as_str().unwrap().to_string(),
+            t[4],
+        ));
+    }
+    assert!(
+        decoded.contains(&(4, 17, 5, "objective".into(), 0)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(1, 33, 5, "objective".into(), 1)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(2, 29, 3, "kpi".into(), 0)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(1, 12, 8, "perspective".into(), 1)),
+        "{decoded:?}"
+    );
+
+    // Highlights and selection ranges after the emoji comment (UTF-16 columns).
+    let hl = c.request(
+        "textDocument/documentHighlight",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 19 } }),
+    );
+    assert!(
+        hl.as_array().unwrap().iter().any(|h| h["range"]
+            == json!({ "start": { "line": 4, "character": 17 }, "end": { "line": 4, "character": 22 } })
+            && h["kind"] == 2),
+        "{hl}"
+    );
+    assert!(
+        hl.as_array().unwrap().iter().any(|h| h["range"]["start"]
+            == json!({ "line": 1, "character": 33 })
+            && h["kind"] == 3),
+        "{hl}"
+    );
+    let sel = c.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": uri }, "positions": [{ "line": 4, "character": 19 }] }),
+    );
+    assert_eq!(
+        sel[0]["range"],
+        json!({ "start": { "line": 4, "character": 17 }, "end": { "line": 4, "character": 22 } })
+    );
+    assert_eq!(
+        sel[0]["parent"]["range"]["start"],
+        json!({ "line": 4, "character": 0 })
+    );
+
+    // Inlay hints: status and score after each title; off by a setting.
+    let all = json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } } });
+    let hints = c.request("textDocument/inlayHint", all.clone());
+    let happy = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"]["line"] == 1)
+        .expect("a hint on line 1");
+    assert_eq!(happy["label"], "● red 25%", "{hints}");
+    // After `"😀 Zufriedene Kunden"`: 39 + 22 UTF-16 units (the emoji counts two).
+    assert_eq!(happy["position"]["character"], 61, "{hints}");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "bsc": { "inlayHints": false } } }),
+    );
+    assert_eq!(c.request("textDocument/inlayHint", all), json!([]));
+
     let symbols = c.request(
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": uri } }),
@@ -558,6 +714,574 @@ fn a_burst_of_edits_is_compiled_once_for_the_latest_text() {
     assert_eq!(c.exit_code(), 0);
 }
 
+/// Copies a folder (the split example) into `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn file_uri(p: &std::path::Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// The line and UTF-16 column of the first `needle` in `text`, plus `shift` columns.
+fn find(text: &str, needle: &str, shift: u32) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u32;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .encode_utf16()
+        .count() as u32;
+    (line, col + shift)
+}
+
+fn pos(uri: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
+}
+
+/// Applies a `WorkspaceEdit` (`changes`) to the files on disk.
+fn apply(edit: &Value) {
+    for (uri, edits) in edit["changes"].as_object().unwrap() {
+        let path = uri.trim_start_matches("file://");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut edits = edits.as_array().unwrap().clone();
+        // Last first, so earlier positions stay valid (ASCII files: UTF-16 = bytes).
+        edits.sort_by_key(|e| {
+            std::cmp::Reverse((
+                e["range"]["start"]["line"].as_u64().unwrap(),
+                e["range"]["start"]["character"].as_u64().unwrap(),
+            ))
+        });
+        for e in edits {
+            let r = &e["range"];
+            let line = r["start"]["line"].as_u64().unwrap() as usize;
+            assert_eq!(r["end"]["line"], r["start"]["line"]);
+            let (s, en) = (
+                r["start"]["character"].as_u64().unwrap() as usize,
+                r["end"]["character"].as_u64().unwrap() as usize,
+            );
+            lines[line].replace_range(s..en, e["newText"].as_str().unwrap());
+        }
+        std::fs::write(path, lines.join("\n")).unwrap();
+    }
+}
+
+/// The split example opened as a workspace: a library file is analysed through the
+/// entry file that imports it; references and rename reach every file; rename refuses
+/// what would break the project; diagnostics do not depend on what is open; a changed
+/// CSV refreshes them; an untitled document is its own entry under its own URI.
+#[test]
+fn a_workspace_of_several_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap().join("project");
+    copy_dir(&common_repo().join("examples/project"), &dir);
+    let ops_path = dir.join("lib/operations.bsc");
+    let ops = file_uri(&ops_path);
+    let plan = file_uri(&dir.join("plan.bsc"));
+    let ops_text = std::fs::read_to_string(&ops_path).unwrap();
+    let plan_src = std::fs::read_to_string(dir.join("plan.bsc")).unwrap();
+
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": file_uri(&dir), "capabilities": {
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true },
+                           "inlayHint": { "refreshSupport": true } } } }),
+    );
+    c.notify("initialized", json!({}));
+    // The server asks to watch `.bsc` files and data files.
+    c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    let reg = c
+        .notes
+        .iter()
+        .find(|n| n["method"] == "client/registerCapability")
+        .expect("a registration")
+        .clone();
+    let globs = reg["params"]["registrations"][0]["registerOptions"]["watchers"].to_string();
+    assert!(
+        globs.contains("**/*.bsc") && globs.contains("**/*.csv"),
+        "{globs}"
+    );
+
+    // The library, opened alone, has no false `unknown-ref`: its importer brings in the
+    // kpi templates.
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": ops, "languageId": "bsc", "version": 1, "text": ops_text } }),
+    );
+    assert_eq!(c.diagnostics(&ops), Vec::<Value>::new());
+
+    // Hover and definition in the library: a template the entry file's `use` brings.
+    let hover = c.request("textDocument/hover", pos(&ops, 8, 45));
+    assert!(
+        hover.to_string().contains("kpi template `rework_rate`"),
+        "{hover}"
+    );
+    let def = c.request("textDocument/definition", pos(&ops, 8, 45));
+    assert!(
+        def["uri"].as_str().unwrap().ends_with("std/kpis.bsc"),
+        "{def}"
+    );
+
+    // References from the library reach the entry file's map.
+    let refs = c.request("textDocument/references", json!({ "textDocument": { "uri": ops }, "position": { "line": 5, "character": 14 }, "context": { "includeDeclaration": true } }));
+    let uris: Vec<&str> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris.iter().filter(|u| **u == plan).count(), 2, "{refs}");
+    assert_eq!(uris.iter().filter(|u| **u == ops).count(), 1, "{refs}");
+    // ... and from the entry file to the library.
+    let (l, ch) = find(&plan_src, "on_time_jobs -> more_reorders", 3);
+    let def = c.request("textDocument/definition", pos(&plan, l, ch));
+    assert_eq!(def["uri"], ops, "{def}");
+
+    // Rename refuses an id that exists, a keyword, and what is no id.
+    let rename = |name: &str| json!({ "textDocument": { "uri": ops }, "position": { "line": 5, "character": 14 }, "newName": name });
+    let msg = c.request_error("textDocument/rename", rename("on_time_jobs"));
+    assert!(msg.contains("already names an objective"), "{msg}");
+    let msg = c.request_error("textDocument/rename", rename("target"));
+    assert!(msg.contains("keyword"), "{msg}");
+    let msg = c.request_error("textDocument/rename", rename("9lives"));
+    assert!(msg.contains("not an id"), "{msg}");
+
+    // Rename edits every file; applied, the project checks clean.
+    let edit = c.request("textDocument/rename", rename("first_pass"));
+    assert_eq!(edit["changes"][&ops].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(
+        edit["changes"][&plan].as_array().unwrap().len(),
+        2,
+        "{edit}"
+    );
+    apply(&edit);
+    // (Run inside the folder: outside a git work tree, `bsc check DIR` from elsewhere
+    // takes each library's folder as its project; see the report.)
+    let out = Command::new(env!("CARGO_BIN_EXE_bsc"))
+        .arg("check")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&[out.stdout.clone(), out.stderr.clone()].concat())
+    );
+    let ops_text = std::fs::read_to_string(&ops_path).unwrap();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 2 }, "contentChanges": [{ "text": ops_text }] }));
+    for u in [&ops, &plan] {
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": u, "type": 2 }] }),
+        );
+    }
+
+    // An edit in the library breaks the entry file, which is not open: its diagnostics
+    // are published; the undo clears them. The library's own set is the same before
+    // and after.
+    let broken = ops_text.replace("objective on_time_jobs", "objective on_time_jobz");
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 3 }, "contentChanges": [{ "text": broken }] }));
+    c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    let d = c.published(&plan).expect("the importer's diagnostics");
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    c.sync();
+    c.notes.clear();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": ops, "version": 4 }, "contentChanges": [{ "text": ops_text }] }));
+    c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    assert_eq!(c.published(&plan), Some(vec![]));
+    assert_eq!(c.published(&ops), Some(vec![]));
+
+    // Opening the entry file changes nothing in the library's diagnostics.
+    let plan_text = std::fs::read_to_string(dir.join("plan.bsc")).unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "bsc", "version": 1, "text": plan_text } }),
+    );
+    assert_eq!(c.diagnostics(&plan), Vec::<Value>::new());
+
+    // A CSV changed on disk: the measure reading it is checked again.
+    let csv = dir.join("data/jobs.csv");
+    std::fs::write(&csv, "period,value\n2025-01,lots\n").unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&csv), "type": 2 }] }),
+    );
+    // (A problem in a CSV is shown in the CSV.)
+    let d = c.diagnostics(&file_uri(&csv));
+    assert!(d.iter().any(|d| d["code"] == "data"), "{d:?}");
+    std::fs::write(&csv, "period,value\n2025-01,5%\n").unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&csv), "type": 2 }] }),
+    );
+    assert_eq!(c.diagnostics(&file_uri(&csv)), Vec::<Value>::new());
+
+    // A CSV open in the editor: its unsaved text is what the measure reads; it is no
+    // bsc text of its own (no syntax errors).
+    let csv_uri = file_uri(&csv);
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": csv_uri, "languageId": "csv", "version": 1, "text": "period,value\n2025-01,zzz\n" } }),
+    );
+    let d = c.diagnostics(&csv_uri);
+    assert!(d.iter().any(|d| d["code"] == "data"), "{d:?}");
+    assert!(d.iter().all(|d| d["code"] != "syntax"), "{d:?}");
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": csv_uri } }),
+    );
+    c.sync();
+    assert_eq!(c.published(&csv_uri), Some(vec![]));
+
+    // A library changed on disk (not open): the entry file importing it is checked
+    // again; a new file on disk is an entry of its own, a deleted one is forgotten.
+    let people = dir.join("lib/people.bsc");
+    let people_text = std::fs::read_to_string(&people).unwrap();
+    std::fs::write(
+        &people,
+        people_text.replace("objective trained_operators", "objective trained_ops"),
+    )
+    .unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&people), "type": 2 }] }),
+    );
+    let d = c.diagnostics(&plan);
+    assert!(
+        d.iter().any(|d| d["code"] == "unknown-ref"
+            && d["message"].as_str().unwrap().contains("trained_operators")),
+        "{d:?}"
+    );
+    std::fs::write(&people, &people_text).unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&people), "type": 2 }] }),
+    );
+    assert_eq!(c.diagnostics(&plan), Vec::<Value>::new());
+    let extra = dir.join("extra.bsc");
+    std::fs::write(&extra, "map { nowhere -> lift_margin }\n").unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&extra), "type": 1 }] }),
+    );
+    let d = c.diagnostics(&file_uri(&extra));
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    std::fs::remove_file(&extra).unwrap();
+    c.sync();
+    c.notes.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&extra), "type": 3 }] }),
+    );
+    assert_eq!(c.diagnostics(&file_uri(&extra)), Vec::<Value>::new());
+
+    // Workspace symbols: every file, each id once.
+    let syms = c.request("workspace/symbol", json!({ "query": "TIME" }));
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["jobs_on_time", "on_time_jobs"], "{syms}");
+    assert!(
+        syms[1]["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("lib/operations.bsc")
+    );
+
+    // Folding ranges and selection ranges follow the declarations.
+    let folds = c.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    assert!(
+        folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["startLine"] == 3 && f["endLine"] == 34),
+        "{folds}"
+    );
+    let sel = c.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": ops }, "positions": [{ "line": 5, "character": 14 }] }),
+    );
+    let s = &sel[0];
+    assert_eq!(
+        s["range"]["start"],
+        json!({ "line": 5, "character": 12 }),
+        "{sel}"
+    );
+    assert_eq!(
+        s["range"]["end"],
+        json!({ "line": 5, "character": 22 }), // `first_pass`, renamed above
+        "{sel}"
+    );
+    assert_eq!(
+        s["parent"]["range"]["start"],
+        json!({ "line": 5, "character": 2 }),
+        "{sel}"
+    );
+    assert_eq!(
+        s["parent"]["parent"]["range"]["start"],
+        json!({ "line": 3, "character": 0 }),
+        "{sel}"
+    );
+    assert_eq!(
+        s["parent"]["parent"]["parent"]["range"]["start"],
+        json!({ "line": 0, "character": 0 }),
+        "{sel}"
+    );
+
+    // Document highlight: the id wherever this file writes it.
+    let (l, ch) = find(&plan_src, "right_first_time -> on_time_jobs", 2);
+    let hl = c.request("textDocument/documentHighlight", pos(&plan, l, ch));
+    assert_eq!(hl.as_array().unwrap().len(), 2, "{hl}");
+    assert!(
+        hl.as_array().unwrap().iter().all(|h| h["kind"] == 2),
+        "{hl}"
+    );
+
+    // Document links: `use` paths (the library too) and data files open the file.
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": plan } }),
+    );
+    let targets: Vec<&str> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["target"].as_str().unwrap())
+        .collect();
+    assert!(targets[0].ends_with("std/kpis.bsc"), "{links}");
+    assert!(
+        targets.contains(&file_uri(&dir.join("lib/operations.bsc")).as_str()),
+        "{links}"
+    );
+    assert!(
+        targets.iter().any(|t| t.ends_with("/data/pnl.xlsx")),
+        "{links}"
+    );
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": ops } }),
+    );
+    assert_eq!(
+        links[0]["target"],
+        file_uri(&dir.join("data/jobs.csv")),
+        "{links}"
+    );
+    assert_eq!(
+        links[0]["range"]["start"],
+        json!({ "line": 12, "character": 14 }),
+        "{links}"
+    );
+
+    // Turning inlay hints off asks the client to fetch them again.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "bsc": { "inlayHints": false } } }),
+    );
+    c.sync();
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n["method"] == "workspace/inlayHint/refresh"),
+        "no refresh asked"
+    );
+
+    // An untitled document: its own entry, published under its own URI.
+    let untitled = "untitled:Untitled-1";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": untitled, "languageId": "bsc", "version": 1, "text": "perspective customer { objective a \"A\" { owner \"x\" } }\nmap { a -> nowhere }\n" } }),
+    );
+    let d = c.diagnostics(untitled);
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    assert!(
+        !c.notes.iter().any(|n| n["params"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.contains("Untitled"))
+            && n["params"]["uri"] != untitled),
+        "published elsewhere"
+    );
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+fn common_repo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The text without its `|` marker, and the marker's LSP position (UTF-16 columns).
+fn marked(text: &str) -> (String, Value) {
+    let at = text.find('|').expect("a marker");
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .encode_utf16()
+        .count();
+    (
+        text.replacen('|', "", 1),
+        json!({ "line": line, "character": col }),
+    )
+}
+
+/// Completion in a file being typed, at each place the recovery issue names: after
+/// `from `, after `a -> `, after `supports x, `, at the start of a new map line; and
+/// the keywords of a half-typed block, the values of `direction`. Non-ASCII text stands
+/// before the cursor on each line.
+#[test]
+fn completion_in_a_half_typed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let uri = file_uri(&path);
+    let intact = "use \"std/kpis\"\n\
+perspective customer { objective happy \"😀 Glück\" { owner \"CMO\" } }\n\
+perspective financial { objective margin \"Marge\" { owner \"CFO\" measure m \"M\" { unit \"%\" baseline 5 target 9 } } }\n";
+    std::fs::write(&path, intact).unwrap();
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": intact } }),
+    );
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        // After `from ` at the end of the file.
+        (
+            "perspective internal { objective fast \"Schnell ü\" { measure cycle \"Zyklus 😀\" from |",
+            &["nps", "on_time_delivery"],
+            &["happy", "margin", "owner"],
+        ),
+        // After `from `, with the rest of the file below.
+        (
+            "perspective internal { objective fast \"Schnell ü\" {\n    measure cycle \"Zyklus 😀\" from |\n  }\n}\nmap { happy -> margin }\n",
+            &["nps"],
+            &["happy"],
+        ),
+        // After `a -> ` in a map being typed.
+        (
+            "map { /* 😀 */ happy -> |",
+            &["happy", "margin"],
+            &["nps", "m"],
+        ),
+        // After `supports x, `.
+        (
+            "initiative crm \"CRM 😀\" { supports happy, |",
+            &["happy", "margin", "m"],
+            &["nps"],
+        ),
+        // At the start of a new map line.
+        (
+            "map {\n  happy -> margin // 😀\n  |",
+            &["happy", "margin"],
+            &["nps", "owner"],
+        ),
+        // A property in a half-typed measure; a prefix already typed.
+        (
+            "perspective internal { objective fast \"Schnell ü\" { measure cycle \"Zyklus 😀\" {\n      thr|",
+            &["threshold", "actuals", "direction"],
+            &["happy", "objective"],
+        ),
+        // An operand of a `compute` expression: measures and functions.
+        (
+            "perspective internal { objective fast \"ü\" { measure cycle \"Z 😀\" { unit \"%\" compute (m - |",
+            &["m", "growth", "lag"],
+            &["happy", "threshold", "nps"],
+        ),
+        // The values of `direction`.
+        (
+            "perspective internal { objective fast \"ü\" { measure cycle \"Z\" { direction |",
+            &["up", "down"],
+            &["happy", "threshold"],
+        ),
+    ];
+    for (v, (typed, want, not)) in cases.iter().enumerate() {
+        let (text, position) = marked(&format!("{intact}{typed}"));
+        c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": v + 2 }, "contentChanges": [{ "text": text }] }));
+        let items = c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        );
+        let labels: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap())
+            .collect();
+        for w in *want {
+            assert!(labels.contains(w), "{typed:?}: {w} missing from {labels:?}");
+        }
+        for w in *not {
+            assert!(!labels.contains(w), "{typed:?}: {w} offered in {labels:?}");
+        }
+    }
+    // Hover on a keyword, but not on the same word in a string or a comment.
+    let text = "perspective p \"ü target\" { }\n// 😀 target\n";
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 100 }, "contentChanges": [{ "text": text }] }));
+    let (l, ch) = find(text, "perspective", 3);
+    let hover = c.request("textDocument/hover", pos(&uri, l, ch));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("`perspective`: declaration"),
+        "{hover}"
+    );
+    for (needle, shift) in [("target\"", 2), ("target\n", 2)] {
+        let (l, ch) = find(text, needle, shift);
+        assert_eq!(
+            c.request("textDocument/hover", pos(&uri, l, ch)),
+            Value::Null,
+            "{needle}"
+        );
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
 /// Ids inside `compute` expressions are references like any other: diagnostics with
 /// their did-you-mean, go to definition, and rename.
 #[test]
@@ -606,6 +1330,203 @@ fn ids_in_computed_measures_are_references() {
             .iter()
             .any(|e| e["range"]["start"] == json!({ "line": 2, "character": 60 }))
     );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// Workspace folders added and removed while the server runs: the added folder's files
+/// are checked (none of them open), the removed folder's diagnostics are cleared.
+#[test]
+fn workspace_folders_come_and_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().canonicalize().unwrap().join("a.bsc");
+    std::fs::write(
+        &path,
+        "perspective customer { objective a \"A\" { owner \"x\" } }\nmap { a -> nowhere }\n",
+    )
+    .unwrap();
+    let uri = file_uri(&path);
+    let folder = json!({ "uri": file_uri(path.parent().unwrap()), "name": "ws" });
+    let mut c = Client::start();
+    let init = c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    assert_eq!(
+        init["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"],
+        true
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [folder], "removed": [] } }),
+    );
+    let d = c.diagnostics(&uri);
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [], "removed": [folder] } }),
+    );
+    c.sync();
+    assert_eq!(c.published(&uri), Some(vec![]));
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// Every request on every prefix of a document (a file being typed from the start, with
+/// non-ASCII text): each is answered, none ends the server.
+#[test]
+fn every_request_on_every_prefix_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.bsc");
+    let uri = file_uri(&path);
+    let doc = format!(
+        "{DOC}initiative crm \"CRM ü\" {{ supports happy, margin }}\nkpi k \"K\" {{ unit \"%\" actuals \"a.csv\" }}\n"
+    );
+    let mut c = Client::start();
+    c.initialized();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 0, "text": "" } }),
+    );
+    let cuts: Vec<usize> = (0..=doc.len())
+        .filter(|i| doc.is_char_boundary(*i))
+        .step_by(7)
+        .chain([doc.len()])
+        .collect();
+    for (v, cut) in cuts.into_iter().enumerate() {
+        let text = &doc[..cut];
+        c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": v + 1 }, "contentChanges": [{ "text": text }] }));
+        let (line, character) = find(&format!("{text}\u{0}"), "\u{0}", 0);
+        let at = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+        let doc_only = json!({ "textDocument": { "uri": uri } });
+        for (method, params) in [
+            ("textDocument/completion", at.clone()),
+            ("textDocument/hover", at.clone()),
+            ("textDocument/definition", at.clone()),
+            ("textDocument/documentHighlight", at.clone()),
+            ("textDocument/prepareRename", at.clone()),
+            ("textDocument/semanticTokens/full", doc_only.clone()),
+            ("textDocument/foldingRange", doc_only.clone()),
+            ("textDocument/documentLink", doc_only.clone()),
+            ("textDocument/documentSymbol", doc_only.clone()),
+            (
+                "textDocument/selectionRange",
+                json!({ "textDocument": { "uri": uri }, "positions": [at["position"]] }),
+            ),
+            (
+                "textDocument/inlayHint",
+                json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": at["position"] } }),
+            ),
+        ] {
+            let reply = c.request_raw(method, params);
+            // prepareRename may refuse (no id there); nothing else fails.
+            assert!(
+                reply.get("error").is_none() || method == "textDocument/prepareRename",
+                "{method} at {cut}: {reply}"
+            );
+        }
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}
+
+/// No workspace folder (a client that sends no root): a library opened first is still
+/// checked through the entry file that imports it — found from the server's folder as
+/// `bsc check FILE` finds it, or, when the server runs elsewhere, once the entry file is
+/// opened too.
+#[test]
+fn a_library_opened_first_without_a_workspace() {
+    for cwd_is_project in [true, false] {
+        let tmp = tempfile::Builder::new().prefix("nows").tempdir().unwrap();
+        let dir = tmp.path().canonicalize().unwrap().join("project");
+        copy_dir(&common_repo().join("examples/project"), &dir);
+        let ops = file_uri(&dir.join("lib/operations.bsc"));
+        let plan = file_uri(&dir.join("plan.bsc"));
+        let mut c = Client::start_in(if cwd_is_project {
+            &dir
+        } else {
+            std::path::Path::new("/")
+        });
+        c.initialized();
+        let text = std::fs::read_to_string(dir.join("lib/operations.bsc")).unwrap();
+        c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": ops, "languageId": "bsc", "version": 1, "text": text } }),
+        );
+        let d = c.diagnostics(&ops);
+        if cwd_is_project {
+            assert_eq!(d, Vec::<Value>::new());
+        } else {
+            // The library's folder alone: its templates are unknown there.
+            assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+            let text = std::fs::read_to_string(dir.join("plan.bsc")).unwrap();
+            c.sync();
+            c.notes.clear();
+            c.notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": plan, "languageId": "bsc", "version": 1, "text": text } }),
+            );
+            c.sync();
+            assert_eq!(c.published(&ops), Some(vec![]), "{cwd_is_project}");
+        }
+        c.request("shutdown", Value::Null);
+        c.notify("exit", Value::Null);
+        assert_eq!(c.exit_code(), 0);
+    }
+}
+
+/// A department scorecard (`cascade`) is no entry file: its company compiles it, and
+/// the server analyses it in that compilation's department: symbols, hover and
+/// diagnostics in the department's own file; the company's `cascade` path links to it.
+#[test]
+fn a_cascaded_department_is_analysed_through_its_company() {
+    let tmp = tempfile::Builder::new().prefix("casc").tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap().join("cascade");
+    copy_dir(&common_repo().join("examples/cascade"), &dir);
+    let sales = dir.join("depts/sales.bsc");
+    let uri = file_uri(&sales);
+    let text = std::fs::read_to_string(&sales).unwrap();
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": file_uri(&dir), "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "bsc", "version": 1, "text": text } }),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(
+        symbols.to_string().contains("win_key_accounts"),
+        "{symbols}"
+    );
+    let (l, ch) = find(&text, "objective win_key_accounts", 12);
+    let hover = c.request("textDocument/hover", pos(&uri, l, ch));
+    assert!(
+        hover.to_string().contains("objective `win_key_accounts`"),
+        "{hover}"
+    );
+    let broken = text.replace("-> win_key_accounts :", "-> win_key_acounts :");
+    c.sync();
+    c.notes.clear();
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": broken }] }));
+    let d = c.diagnostics(&uri);
+    assert!(d.iter().any(|d| d["code"] == "unknown-ref"), "{d:?}");
+    let company = file_uri(&dir.join("company.bsc"));
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": company } }),
+    );
+    assert!(links.to_string().contains(&format!("\"{uri}\"")), "{links}");
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);

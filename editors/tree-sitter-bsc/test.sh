@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds and tests the tree-sitter grammar for bsc:
 #   1. installs the tree-sitter CLI (from crates.io, pinned) when it is missing;
-#   2. `tree-sitter generate` and `tree-sitter test` (corpus, highlight and tags tests);
+#   2. `tree-sitter generate --abi 14` (Neovim before 0.11 and older Helix load ABI 14 at
+#      most) and `tree-sitter test` (corpus, highlight and tags tests); when `nvim` is
+#      installed, it loads the built parser, parses the queries and an example;
 #   3. the agreement check: for every .bsc file under examples/, std/ and tests/fixtures/
 #      of the repository, tree-sitter and bsc (the pest grammar) must agree on whether the
 #      file is syntactically valid. Files listed in expected-disagreements.txt are skipped:
@@ -53,8 +55,10 @@ trap 'rm -rf "$WORK"' EXIT
 # --- 2. generate and test ---------------------------------------------------------------
 gen_args=()
 command -v node >/dev/null 2>&1 || gen_args=(--js-runtime native)
-echo "== tree-sitter generate"
-if tree-sitter generate "${gen_args[@]}"; then pass; else fail "tree-sitter generate"; finish; fi
+# ABI 14, not the CLI's default 15: Neovim releases before 0.11 refuse ABI 15.
+echo "== tree-sitter generate --abi 14"
+if tree-sitter generate --abi 14 "${gen_args[@]}"; then pass; else fail "tree-sitter generate"; finish; fi
+if grep -q '^#define LANGUAGE_VERSION 14$' src/parser.c; then pass; else fail "src/parser.c is not ABI 14"; fi
 
 echo "== tree-sitter test"
 tree-sitter test --json-summary >"$WORK/test.json" 2>"$WORK/test.err"
@@ -115,6 +119,55 @@ for q in queries/*.scm queries/*/*.scm; do
     fail "query $q does not compile"
   fi
 done
+
+# Neovim (Debian's is 0.7) loads the parser and parses an example without an error.
+if command -v nvim >/dev/null 2>&1; then
+  cat >"$WORK/load.lua" <<'LUA'
+-- (The names of Neovim 0.7; later releases renamed them.)
+local q = vim.treesitter.query
+local get_query, parse_query = q.get or q.get_query, q.parse or q.parse_query
+local add = vim.treesitter.language.add and function(l, p) return vim.treesitter.language.add(l, { path = p }) end
+  or vim.treesitter.require_language
+local ok, err = pcall(add, "bsc", vim.env.BSC_PARSER)
+if not ok then
+  io.stdout:write("not loaded: " .. tostring(err) .. "\n")
+  vim.cmd("cquit 1")
+end
+-- editors/neovim on the runtimepath gives the filetype and the queries where Neovim
+-- looks for them.
+vim.opt.runtimepath:append(vim.env.BSC_NVIM_RTP)
+vim.cmd("runtime! ftdetect/*.vim")
+vim.cmd("edit " .. vim.fn.fnameescape(vim.env.BSC_FILE))
+if vim.bo.filetype ~= "bsc" or not get_query("bsc", "highlights")
+  or not get_query("bsc", "folds") then
+  io.stdout:write("editors/neovim: filetype " .. vim.bo.filetype .. ", queries not found\n")
+  vim.cmd("cquit 1")
+end
+-- Its queries parse in this Neovim too (no predicate it lacks).
+for _, q in ipairs(vim.fn.glob(vim.env.BSC_QUERIES .. "/*.scm", false, true)) do
+  local okq, errq = pcall(parse_query, "bsc", table.concat(vim.fn.readfile(q), "\n"))
+  if not okq then
+    io.stdout:write(q .. ": " .. tostring(errq) .. "\n")
+    vim.cmd("cquit 1")
+  end
+end
+local text = table.concat(vim.fn.readfile(vim.env.BSC_FILE), "\n")
+local root = vim.treesitter.get_string_parser(text, "bsc"):parse()[1]:root()
+io.stdout:write(root:type() .. (root:has_error() and " with errors" or "") .. "\n")
+vim.cmd(root:has_error() and "cquit 1" or "qall!")
+LUA
+  out="$(BSC_PARSER="$WORK/bsc.so" BSC_FILE="$REPO/examples/bakery.bsc" BSC_QUERIES="$HERE/queries" \
+    BSC_NVIM_RTP="$REPO/editors/neovim" \
+    timeout 60 nvim --headless -u NONE -i NONE -c "luafile $WORK/load.lua" 2>&1)"
+  if [ $? -eq 0 ] && grep -q '^source_file$' <<<"$out"; then
+    pass
+    echo "   $(nvim --version | head -1) loads the parser and its queries"
+  else
+    fail "nvim cannot load the parser: $out"
+  fi
+else
+  echo "   note: no nvim, the Neovim load check is skipped"
+fi
 
 if [ ! -x "$BSC" ]; then
   echo "   building bsc (cargo build in $REPO)"

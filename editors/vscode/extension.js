@@ -29,9 +29,15 @@ async function startClient(context) {
       { scheme: 'file', language: 'bsc' },
       { scheme: 'untitled', language: 'bsc' },
     ],
+    // The server reads `inlayHints` here at start, and `bsc.inlayHints` from the
+    // settings the client sends when they change.
+    initializationOptions: {
+      inlayHints: vscode.workspace.getConfiguration('bsc').get('inlayHints', true),
+    },
     synchronize: {
-      // CSV actuals and imported .bsc files change diagnostics too.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{bsc,csv}'),
+      configurationSection: 'bsc',
+      // Imported .bsc files and the data files measures read change diagnostics too.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{bsc,csv,xlsx,xlsm,xls,ods,sqlite,sqlite3,db}'),
     },
   };
   client = new LanguageClient('bsc', 'bsc language server', serverOptions, clientOptions);

@@ -1,57 +1,42 @@
 //! `bsc lsp`: a language server on stdio (lsp-server and lsp-types, the crates
 //! rust-analyzer is built on: synchronous, small, maintained).
 //!
-//! Each open document is compiled as a root, with the editor's unsaved buffers over the
-//! disk; its diagnostics (the same codes and spans as `bsc check`, also those in
-//! imported files) are published on open and on every change. Positions are UTF-16, as
-//! the protocol requires; `source.rs` converts them.
+//! The server knows the workspace (`workspace.rs`): every `.bsc` file under the
+//! workspace folders, analysed in the compilations of the entry files that import it,
+//! with the editor's unsaved buffers over the disk; diagnostics (the same codes and spans
+//! as `bsc check`) are published for every file of the workspace and refreshed on every
+//! change, also to files on disk the client reports (`didChangeWatchedFiles`). Positions
+//! are UTF-16, as the protocol requires; `source.rs` converts them.
+//!
+//! Laid out by concern, as taplo's server is: this file holds the loop and the
+//! dispatch; `workspace` the documents, projects and compilations; `diagnostics`,
+//! `navigation` (hover, definition, references, rename), `completion`, `symbols`
+//! (document and workspace symbols), `structure` (folding, selection ranges, highlights,
+//! links, semantic tokens, inlay hints) and `edits` (formatting, quick fixes) one
+//! feature each; `index` lists where each id is written, `transport` reads and writes
+//! the frames.
 
+mod completion;
+mod diagnostics;
+mod edits;
 mod index;
+mod navigation;
+mod structure;
+mod symbols;
 pub mod transport;
+mod workspace;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
+use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
-use lsp_types::{Url, notification::Notification as _, request::Request as _};
+use lsp_types::{notification::Notification as _, request::Request as _};
 use serde_json::Value;
 
-use crate::codes::Level;
-use crate::files::Overlay;
-use crate::load::STD;
-use crate::model::{Kind, Symbol};
-use crate::score::{Scores, score};
-use crate::span::{FileId, Span};
-use crate::syntax::keywords::{self, Block};
-use crate::{Compilation, Error, ExitStatus, Options, compile_bytes};
+use crate::{Error, ExitStatus};
 
-use index::Occurrence;
-
-/// Where an id is written: the file, the span, whether it is declared there.
-type Place = (FileId, Span, bool);
-
-/// One compiled document.
-struct Build {
-    comp: Compilation,
-    scores: Scores,
-    /// Occurrences of ids per file of the compilation.
-    occ: BTreeMap<FileId, Vec<Occurrence>>,
-}
-
-struct Server {
-    docs: BTreeMap<Url, String>,
-    /// The version of each open document the editor last sent.
-    versions: BTreeMap<Url, i32>,
-    /// Documents changed since they (and their importers) were last compiled, in order.
-    dirty: Vec<Url>,
-    builds: BTreeMap<Url, Build>,
-    /// Files each root published diagnostics for (to clear them later).
-    published: BTreeMap<Url, Vec<Url>>,
-    std_dir: Option<PathBuf>,
-}
+use workspace::Server;
 
 /// Runs the server until the client says `exit`: exit status 0 after `shutdown`, 1
 /// without it (LSP), also when stdin ends first.
@@ -73,22 +58,67 @@ pub fn run() -> Result<ExitStatus, Error> {
             ..Default::default()
         }),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        semantic_tokens_provider: Some(
+            lsp::SemanticTokensOptions {
+                legend: lsp::SemanticTokensLegend {
+                    token_types: structure::TOKEN_TYPES
+                        .iter()
+                        .map(|t| lsp::SemanticTokenType::new(t))
+                        .collect(),
+                    token_modifiers: structure::TOKEN_MODIFIERS
+                        .iter()
+                        .map(|t| lsp::SemanticTokenModifier::new(t))
+                        .collect(),
+                },
+                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
         ..Default::default()
     };
     let caps = serde_json::to_value(caps).map_err(|e| Error::Usage(e.to_string()))?;
-    if !initialize(&sender, &receiver, caps) {
+    let Some(params) = initialize(&sender, &receiver, caps) else {
         return Ok(ExitStatus::Errors);
-    }
-    let mut server = Server {
-        docs: BTreeMap::new(),
-        versions: BTreeMap::new(),
-        dirty: Vec::new(),
-        builds: BTreeMap::new(),
-        published: BTreeMap::new(),
-        std_dir: None,
     };
+    let mut server = Server::new(workspace_folders(&params));
+    if let Some(on) = inlay_setting(params.initialization_options.as_ref()) {
+        server.inlay_hints = on;
+    }
+    if watches_files(&params) {
+        sender.send(Request::new(
+            RequestId::from("bsc/watch".to_string()),
+            lsp::request::RegisterCapability::METHOD.to_string(),
+            watch_registration(),
+        ));
+    }
+    // Inlay hints turned on or off: a client that can be asked to fetch them again is.
+    let refresh_hints = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.inlay_hint.as_ref())
+        .and_then(|h| h.refresh_support)
+        .unwrap_or(false);
+    let mut refreshes = 0;
     let mut shut_down = false;
     while let Ok(first) = receiver.recv() {
         // Everything already received is handled before compiling: a burst of edits
@@ -108,7 +138,20 @@ pub fn run() -> Result<ExitStatus, Error> {
                 Message::Request(req) => {
                     // A request sees every edit received before it.
                     server.flush(&sender);
-                    sender.send(server.request(req));
+                    // A bug in one feature answers that request with an error instead
+                    // of ending the session (requests only read the server's state).
+                    let id = req.id.clone();
+                    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        server.request(req)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            "bsc lsp failed on this request (a bug: please report it)".into(),
+                        )
+                    });
+                    sender.send(reply);
                 }
                 Message::Notification(n) if n.method == lsp::notification::Exit::METHOD => {
                     return Ok(if shut_down {
@@ -119,8 +162,15 @@ pub fn run() -> Result<ExitStatus, Error> {
                 }
                 Message::Notification(_) if shut_down => {}
                 Message::Notification(n) => {
-                    for out in server.notification(n) {
-                        sender.send(out);
+                    let hints = server.inlay_hints;
+                    server.notification(n);
+                    if refresh_hints && hints != server.inlay_hints {
+                        refreshes += 1;
+                        sender.send(Request::new(
+                            RequestId::from(format!("bsc/inlay-hints/{refreshes}")),
+                            lsp::request::InlayHintRefreshRequest::METHOD.to_string(),
+                            (),
+                        ));
                     }
                 }
                 Message::Response(_) => {}
@@ -136,11 +186,16 @@ pub fn run() -> Result<ExitStatus, Error> {
 }
 
 /// The `initialize` handshake: requests before it get `ServerNotInitialized`, an `exit`
-/// ends the server. `false` if stdin ended or `exit` came first.
-fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Value) -> bool {
+/// ends the server. The client's parameters; `None` if stdin ended or `exit` came first.
+fn initialize(
+    sender: &transport::Sender,
+    receiver: &Receiver<Message>,
+    caps: Value,
+) -> Option<lsp::InitializeParams> {
     loop {
         match receiver.recv() {
             Ok(Message::Request(req)) if req.method == lsp::request::Initialize::METHOD => {
+                let params = serde_json::from_value(req.params).unwrap_or_default();
                 sender.send(Response::new_ok(
                     req.id,
                     serde_json::json!({
@@ -148,7 +203,7 @@ fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Va
                         "serverInfo": { "name": "bsc", "version": env!("CARGO_PKG_VERSION") },
                     }),
                 ));
-                return true;
+                return Some(params);
             }
             Ok(Message::Request(req)) => sender.send(Response::new_err(
                 req.id,
@@ -156,17 +211,80 @@ fn initialize(sender: &transport::Sender, receiver: &Receiver<Message>, caps: Va
                 "the server is not initialized yet".into(),
             )),
             Ok(Message::Notification(n)) if n.method == lsp::notification::Exit::METHOD => {
-                return false;
+                return None;
             }
             Ok(_) => {}
-            Err(_) => return false,
+            Err(_) => return None,
         }
     }
 }
 
-fn path_of(uri: &Url) -> PathBuf {
-    uri.to_file_path()
-        .unwrap_or_else(|_| PathBuf::from(uri.path()))
+/// The workspace folders the client names: `workspaceFolders`, else the older
+/// `rootUri`, else `rootPath`.
+#[allow(deprecated)]
+fn workspace_folders(p: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = p
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().ok())
+        .collect();
+    if out.is_empty() {
+        out.extend(p.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
+    }
+    if out.is_empty() {
+        out.extend(p.root_path.as_ref().map(PathBuf::from));
+    }
+    out
+}
+
+/// The `inlayHints` setting, in the initialization options (`{ "inlayHints": false }`)
+/// or in the settings a client sends (`{ "bsc": { "inlayHints": false } }`).
+fn inlay_setting(v: Option<&Value>) -> Option<bool> {
+    let v = v?;
+    v.get("inlayHints")
+        .or_else(|| v.get("bsc").and_then(|b| b.get("inlayHints")))
+        .and_then(Value::as_bool)
+}
+
+/// Whether the client lets the server register file watchers.
+fn watches_files(p: &lsp::InitializeParams) -> bool {
+    p.capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false)
+}
+
+/// The files whose changes on disk (outside the editor) matter: `.bsc` files and the
+/// data files measures read (their extensions; a change to one no compilation read
+/// recompiles nothing).
+fn watch_registration() -> lsp::RegistrationParams {
+    let mut globs = vec!["**/*.bsc".to_string(), "**/*.csv".to_string()];
+    for ext in crate::data::SHEET_EXTENSIONS
+        .iter()
+        .chain(["sqlite", "sqlite3", "db"].iter())
+    {
+        globs.push(format!("**/*.{ext}"));
+    }
+    let watchers = globs
+        .into_iter()
+        .map(|g| lsp::FileSystemWatcher {
+            glob_pattern: lsp::GlobPattern::String(g),
+            kind: None,
+        })
+        .collect();
+    lsp::RegistrationParams {
+        registrations: vec![lsp::Registration {
+            id: "bsc-watched-files".into(),
+            method: lsp::notification::DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        }],
+    }
 }
 
 fn ok<T: serde::Serialize>(id: RequestId, value: T) -> Response {
@@ -177,186 +295,62 @@ fn ok<T: serde::Serialize>(id: RequestId, value: T) -> Response {
 }
 
 impl Server {
-    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+    fn notification(&mut self, n: Notification) {
         use lsp::notification::*;
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
-                else {
-                    return vec![];
-                };
-                let uri = p.text_document.uri;
-                self.docs.insert(uri.clone(), p.text_document.text);
-                self.versions.insert(uri.clone(), p.text_document.version);
-                self.changed(uri);
-                vec![]
+                if let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) {
+                    let d = p.text_document;
+                    self.set_doc(d.uri, d.text, d.version, Some(&d.language_id));
+                }
             }
             DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
-                else {
-                    return vec![];
-                };
-                let uri = p.text_document.uri;
-                if let Some(change) = p.content_changes.into_iter().last() {
-                    self.docs.insert(uri.clone(), change.text);
+                if let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
+                {
+                    // Full sync: the last change is the whole text.
+                    if let Some(change) = p.content_changes.into_iter().last() {
+                        self.set_doc(
+                            p.text_document.uri,
+                            change.text,
+                            p.text_document.version,
+                            None,
+                        );
+                    }
                 }
-                self.versions.insert(uri.clone(), p.text_document.version);
-                self.changed(uri);
-                vec![]
             }
             DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
-                else {
-                    return vec![];
-                };
-                self.docs.remove(&p.text_document.uri);
-                self.versions.remove(&p.text_document.uri);
-                self.builds.remove(&p.text_document.uri);
-                let mut out = Vec::new();
-                for uri in self
-                    .published
-                    .remove(&p.text_document.uri)
-                    .unwrap_or_default()
+                if let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params) {
+                    self.close_doc(p.text_document.uri);
+                }
+            }
+            DidChangeConfiguration::METHOD => {
+                let p = serde_json::from_value::<lsp::DidChangeConfigurationParams>(n.params);
+                if let Some(on) = p.ok().and_then(|p| inlay_setting(Some(&p.settings))) {
+                    self.inlay_hints = on;
+                }
+            }
+            DidChangeWorkspaceFolders::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp::DidChangeWorkspaceFoldersParams>(n.params)
                 {
-                    out.push(publish(uri, Vec::new(), None));
-                }
-                self.changed(p.text_document.uri);
-                out
-            }
-            _ => vec![],
-        }
-    }
-
-    /// Notes that a document changed; it is compiled at the next [`Server::flush`].
-    fn changed(&mut self, uri: Url) {
-        if !self.dirty.contains(&uri) {
-            self.dirty.push(uri);
-        }
-    }
-
-    /// Compiles what changed since the last flush, each document once, and publishes
-    /// its diagnostics.
-    fn flush(&mut self, sender: &transport::Sender) {
-        let mut uris: Vec<Url> = Vec::new();
-        for changed in std::mem::take(&mut self.dirty) {
-            for u in self.affected(&changed) {
-                if !uris.contains(&u) {
-                    uris.push(u);
+                    let paths = |v: Vec<lsp::WorkspaceFolder>| -> Vec<PathBuf> {
+                        v.into_iter()
+                            .filter_map(|f| f.uri.to_file_path().ok())
+                            .collect()
+                    };
+                    self.change_folders(paths(p.event.added), paths(p.event.removed));
                 }
             }
-        }
-        for uri in uris {
-            for out in self.rebuild(&uri) {
-                sender.send(out);
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
+                {
+                    for c in p.changes {
+                        self.changed(c.uri);
+                    }
+                }
             }
+            _ => {}
         }
-    }
-
-    /// The document `changed` (if open) and every open document whose last compilation
-    /// read it: an edit in an imported file changes its importers. Others are left alone
-    /// — this runs on every keystroke.
-    fn affected(&self, changed: &Url) -> Vec<Url> {
-        let path = std::path::absolute(path_of(changed)).unwrap_or_else(|_| path_of(changed));
-        let uris: Vec<Url> = self
-            .docs
-            .keys()
-            .filter(|u| {
-                *u == changed
-                    || self.builds.get(*u).is_some_and(|b| {
-                        b.comp
-                            .read_paths()
-                            .iter()
-                            .any(|p| std::path::absolute(p).is_ok_and(|p| p == path))
-                    })
-            })
-            .cloned()
-            .collect();
-        uris
-    }
-
-    fn rebuild(&mut self, uri: &Url) -> Vec<Notification> {
-        let Some(text) = self.docs.get(uri) else {
-            return vec![];
-        };
-        let mut fs = Overlay::new();
-        for (u, t) in &self.docs {
-            fs.set(&path_of(u), t.as_bytes());
-        }
-        let path = path_of(uri);
-        let comp = compile_bytes(
-            &fs,
-            &path.to_string_lossy(),
-            &path,
-            text.as_bytes(),
-            &Options::default(),
-        );
-        let scores = score(&comp.model, comp.as_of);
-        let occ = comp
-            .files
-            .iter()
-            .filter_map(|f| f.ast.as_ref().map(|a| (f.id, index::occurrences(a))))
-            .collect();
-        // Diagnostics per file.
-        let mut by_file: BTreeMap<Url, Vec<lsp::Diagnostic>> = BTreeMap::new();
-        by_file.insert(uri.clone(), Vec::new());
-        for d in &comp.diagnostics {
-            let Some(file_uri) = self.uri_of(&comp, d.span.file) else {
-                continue;
-            };
-            let related = d
-                .labels
-                .iter()
-                .filter_map(|l| {
-                    Some(lsp::DiagnosticRelatedInformation {
-                        location: lsp::Location {
-                            uri: self.uri_of(&comp, l.span.file)?,
-                            range: range(&comp, l.span),
-                        },
-                        message: l.message.clone(),
-                    })
-                })
-                .collect::<Vec<_>>();
-            let mut message = d.message.clone();
-            if let Some(h) = &d.help {
-                message.push_str(&format!("\nhelp: {h}"));
-            }
-            let data = d.fix.as_ref().map(|f| serde_json::json!({ "title": f.title, "replacement": f.replacement, "range": range(&comp, f.span) }));
-            by_file.entry(file_uri).or_default().push(lsp::Diagnostic {
-                range: range(&comp, d.span),
-                severity: Some(if d.level == Level::Error {
-                    lsp::DiagnosticSeverity::ERROR
-                } else {
-                    lsp::DiagnosticSeverity::WARNING
-                }),
-                code: Some(lsp::NumberOrString::String(d.code.name().to_string())),
-                source: Some("bsc".into()),
-                message,
-                related_information: (!related.is_empty()).then_some(related),
-                data,
-                ..Default::default()
-            });
-        }
-        let mut out = Vec::new();
-        let before = self.published.remove(uri).unwrap_or_default();
-        for old in before {
-            if !by_file.contains_key(&old) {
-                out.push(publish(old, Vec::new(), None));
-            }
-        }
-        self.published
-            .insert(uri.clone(), by_file.keys().cloned().collect());
-        for (u, diags) in by_file {
-            let version = self.versions.get(&u).copied();
-            out.push(publish(u, diags, version));
-        }
-        self.builds.insert(uri.clone(), Build { comp, scores, occ });
-        out
-    }
-
-    /// The URI of a file of a compilation.
-    fn uri_of(&mut self, comp: &Compilation, file: FileId) -> Option<Url> {
-        let f = comp.sources.get(file);
-        uri_for(&mut self.std_dir, &f.name, f.path.as_deref())
     }
 
     fn request(&mut self, req: Request) -> Response {
@@ -400,6 +394,45 @@ impl Server {
             DocumentSymbolRequest::METHOD => self
                 .params::<lsp::DocumentSymbolParams>(req)
                 .map(|p| ok(id.clone(), self.symbols(&p.text_document.uri))),
+            WorkspaceSymbolRequest::METHOD => self
+                .params::<lsp::WorkspaceSymbolParams>(req)
+                .map(|p| ok(id.clone(), self.workspace_symbols(&p.query))),
+            FoldingRangeRequest::METHOD => self
+                .params::<lsp::FoldingRangeParams>(req)
+                .map(|p| ok(id.clone(), self.folding_ranges(&p.text_document.uri))),
+            SelectionRangeRequest::METHOD => {
+                self.params::<lsp::SelectionRangeParams>(req).map(|p| {
+                    ok(
+                        id.clone(),
+                        self.selection_ranges(&p.text_document.uri, &p.positions),
+                    )
+                })
+            }
+            DocumentHighlightRequest::METHOD => {
+                self.params::<lsp::DocumentHighlightParams>(req).map(|p| {
+                    ok(
+                        id.clone(),
+                        self.highlights(&p.text_document_position_params),
+                    )
+                })
+            }
+            DocumentLinkRequest::METHOD => self
+                .params::<lsp::DocumentLinkParams>(req)
+                .map(|p| ok(id.clone(), self.links(&p.text_document.uri))),
+            SemanticTokensFullRequest::METHOD => {
+                self.params::<lsp::SemanticTokensParams>(req).map(|p| {
+                    ok(
+                        id.clone(),
+                        lsp::SemanticTokens {
+                            result_id: None,
+                            data: self.semantic_tokens(&p.text_document.uri),
+                        },
+                    )
+                })
+            }
+            InlayHintRequest::METHOD => self
+                .params::<lsp::InlayHintParams>(req)
+                .map(|p| ok(id.clone(), self.inlay_hints(&p.text_document.uri, p.range))),
             Formatting::METHOD => self
                 .params::<lsp::DocumentFormattingParams>(req)
                 .map(|p| ok(id.clone(), self.format(&p.text_document.uri))),
@@ -418,571 +451,5 @@ impl Server {
     fn params<T: serde::de::DeserializeOwned>(&self, req: Request) -> Result<T, Response> {
         serde_json::from_value(req.params)
             .map_err(|e| Response::new_err(req.id, ErrorCode::InvalidParams as i32, e.to_string()))
-    }
-
-    /// The build of a document and the byte offset of a position in it.
-    fn locate(&self, pos: &lsp::TextDocumentPositionParams) -> Option<(&Build, FileId, u32)> {
-        let b = self.builds.get(&pos.text_document.uri)?;
-        let root = b.comp.files.first()?.id;
-        let f = b.comp.sources.get(root);
-        Some((
-            b,
-            root,
-            f.offset_utf16(pos.position.line, pos.position.character) as u32,
-        ))
-    }
-
-    fn occurrence_at(&self, pos: &lsp::TextDocumentPositionParams) -> Option<(&Build, Occurrence)> {
-        let (b, root, offset) = self.locate(pos)?;
-        let o = index::at(b.occ.get(&root)?, offset)?.clone();
-        Some((b, o))
-    }
-
-    fn hover(&self, p: lsp::HoverParams) -> Option<lsp::Hover> {
-        let (b, occ) = self.occurrence_at(&p.text_document_position_params)?;
-        let m = &b.comp.model;
-        let sym = m.symbols.get(&occ.name)?;
-        let pct = crate::num::percent;
-        let mut md = String::new();
-        match sym.kind {
-            Kind::Objective => {
-                let o = &m.objectives[sym.index];
-                let r = &b.scores.objectives[sym.index];
-                md.push_str(&format!(
-                    "**{}**  \nobjective `{}` in `{}`\n\n",
-                    o.title, o.id, m.perspectives[o.perspective].id
-                ));
-                if let Some(d) = &o.doc {
-                    md.push_str(&format!("{d}\n\n"));
-                }
-                md.push_str(&format!(
-                    "status **{}** · score {}",
-                    r.status.as_str(),
-                    pct(r.score)
-                ));
-                if let Some(owner) = &o.owner {
-                    md.push_str(&format!(" · owner {owner}"));
-                }
-                md.push_str(&format!("\n\n`{}`", r.trace.text));
-            }
-            Kind::Measure => {
-                let ms = &m.measures[sym.index];
-                let s = &b.scores.measures[sym.index];
-                md.push_str(&format!("**{}**  \nmeasure `{}`\n\n", ms.title, ms.id));
-                if let Some(d) = ms
-                    .doc
-                    .as_ref()
-                    .or_else(|| ms.from.and_then(|k| m.kpis[k].doc.as_ref()))
-                {
-                    md.push_str(&format!("{d}\n\n"));
-                }
-                md.push_str(&format!(
-                    "status **{}** · progress {}\n\n",
-                    s.status.as_str(),
-                    pct(s.progress)
-                ));
-                for line in [
-                    &s.trace.actual,
-                    &s.trace.target,
-                    &s.trace.progress,
-                    &s.trace.status,
-                ] {
-                    md.push_str(&format!("- {line}\n"));
-                }
-            }
-            Kind::Kpi => {
-                let k = &m.kpis[sym.index];
-                md.push_str(&format!("**{}**  \nkpi template `{}`\n\n", k.title, k.id));
-                if let Some(d) = &k.doc {
-                    md.push_str(&format!("{d}\n\n"));
-                }
-                let p = &k.props;
-                let mut facts = Vec::new();
-                if let Some(u) = &p.unit {
-                    facts.push(format!("unit \"{u}\""));
-                }
-                if let Some(d) = p.direction {
-                    facts.push(format!(
-                        "direction {}",
-                        if d == crate::syntax::ast::Direction::Up {
-                            "up"
-                        } else {
-                            "down"
-                        }
-                    ));
-                }
-                if let Some(f) = p.frequency {
-                    facts.push(format!(
-                        "frequency {}",
-                        serde_json::to_value(f)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    ));
-                }
-                if let Some(i) = p.indicator {
-                    facts.push(
-                        serde_json::to_value(i)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
-                    );
-                }
-                md.push_str(&facts.join(" · "));
-            }
-            Kind::Perspective => {
-                let p = &m.perspectives[sym.index];
-                let r = &b.scores.perspectives[sym.index];
-                md.push_str(&format!(
-                    "**{}**  \nperspective `{}`, level {}\n\nstatus **{}** · score {}",
-                    p.title,
-                    p.id,
-                    p.level,
-                    r.status.as_str(),
-                    pct(r.score)
-                ));
-            }
-            Kind::Initiative => {
-                let i = &m.initiatives[sym.index];
-                md.push_str(&format!("**{}**  \ninitiative `{}`", i.title, i.id));
-                if let Some(d) = &i.doc {
-                    md.push_str(&format!("\n\n{d}"));
-                }
-            }
-        }
-        Some(lsp::Hover {
-            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                kind: lsp::MarkupKind::Markdown,
-                value: md,
-            }),
-            range: Some(range(&b.comp, occ.span)),
-        })
-    }
-
-    fn symbol_location(&mut self, uri: &Url, sym: Symbol) -> Option<lsp::Location> {
-        let span = sym.span?;
-        let r = range(&self.builds.get(uri)?.comp, span);
-        Some(lsp::Location {
-            uri: self.file_uri(uri, span.file)?,
-            range: r,
-        })
-    }
-
-    fn definition(&mut self, pos: &lsp::TextDocumentPositionParams) -> Option<lsp::Location> {
-        let (b, occ) = self.occurrence_at(pos)?;
-        let sym = *b.comp.model.symbols.get(&occ.name)?;
-        self.symbol_location(&pos.text_document.uri, sym)
-    }
-
-    /// Every occurrence of the id at `pos`, in every file of the compilation.
-    fn all_occurrences(
-        &self,
-        pos: &lsp::TextDocumentPositionParams,
-    ) -> Option<(String, Vec<Place>)> {
-        let (b, occ) = self.occurrence_at(pos)?;
-        let mut v = Vec::new();
-        for (&file, list) in &b.occ {
-            for o in list.iter().filter(|o| o.name == occ.name) {
-                v.push((file, o.span, o.decl));
-            }
-        }
-        Some((occ.name, v))
-    }
-
-    fn file_uri(&mut self, uri: &Url, file: FileId) -> Option<Url> {
-        let (name, path) = {
-            let f = self.builds.get(uri)?.comp.sources.get(file);
-            (f.name.clone(), f.path.clone())
-        };
-        uri_for(&mut self.std_dir, &name, path.as_deref())
-    }
-
-    fn references(
-        &mut self,
-        pos: &lsp::TextDocumentPositionParams,
-        include_decl: bool,
-    ) -> Vec<lsp::Location> {
-        let Some((_, occs)) = self.all_occurrences(pos) else {
-            return vec![];
-        };
-        let uri = pos.text_document.uri.clone();
-        let mut out = Vec::new();
-        for (file, span, decl) in occs {
-            if decl && !include_decl {
-                continue;
-            }
-            let Some(b) = self.builds.get(&uri) else {
-                break;
-            };
-            let r = range(&b.comp, span);
-            if let Some(u) = self.file_uri(&uri, file) {
-                out.push(lsp::Location { uri: u, range: r });
-            }
-        }
-        out
-    }
-
-    fn rename_target(
-        &self,
-        pos: &lsp::TextDocumentPositionParams,
-    ) -> Result<(lsp::Range, String), String> {
-        let (b, occ) = self.occurrence_at(pos).ok_or("no id here to rename")?;
-        if let Some(sym) = b.comp.model.symbols.get(&occ.name) {
-            if sym
-                .span
-                .is_some_and(|s| b.comp.sources.get(s.file).path.is_none())
-            {
-                return Err(format!(
-                    "`{}` is declared by the bundled library and cannot be renamed",
-                    occ.name
-                ));
-            }
-            if sym.kind == Kind::Perspective && sym.span.is_none() {
-                return Err(format!("`{}` is a predeclared perspective", occ.name));
-            }
-        }
-        Ok((range(&b.comp, occ.span), occ.name))
-    }
-
-    fn rename(&mut self, p: lsp::RenameParams) -> Result<lsp::WorkspaceEdit, String> {
-        let pos = p.text_document_position;
-        let new = p.new_name;
-        let valid = new
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
-            return Err(format!(
-                "`{new}` is not an id: ids are letters, digits and `_`, not starting with a digit"
-            ));
-        }
-        self.rename_target(&pos)?;
-        let (_, occs) = self.all_occurrences(&pos).ok_or("no id here to rename")?;
-        let uri = pos.text_document.uri.clone();
-        let mut changes: std::collections::HashMap<Url, Vec<lsp::TextEdit>> =
-            std::collections::HashMap::new();
-        for (file, span, _) in occs {
-            let Some(b) = self.builds.get(&uri) else {
-                break;
-            };
-            if b.comp.sources.get(file).path.is_none() {
-                continue;
-            }
-            let r = range(&b.comp, span);
-            if let Some(u) = self.file_uri(&uri, file) {
-                changes.entry(u).or_default().push(lsp::TextEdit {
-                    range: r,
-                    new_text: new.clone(),
-                });
-            }
-        }
-        Ok(lsp::WorkspaceEdit {
-            changes: Some(changes),
-            ..Default::default()
-        })
-    }
-
-    fn completion(&self, pos: &lsp::TextDocumentPositionParams) -> Vec<lsp::CompletionItem> {
-        let Some((b, root, offset)) = self.locate(pos) else {
-            return vec![];
-        };
-        let text = &b.comp.sources.get(root).text;
-        let offset = (offset as usize).min(text.len());
-        let before = &text[..offset];
-        let line = &before[before.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
-        let word_start = line
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
-        let head = line[..word_start].trim_end();
-        let m = &b.comp.model;
-        let ids = |kinds: &[Kind]| -> Vec<lsp::CompletionItem> {
-            let mut items: Vec<lsp::CompletionItem> = m
-                .symbols
-                .iter()
-                .filter(|(_, s)| kinds.contains(&s.kind))
-                .map(|(name, s)| {
-                    let (detail, doc) = match s.kind {
-                        Kind::Kpi => (m.kpis[s.index].title.clone(), m.kpis[s.index].doc.clone()),
-                        Kind::Objective => (
-                            m.objectives[s.index].title.clone(),
-                            m.objectives[s.index].doc.clone(),
-                        ),
-                        Kind::Measure => (
-                            m.measures[s.index].title.clone(),
-                            m.measures[s.index].doc.clone(),
-                        ),
-                        _ => (String::new(), None),
-                    };
-                    lsp::CompletionItem {
-                        label: name.clone(),
-                        kind: Some(if s.kind == Kind::Kpi {
-                            lsp::CompletionItemKind::CLASS
-                        } else {
-                            lsp::CompletionItemKind::REFERENCE
-                        }),
-                        detail: Some(detail),
-                        documentation: doc.map(lsp::Documentation::String),
-                        ..Default::default()
-                    }
-                })
-                .collect();
-            items.sort_by(|a, b| a.label.cmp(&b.label));
-            items
-        };
-        if head.ends_with("from") {
-            return ids(&[Kind::Kpi]);
-        }
-        if head.ends_with("->") || head.contains("supports") {
-            return ids(if head.contains("supports") {
-                &[Kind::Objective, Kind::Measure]
-            } else {
-                &[Kind::Objective]
-            });
-        }
-        // The innermost open block decides which keywords fit.
-        let braces = crate::syntax::scan::scan(root, text).braces;
-        let open = crate::syntax::scan::open_braces_at(&braces, offset);
-        let block = open.last().map(|&o| {
-            let start = text[..o].rfind(['\n', '\r', '{', '}']).map_or(0, |i| i + 1);
-            text[start..o]
-                .split_whitespace()
-                .find(|w| !w.starts_with('@'))
-                .unwrap_or("")
-                .to_string()
-        });
-        if !head.is_empty() {
-            return vec![];
-        }
-        let kind = match block.as_deref() {
-            None => Block::Top,
-            Some("scorecard") => Block::Scorecard,
-            Some("bands") => Block::Bands,
-            Some("perspective") => Block::Perspective,
-            Some("objective") => Block::Objective,
-            Some("measure" | "kpi") => Block::Measure,
-            Some("initiative") => Block::Initiative,
-            Some("map") => return ids(&[Kind::Objective]),
-            _ => return vec![],
-        };
-        let words = keywords::words(kind);
-        words
-            .iter()
-            .map(|w| lsp::CompletionItem {
-                label: w.to_string(),
-                kind: Some(lsp::CompletionItemKind::KEYWORD),
-                ..Default::default()
-            })
-            .collect()
-    }
-
-    fn symbols(&self, uri: &Url) -> Vec<lsp::DocumentSymbol> {
-        let Some(b) = self.builds.get(uri) else {
-            return vec![];
-        };
-        let Some(first) = b.comp.files.first() else {
-            return vec![];
-        };
-        let Some(ast) = &first.ast else { return vec![] };
-        use crate::syntax::ast::*;
-        let c = &b.comp;
-        #[allow(deprecated)]
-        let sym = |name: &str,
-                   detail: &str,
-                   kind: lsp::SymbolKind,
-                   span: Span,
-                   sel: Span,
-                   children: Vec<lsp::DocumentSymbol>| lsp::DocumentSymbol {
-            name: name.to_string(),
-            detail: (!detail.is_empty()).then(|| detail.to_string()),
-            kind,
-            tags: None,
-            deprecated: None,
-            range: range(c, span),
-            selection_range: range(c, sel),
-            children: (!children.is_empty()).then_some(children),
-        };
-        let mut out = Vec::new();
-        for item in &ast.items {
-            match item {
-                Item::Scorecard(d) => out.push(sym(
-                    "scorecard",
-                    &d.node.title.value,
-                    lsp::SymbolKind::FILE,
-                    d.span,
-                    d.head,
-                    vec![],
-                )),
-                Item::Perspective(d) => {
-                    let objectives = d
-                        .node
-                        .items
-                        .iter()
-                        .filter_map(|i| match i {
-                            PerspectiveItem::Objective(o) => {
-                                let measures = o
-                                    .node
-                                    .items
-                                    .iter()
-                                    .filter_map(|mi| match mi {
-                                        ObjectiveItem::Measure(m) => Some(sym(
-                                            &m.node.id.name,
-                                            &m.node.title.value,
-                                            lsp::SymbolKind::FIELD,
-                                            m.span,
-                                            m.node.id.span,
-                                            vec![],
-                                        )),
-                                        _ => None,
-                                    })
-                                    .collect();
-                                Some(sym(
-                                    &o.node.id.name,
-                                    &o.node.title.value,
-                                    lsp::SymbolKind::CLASS,
-                                    o.span,
-                                    o.node.id.span,
-                                    measures,
-                                ))
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    let title = d.node.title.as_ref().map_or("", |t| t.value.as_str());
-                    out.push(sym(
-                        &d.node.id.name,
-                        title,
-                        lsp::SymbolKind::NAMESPACE,
-                        d.span,
-                        d.node.id.span,
-                        objectives,
-                    ));
-                }
-                Item::Kpi(d) => out.push(sym(
-                    &d.node.id.name,
-                    &d.node.title.value,
-                    lsp::SymbolKind::INTERFACE,
-                    d.span,
-                    d.node.id.span,
-                    vec![],
-                )),
-                Item::Initiative(d) => out.push(sym(
-                    &d.node.id.name,
-                    &d.node.title.value,
-                    lsp::SymbolKind::EVENT,
-                    d.span,
-                    d.node.id.span,
-                    vec![],
-                )),
-                Item::Map(d) => out.push(sym(
-                    "map",
-                    "",
-                    lsp::SymbolKind::PACKAGE,
-                    d.span,
-                    d.head,
-                    vec![],
-                )),
-                Item::Use(_) | Item::Cascade(_) | Item::Align(_) => {}
-                Item::Error(_) => {} // reported as a syntax error
-            }
-        }
-        out
-    }
-
-    fn format(&self, uri: &Url) -> Option<Vec<lsp::TextEdit>> {
-        let text = self.docs.get(uri)?;
-        let formatted = crate::fmt::format(text).ok()?;
-        if &formatted == text {
-            return Some(vec![]);
-        }
-        // Past the last line: lines end at `\n`, `\r\n` or a lone `\r`.
-        let lines = (text.matches('\n').count() + text.matches('\r').count()
-            - text.matches("\r\n").count()
-            + 1) as u32;
-        Some(vec![lsp::TextEdit {
-            range: lsp::Range {
-                start: lsp::Position::new(0, 0),
-                end: lsp::Position::new(lines, 0),
-            },
-            new_text: formatted,
-        }])
-    }
-
-    fn code_actions(&self, p: lsp::CodeActionParams) -> Vec<lsp::CodeActionOrCommand> {
-        let mut out = Vec::new();
-        for d in p.context.diagnostics {
-            let Some(data) = &d.data else { continue };
-            let (Some(title), Some(repl), Some(r)) = (
-                data["title"].as_str(),
-                data["replacement"].as_str(),
-                serde_json::from_value::<lsp::Range>(data["range"].clone()).ok(),
-            ) else {
-                continue;
-            };
-            let mut changes = std::collections::HashMap::new();
-            changes.insert(
-                p.text_document.uri.clone(),
-                vec![lsp::TextEdit {
-                    range: r,
-                    new_text: repl.to_string(),
-                }],
-            );
-            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                title: title.to_string(),
-                kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![d.clone()]),
-                edit: Some(lsp::WorkspaceEdit {
-                    changes: Some(changes),
-                    ..Default::default()
-                }),
-                is_preferred: Some(true),
-                ..Default::default()
-            }));
-        }
-        out
-    }
-}
-
-/// The diagnostics of a file, with the version of the document they were computed from
-/// (for an open document).
-fn publish(uri: Url, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) -> Notification {
-    Notification::new(
-        lsp::notification::PublishDiagnostics::METHOD.to_string(),
-        lsp::PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version,
-        },
-    )
-}
-
-/// A span as an LSP range (UTF-16 columns).
-fn range(c: &Compilation, span: Span) -> lsp::Range {
-    let f = c.sources.get(span.file);
-    let (sl, sc) = f.line_col_utf16(span.start as usize);
-    let (el, ec) = f.line_col_utf16(span.end as usize);
-    lsp::Range {
-        start: lsp::Position::new(sl, sc),
-        end: lsp::Position::new(el, ec),
-    }
-}
-
-/// The URI of a file; the bundled library (no path) is written once to a cache
-/// folder so that an editor can open it.
-fn uri_for(std_dir: &mut Option<PathBuf>, name: &str, path: Option<&Path>) -> Option<Url> {
-    match path {
-        Some(p) => Url::from_file_path(std::path::absolute(p).ok()?).ok(),
-        None => {
-            let dir = std_dir.get_or_insert_with(|| {
-                std::env::temp_dir().join(format!("bsc-{}-std", env!("CARGO_PKG_VERSION")))
-            });
-            let target = dir.join(name);
-            if !target.exists() {
-                std::fs::create_dir_all(target.parent()?).ok()?;
-                let text = STD.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)?;
-                crate::output::write_atomic(&target, text.as_bytes()).ok()?;
-            }
-            Url::from_file_path(target).ok()
-        }
     }
 }

@@ -1,0 +1,1 @@
+../../../../tree-sitter-bsc/queries/helix/highlights.scm

@@ -1,0 +1,1 @@
+../../../tree-sitter-bsc/queries/highlights.scm
