@@ -193,6 +193,8 @@ struct ObjectiveRow {
     measures: Vec<MeasureRow>,
     /// The score over the periods of the history (LANGUAGE.md §9.4).
     history: Option<Spark>,
+    /// Budget and spent of the initiatives that support it: `budget 12k · spent 9.5k`.
+    money: String,
 }
 
 #[derive(Serialize)]
@@ -298,6 +300,8 @@ struct View {
     /// the line, and the first and last period.
     history: Option<Spark>,
     history_range: String,
+    /// Budget and spent of every initiative.
+    money: String,
 }
 
 /// A status symbol, so that status is never told by colour alone.
@@ -810,6 +814,10 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                             .collect();
                         ObjectiveRow {
                             note: status_note(orr.status, orr.score, &judged, green, amber),
+                            money: money_text(
+                                initiatives_of[oi].iter().map(|&ii| &m.initiatives[ii]),
+                                sc.currency.as_deref(),
+                            ),
                             initiatives: initiatives_of[oi]
                                 .iter()
                                 .map(|&ii| SupportRef {
@@ -1110,6 +1118,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         matrix,
         diagnostics,
         history: history_spark(&scores.history.scorecard, green),
+        money: money_text(m.initiatives.iter(), sc.currency.as_deref()),
         history_range: match (
             scores.history.scorecard.first(),
             scores.history.scorecard.last(),
@@ -1121,6 +1130,38 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
     let env = environment()?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
     tmpl.render(&view).map_err(template_error)
+}
+
+/// `budget 12k · spent 9.5k (79%)` summed over `inits`; empty when none gives either.
+fn money_text<'a>(
+    inits: impl Iterator<Item = &'a crate::model::Initiative>,
+    currency: Option<&str>,
+) -> String {
+    let (mut budget, mut spent) = (None::<f64>, None::<f64>);
+    for i in inits {
+        if let Some(b) = i.budget {
+            budget = Some(budget.unwrap_or(0.0) + b);
+        }
+        if let Some(x) = i.spent {
+            spent = Some(spent.unwrap_or(0.0) + x);
+        }
+    }
+    match (budget, spent) {
+        (Some(b), Some(x)) if b > 0.0 => format!(
+            "budget {} · spent {} ({:.0}%)",
+            with_unit(b, currency),
+            with_unit(x, currency),
+            x / b * 100.0
+        ),
+        (Some(b), Some(x)) => format!(
+            "budget {} · spent {}",
+            with_unit(b, currency),
+            with_unit(x, currency)
+        ),
+        (Some(b), None) => format!("budget {}", with_unit(b, currency)),
+        (None, Some(x)) => format!("spent {}", with_unit(x, currency)),
+        (None, None) => String::new(),
+    }
 }
 
 /// A sparkline of history scores, with the green band as its line; `None` with fewer
