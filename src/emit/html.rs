@@ -300,8 +300,8 @@ struct View {
     /// the line, and the first and last period.
     history: Option<Spark>,
     history_range: String,
-    /// Budget and spent of every initiative.
-    money: String,
+    /// Spent by every initiative, and its share of their budget: `spent 292,000 (74%)`.
+    spent_total: String,
 }
 
 /// A status symbol, so that status is never told by colour alone.
@@ -1118,7 +1118,20 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         matrix,
         diagnostics,
         history: history_spark(&scores.history.scorecard, green),
-        money: money_text(m.initiatives.iter(), sc.currency.as_deref()),
+        spent_total: {
+            let spent: Vec<f64> = m.initiatives.iter().filter_map(|i| i.spent).collect();
+            let budget: f64 = m.initiatives.iter().filter_map(|i| i.budget).sum();
+            let total: f64 = spent.iter().sum();
+            match (spent.is_empty(), budget > 0.0) {
+                (true, _) => String::new(),
+                (false, true) => format!(
+                    "spent {} ({:.0}%)",
+                    with_unit(total, sc.currency.as_deref()),
+                    total / budget * 100.0
+                ),
+                (false, false) => format!("spent {}", with_unit(total, sc.currency.as_deref())),
+            }
+        },
         history_range: match (
             scores.history.scorecard.first(),
             scores.history.scorecard.last(),
