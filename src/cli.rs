@@ -480,9 +480,15 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
         );
         return Ok(ExitStatus::Errors);
     }
+    // Where the company's report goes (with `-o -`, where it would go: the departments'
+    // reports link back there).
+    let output = match args.output.as_deref() {
+        Some(p) if p.as_os_str() != "-" => p.to_path_buf(),
+        _ => emit::default_output(&args.file, format),
+    };
     // Each department's report beside its file, whatever `-o` says (LANGUAGE.md §9.6).
     let inputs = built.read_paths();
-    for (path, text, dept) in emit::department_outputs(&built, format)? {
+    for (path, text, dept) in emit::department_outputs(&built, format, &output)? {
         crate::output::write_output(&path, text.as_bytes(), &inputs)?;
         eprintln!(
             "wrote {} ({}, {})",
@@ -491,19 +497,15 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
             dept.scores.scorecard.status.as_str()
         );
     }
-    let text = emit::render(&built, format)?;
+    let text = emit::render(&built, format, &output)?;
     let scores = &built.scores;
     match args.output.as_deref() {
         Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
-        out => {
-            let path = out.map_or_else(
-                || emit::default_output(&args.file, format),
-                Path::to_path_buf,
-            );
-            crate::output::write_output(&path, text.as_bytes(), &inputs)?;
+        _ => {
+            crate::output::write_output(&output, text.as_bytes(), &inputs)?;
             eprintln!(
                 "wrote {} ({}, {})",
-                path.display(),
+                output.display(),
                 score_words(scores),
                 scores.scorecard.status.as_str()
             );
