@@ -46,7 +46,7 @@ fn main() {
     let scores = bsc::score::score_at(&model, as_of, true);
     let scored = t.elapsed();
     let t = Instant::now();
-    let history = bsc::history::history(&model, as_of);
+    let history = bsc::history::history(&model, as_of, &[]);
     let historied = t.elapsed();
     println!(
         "score {:.1} ms ({} projections), history {:.1} ms ({} periods)",

@@ -58,14 +58,44 @@ pub fn periods(model: &Model, as_of: Option<Period>) -> Vec<Period> {
     out
 }
 
-/// The history of `model` up to `as_of`.
-pub fn history(model: &Model, as_of: Option<Period>) -> History {
+/// The history of `model` up to `as_of`; `departments` are the builds of its cascades
+/// (indexed like `Alignment::department`), whose aligned objectives count in their
+/// company objective's score at each period as they do in [`score::score_aligned`].
+pub fn history(model: &Model, as_of: Option<Period>, departments: &[crate::Build]) -> History {
     let periods = periods(model, as_of);
     let mut h = History {
         scorecard: Vec::with_capacity(periods.len()),
         perspectives: vec![Vec::with_capacity(periods.len()); model.perspectives.len()],
         objectives: vec![Vec::with_capacity(periods.len()); model.objectives.len()],
     };
+    for period in periods {
+        let pass = pass(model, departments, period);
+        let point = |(score, status): (Option<f64>, Status)| Point {
+            period,
+            score,
+            status,
+        };
+        for (i, r) in pass.objectives.into_iter().enumerate() {
+            h.objectives[i].push(point(r));
+        }
+        for (i, r) in pass.perspectives.into_iter().enumerate() {
+            h.perspectives[i].push(point(r));
+        }
+        h.scorecard.push(point(pass.scorecard));
+    }
+    h
+}
+
+/// Scores and statuses at one period.
+struct Pass {
+    objectives: Vec<(Option<f64>, Status)>,
+    perspectives: Vec<(Option<f64>, Status)>,
+    scorecard: (Option<f64>, Status),
+}
+
+/// What `score::score_aligned` computes at `period`, without the traces: the same
+/// functions decide, in the same order (`tests/history.rs` holds them to each other).
+fn pass(model: &Model, departments: &[crate::Build], period: Period) -> Pass {
     let period_end = model
         .scorecard
         .as_ref()
@@ -75,54 +105,67 @@ pub fn history(model: &Model, as_of: Option<Period>) -> History {
         .scorecard
         .as_ref()
         .map_or((0.9, 0.6), |s| (s.green, s.amber));
-    let order = model.perspectives_by_level();
-    let mut measures = vec![None; model.measures.len()];
-    let mut objectives = vec![None; model.objectives.len()];
-    let mut perspectives = vec![None; model.perspectives.len()];
-    for period in periods {
-        // What `score::score_at` computes, without the traces: the same functions
-        // decide, in the same order (`tests/history.rs` compares with `build --as-of`).
-        for (i, m) in model.measures.iter().enumerate() {
-            measures[i] = progress_at(m, period, period_end);
-        }
-        for (i, o) in model.objectives.iter().enumerate() {
-            let (score, status) = mean(
-                o.measures
-                    .iter()
-                    .map(|&m| (model.measures[m].weight(), measures[m])),
-                green,
-                amber,
-            );
-            objectives[i] = score;
-            h.objectives[i].push(Point {
-                period,
-                score,
-                status,
-            });
-        }
-        for (i, p) in model.perspectives.iter().enumerate() {
-            let (score, status) = mean(
+    let measures: Vec<Option<f64>> = model
+        .measures
+        .iter()
+        .map(|m| progress_at(m, period, period_end))
+        .collect();
+    // Each department scored once at this period, if an objective is aligned from it.
+    let mut dept: Vec<Option<Pass>> = (0..departments.len()).map(|_| None).collect();
+    let aligned: Vec<Option<f64>> = model
+        .alignments
+        .iter()
+        .map(|a| {
+            let d = departments.get(a.department)?;
+            let p = dept[a.department]
+                .get_or_insert_with(|| pass(&d.compilation.model, &d.departments, period));
+            p.objectives.get(a.source)?.0
+        })
+        .collect();
+    let objectives: Vec<(Option<f64>, Status)> = model
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(oi, o)| {
+            let children = o
+                .measures
+                .iter()
+                .map(|&m| (model.measures[m].weight(), measures[m]));
+            let depts = model
+                .alignments
+                .iter()
+                .zip(&aligned)
+                .filter(|(a, _)| a.objective == oi)
+                .map(|(a, s)| (a.weight, *s));
+            mean(children.chain(depts), green, amber)
+        })
+        .collect();
+    let perspectives: Vec<(Option<f64>, Status)> = model
+        .perspectives
+        .iter()
+        .map(|p| {
+            mean(
                 p.objectives
                     .iter()
-                    .map(|&o| (model.objectives[o].weight, objectives[o])),
+                    .map(|&o| (model.objectives[o].weight, objectives[o].0)),
                 green,
                 amber,
-            );
-            perspectives[i] = score;
-            h.perspectives[i].push(Point {
-                period,
-                score,
-                status,
-            });
-        }
-        let (score, status) = mean(order.iter().map(|&p| (1.0, perspectives[p])), green, amber);
-        h.scorecard.push(Point {
-            period,
-            score,
-            status,
-        });
+            )
+        })
+        .collect();
+    let scorecard = mean(
+        model
+            .perspectives_by_level()
+            .iter()
+            .map(|&p| (1.0, perspectives[p].0)),
+        green,
+        amber,
+    );
+    Pass {
+        objectives,
+        perspectives,
+        scorecard,
     }
-    h
 }
 
 /// A measure's progress at `as_of` (`None` when its status is `none`), as

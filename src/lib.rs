@@ -176,7 +176,8 @@ impl Build {
             .iter()
             .map(|a| departments[a.department].scores.objectives[a.source].score)
             .collect();
-        let scores = score::score_aligned(&compilation.model, compilation.as_of, &aligned);
+        let mut scores = score::score_aligned(&compilation.model, compilation.as_of, &aligned);
+        scores.history = history::history(&compilation.model, compilation.as_of, &departments);
         Build {
             compilation,
             scores,

@@ -195,22 +195,22 @@ pub const MAX_LAG: usize = 3;
 /// Scores the model as of `as_of`, the compilation's as-of period (decided once, by
 /// [`Model::as_of`]; `None` when there is none at all).
 pub fn score(model: &Model, as_of: Option<Period>) -> Scores {
-    score_aligned(model, as_of, &[])
-}
-
-/// [`score`], with the scores of the department objectives aligned to this scorecard's
-/// (`aligned[k]` for `model.alignments[k]`): each is one more child of its objective.
-/// The history scores this scorecard's own measures, month by month.
-pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64>]) -> Scores {
-    let mut scores = score_at_aligned(model, as_of, true, aligned);
-    scores.history = crate::history::history(model, as_of);
+    let mut scores = score_aligned(model, as_of, &[]);
+    scores.history = crate::history::history(model, as_of, &[]);
     scores
 }
 
-/// The scores at `as_of` without history; without link evidence unless `evidence`
-/// (history scores each period this way: LANGUAGE.md §9.4).
+/// The scores at `as_of` without history (history scores each period on its own:
+/// LANGUAGE.md §9.4); `evidence` is kept for callers that compare with history.
 pub fn score_at(model: &Model, as_of: Option<Period>, evidence: bool) -> Scores {
     score_at_aligned(model, as_of, evidence, &[])
+}
+
+/// [`score`] without history (`Build::new` adds it, with the departments), with the
+/// scores of the department objectives aligned to this scorecard's (`aligned[k]` for
+/// `model.alignments[k]`): each is one more child of its objective.
+pub fn score_aligned(model: &Model, as_of: Option<Period>, aligned: &[Option<f64>]) -> Scores {
+    score_at_aligned(model, as_of, true, aligned)
 }
 
 fn score_at_aligned(

@@ -293,6 +293,19 @@ map { happy -> margin : "Delighted customers pay more" fresh -> margin }
     assert_eq!(same["changes"], serde_json::json!([]));
     let (_, human, _) = bsc(d, &["diff", "old.bsc", "old.bsc"]);
     assert!(human.ends_with("\nno changes\n"), "{human}");
+    // `--as-of` scores both sides at that period.
+    let (status, out, _) = bsc(
+        d,
+        &[
+            "diff", "old.bsc", "new.bsc", "--format", "json", "--as-of", "2025-05",
+        ],
+    );
+    assert_eq!(status, 0);
+    let at: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&at["old"]["as_of"], &at["new"]["as_of"]),
+        (&Value::from("2025-05"), &Value::from("2025-05"))
+    );
     // A side that does not compile: exit 1.
     write(d, "bad.bsc", "scorecard \"Bad\" { }\nmap { a -> b }\n");
     let (status, _, err) = bsc(d, &["diff", "old.bsc", "bad.bsc"]);

@@ -195,6 +195,8 @@ struct ObjectiveRow {
     measures: Vec<MeasureRow>,
     /// The score over the periods of the history (LANGUAGE.md §9.4).
     history: Option<Spark>,
+    /// Budget and spent of the initiatives that support it: `budget 12k · spent 9.5k`.
+    money: String,
     /// Department objectives aligned to it (LANGUAGE.md §9.6).
     aligned: Vec<AlignedView>,
 }
@@ -332,6 +334,8 @@ struct View {
     /// the line, and the first and last period.
     history: Option<Spark>,
     history_range: String,
+    /// Spent by every initiative, and its share of their budget: `spent 292,000 (74%)`.
+    spent_total: String,
     /// The department scorecards it cascades to, and for a department the company's.
     departments: Vec<DepartmentView>,
     up: Option<UpView>,
@@ -878,6 +882,10 @@ pub fn render(
                                     .collect()
                             }),
                             note: status_note(orr.status, orr.score, &judged, green, amber),
+                            money: money_text(
+                                initiatives_of[oi].iter().map(|&ii| &m.initiatives[ii]),
+                                sc.currency.as_deref(),
+                            ),
                             initiatives: initiatives_of[oi]
                                 .iter()
                                 .map(|&ii| SupportRef {
@@ -1178,6 +1186,20 @@ pub fn render(
         matrix,
         diagnostics,
         history: history_spark(&scores.history.scorecard, green),
+        spent_total: {
+            let spent: Vec<f64> = m.initiatives.iter().filter_map(|i| i.spent).collect();
+            let budget: f64 = m.initiatives.iter().filter_map(|i| i.budget).sum();
+            let total: f64 = spent.iter().sum();
+            match (spent.is_empty(), budget > 0.0) {
+                (true, _) => String::new(),
+                (false, true) => format!(
+                    "spent {} ({:.0}%)",
+                    with_unit(total, sc.currency.as_deref()),
+                    total / budget * 100.0
+                ),
+                (false, false) => format!("spent {}", with_unit(total, sc.currency.as_deref())),
+            }
+        },
         history_range: match (
             scores.history.scorecard.first(),
             scores.history.scorecard.last(),
@@ -1210,6 +1232,38 @@ pub fn render(
     let env = environment()?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
     tmpl.render(&view).map_err(template_error)
+}
+
+/// `budget 12k · spent 9.5k (79%)` summed over `inits`; empty when none gives either.
+fn money_text<'a>(
+    inits: impl Iterator<Item = &'a crate::model::Initiative>,
+    currency: Option<&str>,
+) -> String {
+    let (mut budget, mut spent) = (None::<f64>, None::<f64>);
+    for i in inits {
+        if let Some(b) = i.budget {
+            budget = Some(budget.unwrap_or(0.0) + b);
+        }
+        if let Some(x) = i.spent {
+            spent = Some(spent.unwrap_or(0.0) + x);
+        }
+    }
+    match (budget, spent) {
+        (Some(b), Some(x)) if b > 0.0 => format!(
+            "budget {} · spent {} ({:.0}%)",
+            with_unit(b, currency),
+            with_unit(x, currency),
+            x / b * 100.0
+        ),
+        (Some(b), Some(x)) => format!(
+            "budget {} · spent {}",
+            with_unit(b, currency),
+            with_unit(x, currency)
+        ),
+        (Some(b), None) => format!("budget {}", with_unit(b, currency)),
+        (None, Some(x)) => format!("spent {}", with_unit(x, currency)),
+        (None, None) => String::new(),
+    }
 }
 
 /// A sparkline of history scores, with the green band as its line; `None` with fewer

@@ -47,6 +47,9 @@ test("the report shows notes, projections, spent against budget and score histor
   // Spent against budget, with what is left.
   const body = await page.locator("body").innerText();
   assert.match(body, /spent 20,000 · 70,000 left/);
+  // Totals: per objective and for the whole scorecard.
+  assert.match(await page.locator("#budget-total").innerText(), /395,000\s+spent 292,000 \(74%\)/);
+  assert.match(await page.locator("#obj-keep_customers").innerText(), /budget 90,000 · spent 20,000/);
   // The scorecard's history chart and one per objective with a history.
   assert.equal(await page.locator('svg[aria-label="score over 2025-01 – 2025-09"]').count(), 1);
   assert.ok(await page.locator("svg.spark.history").count() >= 1);
