@@ -520,9 +520,11 @@ fn score_words(scores: &crate::score::Scores) -> String {
     }
 }
 
-/// Prints the diagnostics of a side that does not compile; whether it does.
+/// Prints the diagnostics of a side that does not compile (its departments' too);
+/// whether it does.
 fn compiles(side: &crate::diff::Side) -> bool {
-    let report = Report::new([&side.build.compilation]);
+    let all = side.build.all();
+    let report = Report::new(all.iter().map(|b| &b.compilation));
     if report.errors() == 0 {
         return true;
     }
