@@ -3,6 +3,7 @@
 use lsp_types as lsp;
 use lsp_types::Url;
 
+use super::index::Occurrence;
 use super::workspace::{Server, file_path, range};
 use crate::model::Kind;
 use crate::syntax::keywords::{Block, Kw, Role};
@@ -23,10 +24,16 @@ impl Server {
         let Some((b, occ)) = self.occurrence_at(&p.text_document_position_params) else {
             return self.keyword_hover(&p.text_document_position_params);
         };
+        // The department objective of an `align` line is shown from its department.
+        let here = b;
+        let (b, sym) = b.symbol(&occ)?;
         let m = &b.comp.model;
-        let sym = m.symbols.get(&occ.name)?;
         let pct = crate::num::percent;
         let mut md = String::new();
+        if let Some(d) = &occ.department {
+            let title = m.scorecard.as_ref().map_or("", |s| s.title.as_str());
+            md.push_str(&format!("department `{d}`: {title}\n\n"));
+        }
         match sym.kind {
             Kind::Objective => {
                 let o = &m.objectives[sym.index];
@@ -138,7 +145,7 @@ impl Server {
                 kind: lsp::MarkupKind::Markdown,
                 value: md,
             }),
-            range: Some(range(&b.comp, occ.span)),
+            range: Some(range(&here.comp, occ.span)),
         })
     }
 
@@ -221,36 +228,51 @@ impl Server {
         pos: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::Location> {
         let (b, occ) = self.occurrence_at(pos)?;
-        let span = b.comp.model.symbols.get(&occ.name)?.span?;
+        let (b, sym) = b.symbol(&occ)?;
+        let span = sym.span?;
         Some(lsp::Location {
             uri: b.uris.get(&span.file)?.clone(),
             range: range(&b.comp, span),
         })
     }
 
+    /// The id at `pos` and the URI of the file that declares it (for an id declared
+    /// nowhere: this file, or for a department's, the department's entry file).
+    fn target(&self, pos: &lsp::TextDocumentPositionParams) -> Option<(Url, Occurrence)> {
+        let (b, occ) = self.occurrence_at(pos)?;
+        let ns = b.namespace(&occ)?;
+        let home = match ns.comp.model.symbols.get(&occ.name).and_then(|s| s.span) {
+            Some(span) => ns.uris.get(&span.file).cloned()?,
+            None if occ.department.is_some() => ns.uris.get(&ns.root()?).cloned()?,
+            None => pos.text_document.uri.clone(),
+        };
+        Some((home, occ))
+    }
+
     /// Every place the id at `pos` is written, in every file of the workspace where it
-    /// means the same thing: the compilations that read the file declaring it (else, for
-    /// an id declared nowhere, those that read this file). Sorted, each place once.
+    /// means the same thing: the occurrences whose namespace (their compilation's, or
+    /// for the department objective of an `align` line, the department's) reads the file
+    /// declaring it (else, for an id declared nowhere, this file). Sorted, each place
+    /// once.
     pub(super) fn all_occurrences(&self, pos: &lsp::TextDocumentPositionParams) -> Vec<Place> {
-        let Some((b, occ)) = self.occurrence_at(pos) else {
+        let Some((home, occ)) = self.target(pos) else {
             return vec![];
         };
-        let home = match b.comp.model.symbols.get(&occ.name).and_then(|s| s.span) {
-            Some(span) => b.uris.get(&span.file).cloned(),
-            None => Some(pos.text_document.uri.clone()),
-        };
-        let Some(home) = home else { return vec![] };
+        let home_path = file_path(&home);
         let mut out: Vec<Place> = Vec::new();
         for b in self.all_builds() {
-            if b.file(&home, file_path(&home).as_deref()).is_none() {
-                continue;
-            }
             for (file, list) in &b.occ {
                 let Some(uri) = b.uris.get(file) else {
                     continue;
                 };
                 let is_std = b.comp.sources.get(*file).path.is_none();
                 for o in list.iter().filter(|o| o.name == occ.name) {
+                    let reads_home = b
+                        .namespace(o)
+                        .is_some_and(|ns| ns.file(&home, home_path.as_deref()).is_some());
+                    if !reads_home {
+                        continue;
+                    }
                     let place = Place {
                         uri: uri.clone(),
                         range: range(&b.comp, o.span),
@@ -292,8 +314,8 @@ impl Server {
         &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Result<(lsp::Range, String), String> {
-        let (b, occ) = self.occurrence_at(pos).ok_or("no id here to rename")?;
-        if let Some(sym) = b.comp.model.symbols.get(&occ.name) {
+        let (here, occ) = self.occurrence_at(pos).ok_or("no id here to rename")?;
+        if let Some((b, sym)) = here.symbol(&occ) {
             if sym
                 .span
                 .is_some_and(|s| b.comp.sources.get(s.file).path.is_none())
@@ -307,7 +329,7 @@ impl Server {
                 return Err(format!("`{}` is a predeclared perspective", occ.name));
             }
         }
-        Ok((range(&b.comp, occ.span), occ.name))
+        Ok((range(&here.comp, occ.span), occ.name))
     }
 
     /// Renames an id everywhere in the workspace it means the same thing. Refused: a
@@ -334,9 +356,15 @@ impl Server {
             return Ok(lsp::WorkspaceEdit::default());
         }
         let places = self.all_occurrences(&pos);
-        // The compilations the rename touches must not know the new name already.
+        // The namespaces the rename touches (the compilations that read the file
+        // declaring it) must not know the new name already; a company that names a
+        // department's objective in an `align` line has a namespace of its own.
+        let Some((home, _)) = self.target(&pos) else {
+            return Ok(lsp::WorkspaceEdit::default());
+        };
+        let home_path = file_path(&home);
         for b in self.all_builds() {
-            if !places.iter().any(|p| b.uris.values().any(|u| *u == p.uri)) {
+            if b.file(&home, home_path.as_deref()).is_none() {
                 continue;
             }
             if let Some(sym) = b.comp.model.symbols.get(&new) {
