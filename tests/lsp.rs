@@ -1575,6 +1575,17 @@ fn the_language_server_crosses_the_cascade_boundary() {
     assert!(h.contains("objective `win_key_accounts`"), "{h}");
     assert!(h.contains("Win five key accounts"), "{h}");
     assert_eq!(hover["range"]["start"]["line"], al, "{hover}");
+    // The department id: its `cascade` line, and its scorecard's status.
+    let def = c.request("textDocument/definition", pos(&company, al, 8));
+    let (cl, cc) = find(&ctext, "cascade sales", 8);
+    assert_eq!(def["uri"], company.as_str(), "{def}");
+    assert_eq!(def["range"]["start"]["line"], cl, "{def}");
+    assert_eq!(def["range"]["start"]["character"], cc, "{def}");
+    let hover = c.request("textDocument/hover", pos(&company, al, 8));
+    let h = hover["contents"]["value"].as_str().unwrap();
+    assert!(h.contains("Lindqvist Sales"), "{h}");
+    assert!(h.contains("department `sales`"), "{h}");
+    assert!(h.contains("status **"), "{h}");
 
     // References, from the company's align line and from the declaration.
     let where_ = |refs: &Value| -> Vec<(String, u64)> {

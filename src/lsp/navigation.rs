@@ -21,6 +21,9 @@ pub(super) struct Place {
 
 impl Server {
     pub(super) fn hover(&self, p: lsp::HoverParams) -> Option<lsp::Hover> {
+        if let Some(h) = self.department_hover(&p.text_document_position_params) {
+            return Some(h);
+        }
         let Some((b, occ)) = self.occurrence_at(&p.text_document_position_params) else {
             return self.keyword_hover(&p.text_document_position_params);
         };
@@ -149,6 +152,51 @@ impl Server {
         })
     }
 
+    /// The department id of an `align D.OBJ -> OBJ` line under the cursor: the
+    /// compilation, the span of the id, and its cascade (an index into `cascades`).
+    fn department_at(
+        &self,
+        pos: &lsp::TextDocumentPositionParams,
+    ) -> Option<(&super::workspace::Build, crate::span::Span, usize)> {
+        let (b, file, offset) = self.locate(pos)?;
+        let ast = b.comp.files.iter().find(|f| f.id == file)?.ast.as_ref()?;
+        let id = ast.items.iter().find_map(|item| match item {
+            crate::syntax::ast::Item::Align(a) => {
+                let d = &a.node.department;
+                (d.span.start <= offset && offset <= d.span.end).then_some(d)
+            }
+            _ => None,
+        })?;
+        let c = b.comp.model.cascades.iter().position(|c| c.id == id.name)?;
+        Some((b, id.span, c))
+    }
+
+    /// Hover on the department of an `align` line: its scorecard, file and status.
+    fn department_hover(&self, pos: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let (b, span, c) = self.department_at(pos)?;
+        let cascade = &b.comp.model.cascades[c];
+        let mut md = format!(
+            "**{}**  \ndepartment `{}` · `{}`",
+            cascade.title.as_deref().unwrap_or(""),
+            cascade.id,
+            cascade.path
+        );
+        if let Some(d) = cascade.department.and_then(|d| b.departments.get(d)) {
+            md.push_str(&format!(
+                "\n\nstatus **{}** · score {}",
+                d.scores.scorecard.status.as_str(),
+                crate::num::percent(d.scores.scorecard.score)
+            ));
+        }
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: md,
+            }),
+            range: Some(range(&b.comp, span)),
+        })
+    }
+
     /// A keyword under the cursor: what it is, where it stands, and the keyword table's
     /// example of its use.
     fn keyword_hover(&self, pos: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
@@ -227,6 +275,14 @@ impl Server {
         &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::Location> {
+        // The department of an `align` line: its `cascade` line.
+        if let Some((b, _, c)) = self.department_at(pos) {
+            let span = b.comp.model.cascades[c].id_span;
+            return Some(lsp::Location {
+                uri: b.uris.get(&span.file)?.clone(),
+                range: range(&b.comp, span),
+            });
+        }
         let (b, occ) = self.occurrence_at(pos)?;
         let (b, sym) = b.symbol(&occ)?;
         let span = sym.span?;
