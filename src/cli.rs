@@ -579,7 +579,7 @@ fn review(args: &ReviewArgs, opts: &Options) -> Result<ExitStatus, Error> {
         None => write_stdout(&text)?,
         Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
         Some(p) => {
-            crate::output::write_output(p, text.as_bytes(), &now.build.compilation.read_paths())?;
+            crate::output::write_output(p, text.as_bytes(), &now.build.read_paths())?;
             eprintln!("wrote {}", p.display());
         }
     }

@@ -531,4 +531,12 @@ fn diff_and_review_follow_cascades_at_a_revision() {
             .any(|m| m["id"] == "key_accounts"),
         "{doc}"
     );
+    // `-o` never overwrites a file the build read, a department's included.
+    let before = std::fs::read_to_string(d.join("depts/sales.bsc")).unwrap();
+    let (status, _, err) = bsc(d, &["review", "company.bsc", "-o", "depts/sales.bsc"]);
+    assert_ne!(status, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("depts/sales.bsc")).unwrap(),
+        before
+    );
 }
