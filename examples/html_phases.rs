@@ -27,7 +27,7 @@ fn main() {
         let s = bsc::score::score(&c.model, c.as_of);
         score.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let html = bsc::emit::html::render(&c, &s).expect("render");
+        let html = bsc::emit::html::render(&c, &s, &bsc::emit::Links::default()).expect("render");
         render.push(t.elapsed().as_secs_f64() * 1e3);
         size = html.len();
     }

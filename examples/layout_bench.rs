@@ -43,6 +43,7 @@ fn main() {
             .map(|o| layout::NodeIn {
                 band: band_of[o.perspective],
                 title: o.title.clone(),
+                extra: Vec::new(),
             })
             .collect(),
         edges: m.links.iter().map(|l| (l.from, l.to)).collect(),

@@ -117,6 +117,11 @@ pub(crate) fn resolve(
                 Err(e) => diags.push(cannot_read(&name, &e, c.path.span)),
             }
         }
+        // A department that could not be compiled: which company objectives it would
+        // serve is not known.
+        if cascade.department.is_none() {
+            model.align_failed = true;
+        }
         by_id.insert(c.id.name.clone(), model.cascades.len());
         model.cascades.push(cascade);
     }

@@ -367,9 +367,17 @@ fn entry_files(targets: &[PathBuf], opts: &Options) -> Result<Vec<PathBuf>, Erro
                 target.display()
             )));
         }
+        // Files found under a folder named on the command line are looked up from that
+        // folder at least, wherever the command runs (else each library's folder would be
+        // a project of its own outside a git work tree).
+        let base = if scanned {
+            Disk.canonical(target)
+        } else {
+            cwd.clone()
+        };
         for file in files {
             let canonical = Disk.canonical(&file);
-            let root = project::discovery_root(&canonical, &cwd, opts.root.as_deref());
+            let root = project::discovery_root(&canonical, &base, opts.root.as_deref());
             let project = projects
                 .entry(root.clone())
                 .or_insert_with(|| Project::scan(&Disk, &root));
@@ -480,9 +488,30 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
         );
         return Ok(ExitStatus::Errors);
     }
-    // Each department's report beside its file, whatever `-o` says (LANGUAGE.md §9.6).
+    // Where the company's report goes (with `-o -`, where it would go: the departments'
+    // reports link back there).
+    let output = match args.output.as_deref() {
+        Some(p) if p.as_os_str() != "-" => p.to_path_buf(),
+        _ => emit::default_output(&args.file, format),
+    };
+    // The company's report first (a folder that does not exist stops everything), then
+    // each department's beside its file, whatever `-o` says (LANGUAGE.md §9.6).
     let inputs = built.read_paths();
-    for (path, text, dept) in emit::department_outputs(&built, format)? {
+    let text = emit::render(&built, format, &output)?;
+    let scores = &built.scores;
+    match args.output.as_deref() {
+        Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
+        _ => {
+            crate::output::write_output(&output, text.as_bytes(), &inputs)?;
+            eprintln!(
+                "wrote {} ({}, {})",
+                output.display(),
+                score_words(scores),
+                scores.scorecard.status.as_str()
+            );
+        }
+    }
+    for (path, text, dept) in emit::department_outputs(&built, format, &output)? {
         crate::output::write_output(&path, text.as_bytes(), &inputs)?;
         eprintln!(
             "wrote {} ({}, {})",
@@ -490,24 +519,6 @@ fn build(args: &BuildArgs, opts: &Options) -> Result<ExitStatus, Error> {
             score_words(&dept.scores),
             dept.scores.scorecard.status.as_str()
         );
-    }
-    let text = emit::render(&built, format)?;
-    let scores = &built.scores;
-    match args.output.as_deref() {
-        Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
-        out => {
-            let path = out.map_or_else(
-                || emit::default_output(&args.file, format),
-                Path::to_path_buf,
-            );
-            crate::output::write_output(&path, text.as_bytes(), &inputs)?;
-            eprintln!(
-                "wrote {} ({}, {})",
-                path.display(),
-                score_words(scores),
-                scores.scorecard.status.as_str()
-            );
-        }
     }
     Ok(ExitStatus::Ok)
 }

@@ -90,8 +90,9 @@ pub fn check(data: &[u8]) {
         &Options::default(),
     );
     let built = Build::new(c);
-    let _ = crate::emit::render(&built, crate::emit::OutFormat::Json);
-    let _ = crate::emit::render(&built, crate::emit::OutFormat::Html);
+    let out = std::path::Path::new("fuzz.html");
+    let _ = crate::emit::render(&built, crate::emit::OutFormat::Json, out);
+    let _ = crate::emit::render(&built, crate::emit::OutFormat::Html, out);
     let report = crate::emit::Report::new([&built.compilation]);
     let _ = crate::emit::human::render(&report, false);
     let _ = crate::emit::sarif::render(&report);

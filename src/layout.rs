@@ -123,6 +123,9 @@ pub struct NodeIn {
     pub band: usize,
     /// The title, wrapped into [`NodeBox::lines`].
     pub title: String,
+    /// Lines drawn under the title (a department objective aligned to it), each cut to
+    /// a line's width and added to [`NodeBox::lines`] after the title's.
+    pub extra: Vec<String>,
 }
 
 /// What to lay out.
@@ -157,8 +160,11 @@ pub struct NodeBox {
     pub w: f64,
     /// Height of the box.
     pub h: f64,
-    /// The title wrapped into lines (plain text; the caller escapes it).
+    /// The title wrapped into lines, then the extra lines wrapped (plain text; the
+    /// caller escapes it).
     pub lines: Vec<String>,
+    /// How many of `lines` are the title's.
+    pub title_lines: usize,
 }
 
 /// A routed link; see the module documentation for how to draw `points`.
@@ -402,7 +408,16 @@ pub fn layout(input: &LayoutInput) -> Layout {
         return empty_layout(layers);
     }
     let band_of: Vec<usize> = input.nodes.iter().map(|v| v.band.min(layers - 1)).collect();
-    let lines: Vec<Vec<String>> = input.nodes.iter().map(|v| wrap(&v.title)).collect();
+    let title_lines: Vec<usize> = input.nodes.iter().map(|v| wrap(&v.title).len()).collect();
+    let lines: Vec<Vec<String>> = input
+        .nodes
+        .iter()
+        .map(|v| {
+            let mut l = wrap(&v.title);
+            l.extend(v.extra.iter().flat_map(|e| wrap(e)));
+            l
+        })
+        .collect();
     let heights: Vec<f64> = lines.iter().map(|l| node_height(l.len())).collect();
 
     // 1. The layered graph.
@@ -454,6 +469,7 @@ pub fn layout(input: &LayoutInput) -> Layout {
                 w: NODE_W,
                 h,
                 lines: lines[i].clone(),
+                title_lines: title_lines[i],
             }
         })
         .collect();
@@ -1491,6 +1507,7 @@ mod tests {
                 .map(|(i, &band)| NodeIn {
                     band,
                     title: format!("Objective number {i}"),
+                    extra: Vec::new(),
                 })
                 .collect(),
             edges: edges.to_vec(),
@@ -1869,6 +1886,7 @@ mod tests {
             nodes: vec![NodeIn {
                 band: 3,
                 title: "x".into(),
+                extra: vec!["a department objective".into()],
             }],
             edges: vec![(0, 0)],
         };

@@ -45,6 +45,14 @@ fn write_error(path: &Path, reason: impl Into<String>) -> Error {
 /// ([`crate::Compilation::read_paths`]): writing over one of them is refused.
 pub fn write_output(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Error> {
     let err = |e: &io::Error| write_error(path, io_reason(e));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            return Err(write_error(
+                path,
+                format!("the folder `{}` does not exist", dir.display()),
+            ));
+        }
+    }
     match fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             refuse_input(path, inputs)?;

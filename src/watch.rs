@@ -361,12 +361,12 @@ fn finish(
         }
         return format!("{counts}: kept the last good output");
     }
-    let text = match emit::render(built, opts.format) {
+    let text = match emit::render(built, opts.format, &opts.output) {
         Ok(t) => t,
         Err(e) => return format!("error: {e}"),
     };
     let inputs = built.read_paths();
-    let departments = match emit::department_outputs(built, opts.format) {
+    let departments = match emit::department_outputs(built, opts.format, &opts.output) {
         Ok(d) => d,
         Err(e) => return format!("error: {e}"),
     };

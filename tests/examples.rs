@@ -235,7 +235,7 @@ fn a_report_of_a_scorecard_with_errors_shows_what_it_can_and_says_so() {
     );
     assert!(c.errors() >= 3, "{:?}", c.diagnostics);
     let scores = bsc::score::score(&c.model, c.as_of);
-    let html = bsc::emit::html::render(&c, &scores).unwrap();
+    let html = bsc::emit::html::render(&c, &scores, &bsc::emit::Links::default()).unwrap();
     assert!(
         html.contains("id=\"has-errors\""),
         "a banner says the scorecard has errors"

@@ -49,6 +49,30 @@ fn the_split_example_checks_clean_three_ways() {
     }
 }
 
+#[test]
+fn a_folder_outside_any_git_work_tree_is_one_project_from_any_folder() {
+    // A copy of the split example, not in a git work tree, checked by its absolute path
+    // from an unrelated folder: its libraries are still checked through plan.bsc.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("project");
+    for rel in [
+        "plan.bsc",
+        "lib/people.bsc",
+        "lib/operations.bsc",
+        "lib/customers.bsc",
+        "data/jobs.csv",
+        "data/pnl.xlsx",
+    ] {
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join("examples/project").join(rel), &to).unwrap();
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let r = bsc(elsewhere.path(), &["check", copy.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.trim(), "no problems found");
+}
+
 /// A project that is not a git work tree: `plan.bsc` imports two libraries, and both
 /// libraries use what the other declares through it.
 fn split_project() -> tempfile::TempDir {

@@ -143,7 +143,7 @@ proptest! {
         let render = || {
             let (c, s) = compile(&text);
             let json = bsc::emit::model_json::render(&c, &s, &[]);
-            let html = bsc::emit::html::render(&c, &s).unwrap();
+            let html = bsc::emit::html::render(&c, &s, &bsc::emit::Links::default()).unwrap();
             let all = [c];
             let report = bsc::emit::Report::new(&all);
             (json, html, bsc::emit::json::render(&report), bsc::emit::sarif::render(&report))

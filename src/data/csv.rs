@@ -49,9 +49,13 @@ pub fn read(name: &str, bytes: Vec<u8>, column: Option<&str>) -> Series {
     series
 }
 
-/// The byte range of the line that starts at `start`.
+/// The byte range of the line that starts at `start`. After a CRLF the csv reader's
+/// position is the LF's (it ends a record at the CR): the line starts after the line
+/// break.
 fn line_at(text: &str, start: usize) -> Place {
     let start = start.min(text.len());
+    let rest = &text[start..];
+    let start = start + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
     let end = text[start..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| start + i);
@@ -263,6 +267,19 @@ fn decimal_comma(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_value_is_placed_on_its_line_whatever_the_line_ends() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let text = format!("period,value{nl}2025-01,1{nl}2025-02,abc{nl}");
+            let mut s = Series::default();
+            read_text("a.csv", &text, None, &mut s);
+            let Place::Text { start, end } = s.problems[0].place else {
+                panic!("{:?}", s.problems);
+            };
+            assert_eq!(&text[start..end], "2025-02,abc", "{nl:?}");
+        }
+    }
 
     fn values(text: &str) -> (Vec<(String, f64)>, Vec<String>) {
         let s = read("x.csv", text.as_bytes().to_vec(), None);

@@ -353,6 +353,10 @@ impl Grid<'_> {
             );
             return;
         };
+        // Months with a quarter or year column among them (`Q1 2025`, a bare `2025`)
+        // are subtotals, skipped like `Total`: the periods are those of the length most
+        // of the row's period cells have (the first one's, on a tie).
+        let periods = of_main_grain(periods);
         let key_col = match key {
             None => None,
             Some(k) => match self
@@ -451,9 +455,45 @@ impl Grid<'_> {
     }
 }
 
+/// The period cells of the grain most of them have (the first cell's, on a tie).
+fn of_main_grain(periods: Vec<(u32, Period)>) -> Vec<(u32, Period)> {
+    let count = |g: Grain| periods.iter().filter(|(_, p)| p.grain == g).count();
+    let Some(main) = periods
+        .iter()
+        .map(|(_, p)| p.grain)
+        .fold(None, |best: Option<Grain>, g| match best {
+            Some(b) if count(b) >= count(g) => Some(b),
+            _ => Some(g),
+        })
+    else {
+        return periods;
+    };
+    periods
+        .into_iter()
+        .filter(|(_, p)| p.grain == main)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quarter_and_year_columns_among_months_are_subtotals() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        let row = vec![
+            (1, p("2025-01")),
+            (2, p("2025-02")),
+            (3, p("2025-Q1")),
+            (4, p("2025-03")),
+            (5, p("2025")),
+        ];
+        let kept: Vec<u32> = of_main_grain(row).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(kept, [1, 2, 4]);
+        // A sheet of quarters keeps its quarters.
+        let quarters = vec![(1, p("2025-Q1")), (2, p("2025-Q2")), (3, p("2025"))];
+        assert_eq!(of_main_grain(quarters).len(), 2);
+    }
 
     fn workbook(name: &str, sheet: Option<&str>, layout: Layout, grain: Grain) -> Series {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

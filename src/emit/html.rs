@@ -32,6 +32,8 @@ struct Counts {
 struct Line {
     text: String,
     y: f64,
+    /// A department objective's line under the title.
+    department: bool,
 }
 
 #[derive(Serialize)]
@@ -193,6 +195,38 @@ struct ObjectiveRow {
     measures: Vec<MeasureRow>,
     /// The score over the periods of the history (LANGUAGE.md §9.4).
     history: Option<Spark>,
+    /// Department objectives aligned to it (LANGUAGE.md §9.6).
+    aligned: Vec<AlignedView>,
+}
+
+/// A department objective aligned to a company objective, with a link to it in the
+/// department's report.
+#[derive(Serialize)]
+struct AlignedView {
+    department: String,
+    title: String,
+    status: &'static str,
+    symbol: &'static str,
+    score: String,
+    href: String,
+}
+
+/// A department scorecard this one cascades to.
+#[derive(Serialize)]
+struct DepartmentView {
+    id: String,
+    title: String,
+    status: &'static str,
+    symbol: &'static str,
+    score: String,
+    href: String,
+}
+
+/// The company's report, from a department's.
+#[derive(Serialize)]
+struct UpView {
+    title: String,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -298,6 +332,9 @@ struct View {
     /// the line, and the first and last period.
     history: Option<Spark>,
     history_range: String,
+    /// The department scorecards it cascades to, and for a department the company's.
+    departments: Vec<DepartmentView>,
+    up: Option<UpView>,
 }
 
 /// A status symbol, so that status is never told by colour alone.
@@ -477,7 +514,12 @@ fn sparkline(values: &[f64], target: Option<f64>) -> Option<Spark> {
     })
 }
 
-fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapView {
+fn map_view(
+    model: &Model,
+    scores: &Scores,
+    levels_top_down: &[usize],
+    aligned: &[Vec<AlignedView>],
+) -> MapView {
     let mut bands = Vec::new();
     let mut band_of = vec![usize::MAX; model.perspectives.len()];
     for &p in levels_top_down {
@@ -493,9 +535,16 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
     let nodes: Vec<layout::NodeIn> = model
         .objectives
         .iter()
-        .map(|o| layout::NodeIn {
+        .enumerate()
+        .map(|(i, o)| layout::NodeIn {
             band: band_of[o.perspective],
             title: o.title.clone(),
+            // Under the title, each department objective aligned to it.
+            extra: aligned.get(i).map_or_else(Vec::new, |a| {
+                a.iter()
+                    .map(|v| format!("{} {}: {}", v.symbol, v.department, v.title))
+                    .collect()
+            }),
         })
         .collect();
     let edges: Vec<(usize, usize)> = model.links.iter().map(|l| (l.from, l.to)).collect();
@@ -524,6 +573,7 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
         .enumerate()
         .map(|(i, (o, nb))| {
             let r = &scores.objectives[i];
+            let title_lines = nb.title_lines;
             let lines = nb
                 .lines
                 .iter()
@@ -531,6 +581,7 @@ fn map_view(model: &Model, scores: &Scores, levels_top_down: &[usize]) -> MapVie
                 .map(|(k, t)| Line {
                     text: t.clone(),
                     y: nb.y + 20.0 + 16.0 * k as f64,
+                    department: k >= title_lines,
                 })
                 .collect();
             NodeView {
@@ -673,8 +724,13 @@ fn days(p: Period) -> i64 {
 }
 
 /// Renders the report page.
-pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> {
+pub fn render(
+    c: &Compilation,
+    scores: &Scores,
+    links: &super::Links,
+) -> Result<String, crate::Error> {
     let m = &c.model;
+    let aligned = aligned_views(c, links);
     // Highest level on top; perspectives of equal level in declaration order.
     let mut top_down: Vec<usize> = (0..m.perspectives.len()).collect();
     top_down.sort_by_key(|&i| std::cmp::Reverse(m.perspectives[i].level));
@@ -809,6 +865,18 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
                             .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
                             .collect();
                         ObjectiveRow {
+                            aligned: aligned.get(oi).map_or_else(Vec::new, |a| {
+                                a.iter()
+                                    .map(|v| AlignedView {
+                                        department: v.department.clone(),
+                                        title: v.title.clone(),
+                                        status: v.status,
+                                        symbol: v.symbol,
+                                        score: v.score.clone(),
+                                        href: v.href.clone(),
+                                    })
+                                    .collect()
+                            }),
                             note: status_note(orr.status, orr.score, &judged, green, amber),
                             initiatives: initiatives_of[oi]
                                 .iter()
@@ -1102,7 +1170,7 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
         attention,
         budget_total,
         budget_missing,
-        map: map_view(m, scores, &top_down),
+        map: map_view(m, scores, &top_down, &aligned),
         perspectives,
         initiatives,
         ticks,
@@ -1117,6 +1185,27 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
             (Some(a), Some(b)) => format!("{} – {}", a.period, b.period),
             _ => String::new(),
         },
+        departments: m
+            .cascades
+            .iter()
+            .zip(&links.departments)
+            .filter_map(|(cas, d)| {
+                let (d, href) = d.as_ref()?;
+                let r = &d.scores.scorecard;
+                Some(DepartmentView {
+                    id: cas.id.clone(),
+                    title: cas.title.clone().unwrap_or_else(|| cas.id.clone()),
+                    status: r.status.as_str(),
+                    symbol: symbol(r.status),
+                    score: pct(r.score),
+                    href: href.clone(),
+                })
+            })
+            .collect(),
+        up: links.up.as_ref().map(|(title, href)| UpView {
+            title: title.clone(),
+            href: href.clone(),
+        }),
     };
     let env = environment()?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
@@ -1125,6 +1214,28 @@ pub fn render(c: &Compilation, scores: &Scores) -> Result<String, crate::Error> 
 
 /// A sparkline of history scores, with the green band as its line; `None` with fewer
 /// than two points.
+/// The department objectives aligned to each objective (indexed like the objectives).
+fn aligned_views(c: &Compilation, links: &super::Links) -> Vec<Vec<AlignedView>> {
+    let m = &c.model;
+    let mut out: Vec<Vec<AlignedView>> = m.objectives.iter().map(|_| Vec::new()).collect();
+    for a in &m.alignments {
+        let Some(Some((d, href))) = links.departments.get(a.cascade) else {
+            continue;
+        };
+        let o = &d.compilation.model.objectives[a.source];
+        let r = &d.scores.objectives[a.source];
+        out[a.objective].push(AlignedView {
+            department: m.cascades[a.cascade].id.clone(),
+            title: o.title.clone(),
+            status: r.status.as_str(),
+            symbol: symbol(r.status),
+            score: pct(r.score),
+            href: format!("{href}#obj-{}", o.id),
+        });
+    }
+    out
+}
+
 fn history_spark(points: &[crate::history::Point], green: f64) -> Option<Spark> {
     let values: Vec<f64> = points.iter().filter_map(|p| p.score).collect();
     if values.len() < 2 {

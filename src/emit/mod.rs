@@ -47,26 +47,101 @@ pub fn default_output(input: &Path, format: OutFormat) -> PathBuf {
     input.with_extension(format.extension())
 }
 
-/// Renders a scored compilation in `format`.
-pub fn render(build: &Build, format: OutFormat) -> Result<String, Error> {
+/// Renders a scored compilation in `format`, as a report written to `output` (where its
+/// links to the departments' reports, beside their files, start from).
+pub fn render(build: &Build, format: OutFormat, output: &Path) -> Result<String, Error> {
+    render_linked(build, format, output, None)
+}
+
+/// What a report links to when scorecards cascade (LANGUAGE.md §9.6).
+#[derive(Default)]
+pub struct Links<'a> {
+    /// Per cascade of the model (indexed like `model.cascades`): the department's build
+    /// and the address of its report, relative to this report.
+    pub departments: Vec<Option<(&'a Build, String)>>,
+    /// For a department's report: the company's title and the address of its report.
+    pub up: Option<(String, String)>,
+}
+
+fn render_linked(
+    build: &Build,
+    format: OutFormat,
+    output: &Path,
+    up: Option<(String, String)>,
+) -> Result<String, Error> {
     let (c, scores) = (&build.compilation, &build.scores);
+    let from = output.parent().unwrap_or(Path::new(""));
+    let links = Links {
+        departments: c
+            .model
+            .cascades
+            .iter()
+            .map(|cas| {
+                let d = build.departments.get(cas.department?)?;
+                Some((d, href(from, &default_output(&cas.file, format))))
+            })
+            .collect(),
+        up,
+    };
     match format {
         OutFormat::Json => Ok(model_json::render(c, scores, &build.departments)),
-        OutFormat::Html => html::render(c, scores),
+        OutFormat::Html => html::render(c, scores, &links),
     }
 }
 
-/// The reports of a build's departments, each to be written beside its scorecard's file
-/// (LANGUAGE.md §9.6: whatever `-o` says), with the department's build.
-pub fn department_outputs(
-    build: &Build,
+/// The reports of a build's departments (departments of departments too), each to be
+/// written beside its scorecard's file (LANGUAGE.md §9.6: whatever `-o` says) and
+/// linking back to the report of the scorecard that cascades to it, written at `output`.
+pub fn department_outputs<'a>(
+    build: &'a Build,
     format: OutFormat,
-) -> Result<Vec<(PathBuf, String, &Build)>, Error> {
-    build
-        .departments_with_files()
-        .into_iter()
-        .map(|(dept, file)| Ok((default_output(file, format), render(dept, format)?, dept)))
-        .collect()
+    output: &Path,
+) -> Result<Vec<(PathBuf, String, &'a Build)>, Error> {
+    let mut out = Vec::new();
+    let title = build
+        .compilation
+        .model
+        .scorecard
+        .as_ref()
+        .map_or_else(|| "the company".to_string(), |s| s.title.clone());
+    for cas in &build.compilation.model.cascades {
+        let Some(dept) = cas.department.and_then(|i| build.departments.get(i)) else {
+            continue;
+        };
+        let path = default_output(&cas.file, format);
+        let up = href(path.parent().unwrap_or(Path::new("")), output);
+        out.push((
+            path.clone(),
+            render_linked(dept, format, &path, Some((title.clone(), up)))?,
+            dept,
+        ));
+        out.extend(department_outputs(dept, format, &path)?);
+    }
+    Ok(out)
+}
+
+/// The address of `to` from a page in folder `from`: a relative URL path, `/`-separated,
+/// each part percent-encoded.
+pub fn href(from: &Path, to: &Path) -> String {
+    let from = crate::files::lexical_absolute(from);
+    let to = crate::files::lexical_absolute(to);
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    for c in &b[common..] {
+        let s = c.as_os_str().to_string_lossy();
+        let mut enc = String::new();
+        for byte in s.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                enc.push(byte as char);
+            } else {
+                enc.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        parts.push(enc);
+    }
+    parts.join("/")
 }
 
 /// A diagnostic with its places resolved to lines and columns.

@@ -146,6 +146,13 @@ impl<'a> Resolver<'a> {
                         .label(p.label)
                         .with_label(file.span, "actuals file named here")
                 }
+                // In the text: also where it is named, which tells the measures that
+                // read one file apart.
+                (place @ data::Place::Text { .. }, Some(_)) => {
+                    Diagnostic::new(Code::Data, span_of(place), p.message)
+                        .label(p.label)
+                        .with_label(file.span, "actuals file named here")
+                }
                 (place, _) => Diagnostic::new(Code::Data, span_of(place), p.message).label(p.label),
             };
             self.push(d.maybe_help(p.help).scope(scope));
