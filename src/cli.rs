@@ -71,10 +71,12 @@ enum Command {
     #[command(name = "__data-worker", hide = true)]
     DataWorker,
     /// What changed between two scorecards: OLD and NEW are files, or REV:FILE for a
-    /// file as committed in git (`bsc diff HEAD~1:plan.bsc plan.bsc`).
+    /// file as committed in git (`bsc diff HEAD~1:plan.bsc plan.bsc`); a company's
+    /// departments are diffed too.
     Diff(DiffArgs),
     /// The agenda of the monthly review: red, amber and worsening measures, stale data,
-    /// initiatives in trouble; with --since REV, what changed since then.
+    /// initiatives in trouble, the company's and each department's; with --since REV,
+    /// what changed since then.
     Review(ReviewArgs),
     /// Explain a diagnostic code, or list every code.
     Explain {
