@@ -71,10 +71,12 @@ enum Command {
     #[command(name = "__data-worker", hide = true)]
     DataWorker,
     /// What changed between two scorecards: OLD and NEW are files, or REV:FILE for a
-    /// file as committed in git (`bsc diff HEAD~1:plan.bsc plan.bsc`).
+    /// file as committed in git (`bsc diff HEAD~1:plan.bsc plan.bsc`); a company's
+    /// departments are diffed too.
     Diff(DiffArgs),
     /// The agenda of the monthly review: red, amber and worsening measures, stale data,
-    /// initiatives in trouble; with --since REV, what changed since then.
+    /// initiatives in trouble, the company's and each department's; with --since REV,
+    /// what changed since then.
     Review(ReviewArgs),
     /// Explain a diagnostic code, or list every code.
     Explain {
@@ -531,9 +533,11 @@ fn score_words(scores: &crate::score::Scores) -> String {
     }
 }
 
-/// Prints the diagnostics of a side that does not compile; whether it does.
+/// Prints the diagnostics of a side that does not compile (its departments' too);
+/// whether it does.
 fn compiles(side: &crate::diff::Side) -> bool {
-    let report = Report::new([&side.build.compilation]);
+    let all = side.build.all();
+    let report = Report::new(all.iter().map(|b| &b.compilation));
     if report.errors() == 0 {
         return true;
     }
@@ -588,7 +592,7 @@ fn review(args: &ReviewArgs, opts: &Options) -> Result<ExitStatus, Error> {
         None => write_stdout(&text)?,
         Some(p) if p.as_os_str() == "-" => write_stdout(&text)?,
         Some(p) => {
-            crate::output::write_output(p, text.as_bytes(), &now.build.compilation.read_paths())?;
+            crate::output::write_output(p, text.as_bytes(), &now.build.read_paths())?;
             eprintln!("wrote {}", p.display());
         }
     }

@@ -2,7 +2,8 @@
 //! from one scored compilation: the measures that are red, then amber, then worsening
 //! (each with its note, projection and owner), stale data, the initiatives in trouble
 //! (overdue, late, behind schedule, over budget, as the checks report them) and, with
-//! `--since REV`, what changed since that revision (a [`Diff`]).
+//! `--since REV`, what changed since that revision (a [`Diff`]). A company that cascades
+//! to departments (LANGUAGE.md §9.6) gets each department's agenda after its own.
 //!
 //! The checks decide what is in trouble: an `@allow`ed code leaves its item off the
 //! agenda, as it leaves it out of `bsc check`.
@@ -66,8 +67,14 @@ pub struct Agenda {
     pub worsening: Vec<MeasureItem>,
     pub stale: Vec<Problem>,
     pub initiatives: Vec<Problem>,
-    /// With `--since`: what changed since that revision.
+    /// With `--since`: what changed since that revision (the company's diff holds its
+    /// departments'; a department's agenda has none).
     pub since: Option<Diff>,
+    /// The cascade id of a department's agenda; null for the company.
+    pub department: Option<String>,
+    /// The agendas of the departments it cascades to (LANGUAGE.md §9.6), in cascade
+    /// order.
+    pub departments: Vec<Agenda>,
 }
 
 const INITIATIVE_CODES: [Code; 4] = [
@@ -77,8 +84,12 @@ const INITIATIVE_CODES: [Code; 4] = [
     Code::OverBudget,
 ];
 
-/// The agenda of `b`, with the changes `since`.
+/// The agenda of `b`, with the changes `since`, and its departments' agendas.
 pub fn agenda(b: &Build, since: Option<Diff>) -> Agenda {
+    agenda_of(b, since, None)
+}
+
+fn agenda_of(b: &Build, since: Option<Diff>, department: Option<String>) -> Agenda {
     let m = &b.compilation.model;
     let s = &b.scores;
     let item = |i: usize| {
@@ -163,6 +174,15 @@ pub fn agenda(b: &Build, since: Option<Diff>) -> Agenda {
         stale,
         initiatives,
         since,
+        department,
+        departments: m
+            .cascades
+            .iter()
+            .filter_map(|c| {
+                let d = b.departments.get(c.department?)?;
+                Some(agenda_of(d, None, Some(c.id.clone())))
+            })
+            .collect(),
     }
 }
 
@@ -209,7 +229,8 @@ fn measure_line(m: &MeasureItem) -> (String, String) {
     (facts.join(" · "), note)
 }
 
-/// The agenda in markdown, to paste into the meeting notes.
+/// The agenda in markdown, to paste into the meeting notes: the company's sections,
+/// each department's under its own heading, then the changes.
 pub fn markdown(a: &Agenda) -> String {
     let mut s = String::new();
     let as_of = a.as_of.map_or("–".to_string(), |p| p.to_string());
@@ -220,7 +241,56 @@ pub fn markdown(a: &Agenda) -> String {
         percent(a.score.map(|n| n.0)),
         a.status.as_str()
     );
-    let mut n = 0;
+    let mut n = md_sections(&mut s, a, "##", 0);
+    if n == 0 {
+        s.push_str("Nothing is red, amber, worsening, stale or late.\n\n");
+    }
+    for (path, d) in departments(a, "") {
+        n += 1;
+        let _ = writeln!(
+            s,
+            "## {n}. Department `{path}`: {} ({}, {})\n",
+            d.title,
+            percent(d.score.map(|n| n.0)),
+            d.status.as_str()
+        );
+        if md_sections(&mut s, d, "###", 0) == 0 {
+            s.push_str("Nothing is red, amber, worsening, stale or late.\n\n");
+        }
+    }
+    if let Some(d) = &a.since {
+        n += 1;
+        let _ = writeln!(s, "## {n}. Changes since {}\n", d.old.file);
+        let md = crate::diff::markdown(d);
+        // The diff's own heading is replaced by this section's.
+        let body = md.split_once('\n').map_or(md.as_str(), |(_, rest)| rest);
+        s.push_str(body.replace("#### ", "### ").trim_start());
+        s.push('\n');
+    }
+    s
+}
+
+/// Every department's agenda, depth first, with its path of cascade ids (`sales`,
+/// `sales/north`).
+fn departments<'a>(a: &'a Agenda, parent: &str) -> Vec<(String, &'a Agenda)> {
+    let mut out = Vec::new();
+    for d in &a.departments {
+        let id = d.department.as_deref().unwrap_or("");
+        let path = if parent.is_empty() {
+            id.to_string()
+        } else {
+            format!("{parent}/{id}")
+        };
+        out.push((path.clone(), d));
+        out.extend(departments(d, &path));
+    }
+    out
+}
+
+/// The sections of one agenda (without its departments) under `level` headings,
+/// numbered from `n + 1`; how many there were.
+fn md_sections(s: &mut String, a: &Agenda, level: &str, mut n: usize) -> usize {
+    let first = n;
     for (heading, items) in [
         ("Red measures", &a.red),
         ("Amber measures", &a.amber),
@@ -230,7 +300,7 @@ pub fn markdown(a: &Agenda) -> String {
             continue;
         }
         n += 1;
-        let _ = writeln!(s, "## {n}. {heading}\n");
+        let _ = writeln!(s, "{level} {n}. {heading}\n");
         for m in items {
             let (facts, note) = measure_line(m);
             let _ = writeln!(
@@ -253,7 +323,7 @@ pub fn markdown(a: &Agenda) -> String {
             continue;
         }
         n += 1;
-        let _ = writeln!(s, "## {n}. {heading}\n");
+        let _ = writeln!(s, "{level} {n}. {heading}\n");
         for p in items {
             let owner = p.owner.as_deref().unwrap_or("nobody named");
             let _ = writeln!(
@@ -264,19 +334,7 @@ pub fn markdown(a: &Agenda) -> String {
         }
         s.push('\n');
     }
-    if n == 0 {
-        s.push_str("Nothing is red, amber, worsening, stale or late.\n\n");
-    }
-    if let Some(d) = &a.since {
-        n += 1;
-        let _ = writeln!(s, "## {n}. Changes since {}\n", d.old.file);
-        let md = crate::diff::markdown(d);
-        // The diff's own heading is replaced by this section's.
-        let body = md.split_once('\n').map_or(md.as_str(), |(_, rest)| rest);
-        s.push_str(body.replace("#### ", "### ").trim_start());
-        s.push('\n');
-    }
-    s
+    n - first
 }
 
 /// Escapes text for HTML.
@@ -305,7 +363,72 @@ tr{{break-inside:avoid}}.red{{color:#b00020}}.amber{{color:#8a5a00}}.green{{colo
         score = percent(a.score.map(|n| n.0)),
         st = a.status.as_str(),
     );
-    let mut n = 0;
+    let mut n = html_sections(&mut s, a, "h2", 0);
+    if n == 0 {
+        s.push_str("<p>Nothing is red, amber, worsening, stale or late.</p>\n");
+    }
+    for (path, d) in departments(a, "") {
+        n += 1;
+        let _ = writeln!(
+            s,
+            "<section class=\"department\">\n<h2>{n}. Department <code>{}</code>: {} <span class=\"{st}\">({}, {st})</span></h2>",
+            esc(&path),
+            esc(&d.title),
+            percent(d.score.map(|n| n.0)),
+            st = d.status.as_str()
+        );
+        if html_sections(&mut s, d, "h3", 0) == 0 {
+            s.push_str("<p>Nothing is red, amber, worsening, stale or late.</p>\n");
+        }
+        s.push_str("</section>\n");
+    }
+    if let Some(d) = &a.since {
+        n += 1;
+        let _ = write!(
+            s,
+            "<section>\n<h2>{n}. Changes since {}</h2>\n<table>\n<thead><tr><th>Item</th><th>Id</th><th>Change</th></tr></thead>\n<tbody>\n",
+            esc(&d.old.file)
+        );
+        for (path, dept) in d.all_departments() {
+            if let Some(kind) = dept.kind {
+                let what = if kind == crate::diff::Kind::Added {
+                    "added"
+                } else {
+                    "removed"
+                };
+                let _ = writeln!(
+                    s,
+                    "<tr><td>department</td><td>{}</td><td>{what}</td></tr>",
+                    esc(&path)
+                );
+            }
+        }
+        for (path, c) in d.all_changes() {
+            let item = if path.is_empty() {
+                c.item.to_string()
+            } else {
+                format!("{} ({})", c.item, esc(&path))
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{item}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.id),
+                esc(&crate::diff::words(c))
+            );
+        }
+        if d.is_empty() {
+            s.push_str("<tr><td colspan=\"3\">No changes.</td></tr>\n");
+        }
+        s.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    s.push_str("</main>\n</body>\n</html>\n");
+    s
+}
+
+/// The sections of one agenda (without its departments) under `level` headings,
+/// numbered from `n + 1`; how many there were.
+fn html_sections(s: &mut String, a: &Agenda, level: &str, mut n: usize) -> usize {
+    let first = n;
     for (heading, items) in [
         ("Red measures", &a.red),
         ("Amber measures", &a.amber),
@@ -317,7 +440,7 @@ tr{{break-inside:avoid}}.red{{color:#b00020}}.amber{{color:#8a5a00}}.green{{colo
         n += 1;
         let _ = write!(
             s,
-            "<section>\n<h2>{n}. {heading}</h2>\n<table>\n<thead><tr><th>Measure</th><th>Facts</th><th>Note</th></tr></thead>\n<tbody>\n"
+            "<section>\n<{level}>{n}. {heading}</{level}>\n<table>\n<thead><tr><th>Measure</th><th>Facts</th><th>Note</th></tr></thead>\n<tbody>\n"
         );
         for m in items {
             let (facts, note) = measure_line(m);
@@ -348,7 +471,7 @@ tr{{break-inside:avoid}}.red{{color:#b00020}}.amber{{color:#8a5a00}}.green{{colo
         n += 1;
         let _ = write!(
             s,
-            "<section>\n<h2>{n}. {heading}</h2>\n<table>\n<thead><tr><th>Item</th><th>Owner</th><th>What</th></tr></thead>\n<tbody>\n"
+            "<section>\n<{level}>{n}. {heading}</{level}>\n<table>\n<thead><tr><th>Item</th><th>Owner</th><th>What</th></tr></thead>\n<tbody>\n"
         );
         for p in items {
             let _ = writeln!(
@@ -362,32 +485,7 @@ tr{{break-inside:avoid}}.red{{color:#b00020}}.amber{{color:#8a5a00}}.green{{colo
         }
         s.push_str("</tbody>\n</table>\n</section>\n");
     }
-    if n == 0 {
-        s.push_str("<p>Nothing is red, amber, worsening, stale or late.</p>\n");
-    }
-    if let Some(d) = &a.since {
-        n += 1;
-        let _ = write!(
-            s,
-            "<section>\n<h2>{n}. Changes since {}</h2>\n<table>\n<thead><tr><th>Item</th><th>Id</th><th>Change</th></tr></thead>\n<tbody>\n",
-            esc(&d.old.file)
-        );
-        for c in &d.changes {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                c.item,
-                esc(&c.id),
-                esc(&crate::diff::words(c))
-            );
-        }
-        if d.changes.is_empty() {
-            s.push_str("<tr><td colspan=\"3\">No changes.</td></tr>\n");
-        }
-        s.push_str("</tbody>\n</table>\n</section>\n");
-    }
-    s.push_str("</main>\n</body>\n</html>\n");
-    s
+    n - first
 }
 
 /// The agenda as JSON (`bsc-review/1`).

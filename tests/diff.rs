@@ -357,3 +357,199 @@ fn review_agenda_in_three_forms() {
     assert_eq!(red, ["road_incidents", "shipper_nps"]);
     assert_eq!(doc["initiatives"][0]["code"], "behind-schedule");
 }
+
+/// Copies `examples/cascade` (company, two departments, a CSV) into `to`.
+fn copy_cascade(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cascade");
+    for name in [
+        "company.bsc",
+        "depts/sales.bsc",
+        "depts/operations.bsc",
+        "data/finance.csv",
+    ] {
+        write(to, name, &std::fs::read_to_string(from.join(name)).unwrap());
+    }
+}
+
+#[test]
+fn diff_and_review_follow_cascades_at_a_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    copy_cascade(d);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "one"]);
+    // The second commit: only a department's file and an `align` line change.
+    let sales = std::fs::read_to_string(d.join("depts/sales.bsc")).unwrap();
+    assert!(sales.contains("2025-Q2: 4"), "the example changed");
+    write(
+        d,
+        "depts/sales.bsc",
+        &sales
+            .replace("2025-Q2: 4", "2025-Q2: 6")
+            .replace("Win five key accounts", "Win seven key accounts"),
+    );
+    let company = std::fs::read_to_string(d.join("company.bsc")).unwrap();
+    write(
+        d,
+        "company.bsc",
+        &company.replace(
+            "align sales.trained_sellers -> skilled_team\n",
+            "align sales.trained_sellers -> skilled_team weight 2\n",
+        ),
+    );
+    git(d, &["commit", "-q", "-am", "two"]);
+    // Uncommitted: never read for HEAD~1 or HEAD.
+    write(d, "depts/sales.bsc", "this does not parse {{{");
+
+    let doc = diff_json(d, "HEAD~1:company.bsc", "HEAD:company.bsc");
+    assert!(
+        has(
+            &doc,
+            "changed",
+            "alignment",
+            "sales.trained_sellers -> skilled_team",
+            "weight"
+        ),
+        "{doc}"
+    );
+    let depts = doc["departments"].as_array().unwrap();
+    let ids: Vec<&str> = depts.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["sales", "operations"]);
+    let s = &depts[0];
+    assert_eq!(s["old"]["file"], "HEAD~1:depts/sales.bsc", "{s}");
+    assert_eq!(s["new"]["file"], "HEAD:depts/sales.bsc", "{s}");
+    assert!(s.get("kind").is_none(), "{s}");
+    let changed = |field: &str, id: &str| {
+        s["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id && c["field"] == field)
+    };
+    assert!(changed("actual", "key_accounts"), "{s}");
+    assert!(changed("title", "win_key_accounts"), "{s}");
+    assert_eq!(
+        s["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "key_accounts" && c["field"] == "actual")
+            .unwrap()["to"],
+        serde_json::json!(["2025-Q2", 6])
+    );
+    // Operations did not change.
+    assert_eq!(depts[1]["changes"].as_array().unwrap().len(), 0, "{doc}");
+
+    // Human and markdown: the department under its own heading.
+    let (status, human, err) = bsc(d, &["diff", "HEAD~1:company.bsc", "HEAD:company.bsc"]);
+    assert_eq!(status, 0, "{err}");
+    let at = human
+        .find("department `sales`: Lindqvist Sales")
+        .expect(&human);
+    assert!(
+        human[at..].contains("--- HEAD~1:depts/sales.bsc"),
+        "{human}"
+    );
+    assert!(human[at..].contains("key_accounts"), "{human}");
+    assert!(!human.contains("department `operations`"), "{human}");
+    assert!(human.contains("Alignments"), "{human}");
+    let (status, md, _) = bsc(
+        d,
+        &[
+            "diff",
+            "HEAD~1:company.bsc",
+            "HEAD:company.bsc",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(status, 0);
+    assert!(md.contains("#### Department `sales`"), "{md}");
+    assert!(md.contains("##### Measures"), "{md}");
+
+    // A department added between the revisions.
+    write(d, "depts/sales.bsc", &sales);
+    write(
+        d,
+        "depts/service.bsc",
+        &std::fs::read_to_string(d.join("depts/operations.bsc"))
+            .unwrap()
+            .replace("Lindqvist Operations", "Lindqvist Service"),
+    );
+    write(
+        d,
+        "company.bsc",
+        &format!("{company}\ncascade service \"depts/service.bsc\"\n"),
+    );
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "three"]);
+    let doc = diff_json(d, "HEAD~1:company.bsc", "company.bsc");
+    let depts = doc["departments"].as_array().unwrap();
+    assert_eq!(depts[2]["id"], "service", "{doc}");
+    assert_eq!(depts[2]["kind"], "added", "{doc}");
+    assert!(depts[2]["old"].is_null(), "{doc}");
+    assert_eq!(depts[2]["new"]["file"], "depts/service.bsc", "{doc}");
+
+    // The review agenda: each department's items under its own heading, and the changes
+    // since a revision with the departments'.
+    let (status, md, err) = bsc(d, &["review", "company.bsc", "--since", "HEAD~2"]);
+    assert_eq!(status, 0, "{err}");
+    let sales_at = md.find("Department `sales`: Lindqvist Sales").expect(&md);
+    let ops_at = md.find("Department `operations`").expect(&md);
+    let since_at = md.find("Changes since").expect(&md);
+    assert!(sales_at < ops_at && ops_at < since_at, "{md}");
+    assert!(md[sales_at..ops_at].contains("`sellers_trained`"), "{md}");
+    assert!(md[since_at..].contains("Department `service`"), "{md}");
+    let (status, html, _) = bsc(d, &["review", "company.bsc", "--format", "html"]);
+    assert_eq!(status, 0);
+    assert!(html.contains("Department <code>sales</code>"), "{html}");
+    let (status, json, _) = bsc(
+        d,
+        &[
+            "review",
+            "company.bsc",
+            "--since",
+            "HEAD~2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(status, 0);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/bsc-review.schema.json");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::meta::validate(&s).unwrap();
+    let v = jsonschema::validator_for(&s).unwrap();
+    let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let errors: Vec<String> = schema()
+        .iter_errors(&doc["since"])
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(doc["department"].is_null());
+    let ids: Vec<&str> = doc["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["department"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sales", "operations", "service"]);
+    assert!(
+        doc["departments"][0]["red"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "key_accounts"),
+        "{doc}"
+    );
+    // `-o` never overwrites a file the build read, a department's included.
+    let before = std::fs::read_to_string(d.join("depts/sales.bsc")).unwrap();
+    let (status, _, err) = bsc(d, &["review", "company.bsc", "-o", "depts/sales.bsc"]);
+    assert_ne!(status, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("depts/sales.bsc")).unwrap(),
+        before
+    );
+}

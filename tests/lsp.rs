@@ -1531,3 +1531,187 @@ fn a_cascaded_department_is_analysed_through_its_company() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 0);
 }
+
+/// The language server across a cascade's boundary: in the company's
+/// `align sales.win_key_accounts -> …`, the department objective goes to its definition
+/// in the department's file, hovers as the department's, is found by references from
+/// either side, and renames in both files (refused when the department already has the
+/// new name, allowed when only the company has it: two namespaces); completion after
+/// `align ` offers the departments and after `align sales.` the department's objectives.
+#[test]
+fn the_language_server_crosses_the_cascade_boundary() {
+    let tmp = tempfile::Builder::new().prefix("casc").tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap().join("cascade");
+    copy_dir(&common_repo().join("examples/cascade"), &dir);
+    let company_path = dir.join("company.bsc");
+    let company = file_uri(&company_path);
+    let sales = file_uri(&dir.join("depts/sales.bsc"));
+    let ctext = std::fs::read_to_string(&company_path).unwrap();
+    let stext = std::fs::read_to_string(dir.join("depts/sales.bsc")).unwrap();
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": file_uri(&dir), "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": company, "languageId": "bsc", "version": 1, "text": ctext } }),
+    );
+    assert_eq!(c.diagnostics(&company), Vec::<Value>::new());
+    let (al, ac) = find(&ctext, "align sales.win_key_accounts", 14);
+    let (dl, dc) = find(&stext, "objective win_key_accounts", 10);
+
+    // Go to definition: the department's file.
+    let def = c.request("textDocument/definition", pos(&company, al, ac));
+    assert_eq!(def["uri"], sales.as_str(), "{def}");
+    assert_eq!(def["range"]["start"]["line"], dl, "{def}");
+    assert_eq!(def["range"]["start"]["character"], dc, "{def}");
+
+    // Hover: the department's objective, with its status.
+    let hover = c.request("textDocument/hover", pos(&company, al, ac));
+    let h = hover["contents"]["value"].as_str().unwrap();
+    assert!(h.contains("department `sales`"), "{h}");
+    assert!(h.contains("objective `win_key_accounts`"), "{h}");
+    assert!(h.contains("Win five key accounts"), "{h}");
+    assert_eq!(hover["range"]["start"]["line"], al, "{hover}");
+    // The department id: its `cascade` line, and its scorecard's status.
+    let def = c.request("textDocument/definition", pos(&company, al, 8));
+    let (cl, cc) = find(&ctext, "cascade sales", 8);
+    assert_eq!(def["uri"], company.as_str(), "{def}");
+    assert_eq!(def["range"]["start"]["line"], cl, "{def}");
+    assert_eq!(def["range"]["start"]["character"], cc, "{def}");
+    let hover = c.request("textDocument/hover", pos(&company, al, 8));
+    let h = hover["contents"]["value"].as_str().unwrap();
+    assert!(h.contains("Lindqvist Sales"), "{h}");
+    assert!(h.contains("department `sales`"), "{h}");
+    assert!(h.contains("status **"), "{h}");
+
+    // References, from the company's align line and from the declaration.
+    let where_ = |refs: &Value| -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = refs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["uri"].as_str().unwrap().to_string(),
+                    r["range"]["start"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut params = pos(&company, al, ac);
+    params["context"] = json!({ "includeDeclaration": true });
+    let from_align = where_(&c.request("textDocument/references", params));
+    let mut params = pos(&sales, dl, dc);
+    params["context"] = json!({ "includeDeclaration": true });
+    let from_decl = where_(&c.request("textDocument/references", params));
+    let (ml, _) = find(&stext, "-> win_key_accounts :", 3);
+    let mut expected = vec![
+        (company.clone(), al as u64),
+        (sales.clone(), dl as u64),
+        (sales.clone(), ml as u64),
+    ];
+    expected.sort();
+    assert_eq!(from_align, expected);
+    assert_eq!(from_decl, expected);
+    // The company's own `grow_revenue` is not the department's.
+    let (gl, gc) = find(&ctext, "objective grow_revenue", 12);
+    let mut params = pos(&company, gl, gc);
+    params["context"] = json!({ "includeDeclaration": true });
+    let grow = where_(&c.request("textDocument/references", params));
+    assert!(grow.iter().all(|(u, _)| *u == company), "{grow:?}");
+
+    // Rename from the company's align line: both files.
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": company }, "position": { "line": al, "character": ac }, "newName": "win_big_accounts" }),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(
+        changes[company.as_str()].as_array().unwrap().len(),
+        1,
+        "{edit}"
+    );
+    assert_eq!(
+        changes[sales.as_str()].as_array().unwrap().len(),
+        2,
+        "{edit}"
+    );
+    assert_eq!(changes.len(), 2, "{edit}");
+    // Refused when the department has the name already; allowed when only the company
+    // has it (each scorecard is its own namespace).
+    let err = c.request_error(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": sales }, "position": { "line": dl, "character": dc }, "newName": "trained_sellers" }),
+    );
+    assert!(err.contains("already names"), "{err}");
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": sales }, "position": { "line": dl, "character": dc }, "newName": "grow_revenue" }),
+    );
+    assert_eq!(edit["changes"].as_object().unwrap().len(), 2, "{edit}");
+    // Renaming the company's objective leaves the department alone.
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": company }, "position": { "line": gl, "character": gc }, "newName": "grow_sales" }),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.keys().collect::<Vec<_>>(), [&company], "{edit}");
+    apply(&edit);
+    let renamed = std::fs::read_to_string(&company_path).unwrap();
+    assert!(
+        renamed.contains("align sales.win_key_accounts -> grow_sales :"),
+        "{renamed}"
+    );
+
+    // Completion on a new align line.
+    let labels = |items: &Value| -> Vec<String> {
+        let list = items.get("items").unwrap_or(items);
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (typed, want, not) in [
+        (
+            "align sales.|",
+            &["faster_quotes", "trained_sellers", "win_key_accounts"][..],
+            &["grow_revenue", "reliable_lines"][..],
+        ),
+        (
+            "align operations.cu|",
+            &["cut_scrap"][..],
+            &["win_key_accounts"][..],
+        ),
+        (
+            "align |",
+            &["operations", "sales"][..],
+            &["grow_revenue"][..],
+        ),
+    ] {
+        let (text, at) = marked(&format!("{ctext}\n{typed}\n"));
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": company, "version": 2 }, "contentChanges": [{ "text": text }] }),
+        );
+        let items = c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": company }, "position": at }),
+        );
+        let got = labels(&items);
+        for w in want {
+            assert!(got.iter().any(|g| g == w), "{typed}: {w} not in {got:?}");
+        }
+        for n in not {
+            assert!(!got.iter().any(|g| g == n), "{typed}: {n} in {got:?}");
+        }
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.exit_code(), 0);
+}

@@ -7,7 +7,13 @@
 //! initiatives, links; within a kind, in the new side's declaration order (removed items
 //! after, in the old side's). Each is `added`, `removed`, `changed` (a property, or a
 //! score that moved by at least [`SCORE_MOVE`]) or `status` (the status changed; the
-//! score's move rides along).
+//! score's move rides along). Then alignments (`align` lines, matched by
+//! `D.OBJ -> OBJ`).
+//!
+//! Cascades (LANGUAGE.md §9.6): each department is matched by its cascade id and, when
+//! on both sides, diffed the same way (a [`DepartmentDiff`], with its own departments);
+//! with `REV:FILE` the department files are read at REV too, through the same file
+//! layer.
 
 pub mod git;
 mod render;
@@ -115,16 +121,101 @@ pub struct Diff {
     pub old: Summary,
     pub new: Summary,
     pub changes: Vec<Change>,
+    /// The departments the company cascades to (LANGUAGE.md §9.6), matched by cascade
+    /// id: in the new side's order, removed departments after.
+    pub departments: Vec<DepartmentDiff>,
+}
+
+/// One department of the diff: added, removed, or on both sides and diffed the way the
+/// company is.
+#[derive(Clone, Debug, Serialize)]
+pub struct DepartmentDiff {
+    /// The cascade id (`sales`).
+    pub id: String,
+    /// The department scorecard's title on the new side (the old side when removed).
+    pub title: String,
+    /// `added` or `removed` when the department is on one side only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+    pub old: Option<Summary>,
+    pub new: Option<Summary>,
+    pub changes: Vec<Change>,
+    /// Its own departments.
+    pub departments: Vec<DepartmentDiff>,
+}
+
+impl Diff {
+    /// Whether nothing changed, in the company or any department.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.departments.iter().all(DepartmentDiff::is_empty)
+    }
+
+    /// Every change, the company's (department `""`) and its departments' (`sales`,
+    /// `sales/north` for a department's department), depth first.
+    pub fn all_changes(&self) -> Vec<(String, &Change)> {
+        let mut out: Vec<(String, &Change)> =
+            self.changes.iter().map(|c| (String::new(), c)).collect();
+        for d in &self.departments {
+            d.collect("", &mut out);
+        }
+        out
+    }
+
+    /// Every department, depth first, with its path of cascade ids (`sales/north`).
+    pub fn all_departments(&self) -> Vec<(String, &DepartmentDiff)> {
+        let mut out = Vec::new();
+        for d in &self.departments {
+            d.walk("", &mut out);
+        }
+        out
+    }
+}
+
+impl DepartmentDiff {
+    /// Whether the department is on both sides with nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_none()
+            && self.changes.is_empty()
+            && self.departments.iter().all(DepartmentDiff::is_empty)
+    }
+
+    fn path(&self, parent: &str) -> String {
+        if parent.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{parent}/{}", self.id)
+        }
+    }
+
+    fn collect<'a>(&'a self, parent: &str, out: &mut Vec<(String, &'a Change)>) {
+        let path = self.path(parent);
+        out.extend(self.changes.iter().map(|c| (path.clone(), c)));
+        for d in &self.departments {
+            d.collect(&path, out);
+        }
+    }
+
+    fn walk<'a>(&'a self, parent: &str, out: &mut Vec<(String, &'a DepartmentDiff)>) {
+        let path = self.path(parent);
+        out.push((path.clone(), self));
+        for d in &self.departments {
+            d.walk(&path, out);
+        }
+    }
 }
 
 fn summary(s: &Side) -> Summary {
-    let sc = &s.build.scores;
+    summary_of(&s.label, &s.build)
+}
+
+fn summary_of(file: &str, b: &Build) -> Summary {
+    let sc = &b.scores;
     Summary {
-        file: s.label.clone(),
+        file: file.to_string(),
         as_of: sc.as_of,
         score: sc.scorecard.score.map(Num),
         status: sc.scorecard.status,
-        errors: s.build.compilation.errors(),
+        errors: b.compilation.errors(),
     }
 }
 
@@ -230,10 +321,32 @@ fn targets(m: &crate::model::Measure) -> Vec<(Num, Option<Period>)> {
         .collect()
 }
 
-/// The changes from `old` to `new`.
+/// The changes from `old` to `new`, the company's and each department's.
 pub fn diff(old: &Side, new: &Side) -> Diff {
-    let (a, b) = (&old.build.compilation.model, &new.build.compilation.model);
-    let (sa, sb) = (&old.build.scores, &new.build.scores);
+    Diff {
+        schema: "bsc-diff/1",
+        old: summary(old),
+        new: summary(new),
+        changes: changes(&old.build, &new.build),
+        departments: departments(
+            (rev_of(&old.label), &old.build),
+            (rev_of(&new.label), &new.build),
+        ),
+    }
+}
+
+/// The revision of a `REV:FILE` label, to name a department's file the same way.
+fn rev_of(label: &str) -> Option<&str> {
+    if Path::new(label).exists() {
+        return None;
+    }
+    label.split_once(':').map(|(rev, _)| rev)
+}
+
+/// The changes of one scorecard (without its departments).
+fn changes(old: &Build, new: &Build) -> Vec<Change> {
+    let (a, b) = (&old.compilation.model, &new.compilation.model);
+    let (sa, sb) = (&old.scores, &new.scores);
     let mut changes = Vec::new();
     scorecard(a, b, sa, sb, &mut changes);
     perspectives(a, b, sa, sb, &mut changes);
@@ -241,12 +354,76 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
     measures(a, b, sa, sb, &mut changes);
     initiatives(a, b, &mut changes);
     links(a, b, &mut changes);
-    Diff {
-        schema: "bsc-diff/1",
-        old: summary(old),
-        new: summary(new),
-        changes,
+    alignments(a, b, &mut changes);
+    changes
+}
+
+/// A department's cascade id, its shown file and its build (`None` when it could not
+/// be read).
+fn cascaded(b: &Build) -> Vec<(&str, &str, Option<&Build>)> {
+    b.compilation
+        .model
+        .cascades
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                c.path.as_str(),
+                c.department.and_then(|d| b.departments.get(d)),
+            )
+        })
+        .collect()
+}
+
+fn title_of(b: &Build) -> String {
+    b.compilation
+        .model
+        .scorecard
+        .as_ref()
+        .map(|s| s.title.clone())
+        .unwrap_or_default()
+}
+
+/// The departments of two builds, matched by cascade id.
+fn departments(old: (Option<&str>, &Build), new: (Option<&str>, &Build)) -> Vec<DepartmentDiff> {
+    let (da, db) = (cascaded(old.1), cascaded(new.1));
+    let label = |rev: Option<&str>, path: &str| match rev {
+        Some(r) => format!("{r}:{path}"),
+        None => path.to_string(),
+    };
+    let mut out = Vec::new();
+    for (i, j) in pair(da.iter().map(|d| d.0), db.iter().map(|d| d.0)) {
+        let a = i.map(|i| &da[i]);
+        let b = j.map(|j| &db[j]);
+        let (id, ba, bb) = match (a, b) {
+            (Some(a), Some(b)) => (a.0, a.2, b.2),
+            (Some(a), None) => (a.0, a.2, None),
+            (None, Some(b)) => (b.0, None, b.2),
+            (None, None) => continue,
+        };
+        let summary = |side: Option<&(&str, &str, Option<&Build>)>, rev| {
+            side.and_then(|(_, path, b)| b.map(|b| summary_of(&label(rev, path), b)))
+        };
+        let (sa, sb) = (summary(a, old.0), summary(b, new.0));
+        let title = bb.or(ba).map(title_of).unwrap_or_default();
+        let (kind, changes, departments) = match (ba, bb) {
+            (Some(x), Some(y)) => (None, changes(x, y), departments((old.0, x), (new.0, y))),
+            (None, Some(_)) => (Some(Kind::Added), Vec::new(), Vec::new()),
+            (Some(_), None) => (Some(Kind::Removed), Vec::new(), Vec::new()),
+            // Unreadable on both sides: the compile errors say so.
+            (None, None) => continue,
+        };
+        out.push(DepartmentDiff {
+            id: id.to_string(),
+            title,
+            kind,
+            old: sa,
+            new: sb,
+            changes,
+            departments,
+        });
     }
+    out
 }
 
 fn scorecard(a: &Model, b: &Model, sa: &Scores, sb: &Scores, changes: &mut Vec<Change>) {
@@ -415,6 +592,33 @@ fn initiatives(a: &Model, b: &Model, changes: &mut Vec<Change>) {
                 out.field(id, t, "spent", p.spent.map(Num), q.spent.map(Num));
                 out.field(id, t, "start", p.start, q.start);
                 out.field(id, t, "end", p.end, q.end);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `align D.OBJ -> OBJ` lines, matched by `D.OBJ -> OBJ`.
+fn alignments(a: &Model, b: &Model, changes: &mut Vec<Change>) {
+    let mut out = Out {
+        item: "alignment",
+        changes,
+    };
+    let ids = |m: &Model| -> Vec<String> {
+        m.alignments
+            .iter()
+            .map(|x| format!("{} -> {}", x.label, m.objectives[x.objective].id))
+            .collect()
+    };
+    let (la, lb) = (ids(a), ids(b));
+    for (i, j) in pair(la.iter().map(String::as_str), lb.iter().map(String::as_str)) {
+        match (i, j) {
+            (None, Some(j)) => out.push(Kind::Added, &lb[j], ""),
+            (Some(i), None) => out.push(Kind::Removed, &la[i], ""),
+            (Some(i), Some(j)) => {
+                let (p, q) = (&a.alignments[i], &b.alignments[j]);
+                out.field(&lb[j], "", "weight", Num(p.weight), Num(q.weight));
+                out.field(&lb[j], "", "rationale", &p.rationale, &q.rationale);
             }
             _ => {}
         }

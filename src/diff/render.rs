@@ -6,13 +6,14 @@ use std::fmt::Write as _;
 use super::{Change, Diff, Kind};
 use crate::num::percent;
 
-const ITEMS: [(&str, &str); 6] = [
+const ITEMS: [(&str, &str); 7] = [
     ("scorecard", "Scorecard"),
     ("perspective", "Perspectives"),
     ("objective", "Objectives"),
     ("measure", "Measures"),
     ("initiative", "Initiatives"),
     ("link", "Links"),
+    ("alignment", "Alignments"),
 ];
 
 /// A JSON value as a person reads it: targets `[[10, "2025-06"], [12, null]]` read
@@ -96,8 +97,9 @@ fn news(c: &Change) -> Option<bool> {
 }
 
 fn counts(d: &Diff) -> String {
-    let n = |k: Kind| d.changes.iter().filter(|c| c.kind == k).count();
-    let total = d.changes.len();
+    let all = d.all_changes();
+    let n = |k: Kind| all.iter().filter(|c| c.1.kind == k).count();
+    let total = all.len();
     format!(
         "{total} change{}: {} added, {} removed, {} changed, {} status",
         if total == 1 { "" } else { "s" },
@@ -121,7 +123,8 @@ fn side(s: &super::Summary) -> String {
 }
 
 /// The human form: a header, then the changes grouped by item, each line marked `+`,
-/// `-`, `~` or `●` (status), coloured green for good news and red for bad when `color`.
+/// `-`, `~` or `●` (status), coloured green for good news and red for bad when `color`;
+/// then each department under its own heading, the same way.
 pub fn human(d: &Diff, color: bool) -> String {
     let paint = |text: &str, code: &str| {
         if color {
@@ -133,12 +136,38 @@ pub fn human(d: &Diff, color: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "--- {}", side(&d.old));
     let _ = writeln!(s, "+++ {}", side(&d.new));
-    if d.changes.is_empty() {
+    if d.is_empty() {
         s.push_str("\nno changes\n");
         return s;
     }
+    human_changes(&mut s, &d.changes, &paint);
+    for (path, dept) in d.all_departments() {
+        if dept.is_empty() {
+            continue;
+        }
+        let what = match dept.kind {
+            Some(Kind::Added) => " (added)",
+            Some(Kind::Removed) => " (removed)",
+            _ => "",
+        };
+        let heading = format!("department `{path}`: {}{what}", dept.title);
+        let _ = writeln!(s, "\n{}", paint(&heading, "1;4"));
+        if let Some(old) = &dept.old {
+            let _ = writeln!(s, "--- {}", side(old));
+        }
+        if let Some(new) = &dept.new {
+            let _ = writeln!(s, "+++ {}", side(new));
+        }
+        human_changes(&mut s, &dept.changes, &paint);
+    }
+    let _ = writeln!(s, "\n{}", counts(d));
+    s
+}
+
+/// One scorecard's changes, grouped by item.
+fn human_changes(s: &mut String, changes: &[Change], paint: &dyn Fn(&str, &str) -> String) {
     for (item, heading) in ITEMS {
-        let group: Vec<&Change> = d.changes.iter().filter(|c| c.item == item).collect();
+        let group: Vec<&Change> = changes.iter().filter(|c| c.item == item).collect();
         if group.is_empty() {
             continue;
         }
@@ -169,8 +198,6 @@ pub fn human(d: &Diff, color: bool) -> String {
             let _ = writeln!(s, "{line}{title}");
         }
     }
-    let _ = writeln!(s, "\n{}", counts(d));
-    s
 }
 
 /// Escapes text for a markdown table cell.
@@ -179,32 +206,75 @@ fn cell(t: &str) -> String {
 }
 
 /// The markdown form, to paste into a pull request: a summary line, then a table per
-/// item kind.
+/// item kind; then each department under its own heading, the same way.
 pub fn markdown(d: &Diff) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "### Scorecard changes\n");
-    let _ = writeln!(
-        s,
-        "`{}` → `{}`: score **{} → {}** ({} → {}), as of {} → {}\n",
-        cell(&d.old.file),
-        cell(&d.new.file),
-        score(d.old.score),
-        score(d.new.score),
-        d.old.status.as_str(),
-        d.new.status.as_str(),
-        d.old.as_of.map_or("–".into(), |p| p.to_string()),
-        d.new.as_of.map_or("–".into(), |p| p.to_string()),
-    );
-    if d.changes.is_empty() {
+    let _ = writeln!(s, "{}\n", md_sides(&d.old, &d.new));
+    if d.is_empty() {
         s.push_str("No changes.\n");
         return s;
     }
+    md_changes(&mut s, &d.changes, "####");
+    for (path, dept) in d.all_departments() {
+        if dept.is_empty() {
+            continue;
+        }
+        let what = match dept.kind {
+            Some(Kind::Added) => " (added)",
+            Some(Kind::Removed) => " (removed)",
+            _ => "",
+        };
+        let _ = writeln!(
+            s,
+            "#### Department `{}`: {}{what}\n",
+            cell(&path),
+            cell(&dept.title)
+        );
+        match (&dept.old, &dept.new) {
+            (Some(old), Some(new)) => {
+                let _ = writeln!(s, "{}\n", md_sides(old, new));
+            }
+            (Some(one), None) | (None, Some(one)) => {
+                let _ = writeln!(
+                    s,
+                    "`{}`: score **{}** ({})\n",
+                    cell(&one.file),
+                    score(one.score),
+                    one.status.as_str()
+                );
+            }
+            (None, None) => {}
+        }
+        md_changes(&mut s, &dept.changes, "#####");
+    }
+    let _ = writeln!(s, "{}", counts(d));
+    s
+}
+
+/// `OLD` → `NEW`: score **a → b** (status → status), as of … → ….
+fn md_sides(old: &super::Summary, new: &super::Summary) -> String {
+    format!(
+        "`{}` → `{}`: score **{} → {}** ({} → {}), as of {} → {}",
+        cell(&old.file),
+        cell(&new.file),
+        score(old.score),
+        score(new.score),
+        old.status.as_str(),
+        new.status.as_str(),
+        old.as_of.map_or("–".into(), |p| p.to_string()),
+        new.as_of.map_or("–".into(), |p| p.to_string()),
+    )
+}
+
+/// One scorecard's changes, a table per item kind under `level` headings.
+fn md_changes(s: &mut String, changes: &[Change], level: &str) {
     for (item, heading) in ITEMS {
-        let group: Vec<&Change> = d.changes.iter().filter(|c| c.item == item).collect();
+        let group: Vec<&Change> = changes.iter().filter(|c| c.item == item).collect();
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "#### {heading}\n");
+        let _ = writeln!(s, "{level} {heading}\n");
         s.push_str("| | id | title | change |\n|---|---|---|---|\n");
         for c in group {
             let mark = match (c.kind, news(c)) {
@@ -228,8 +298,6 @@ pub fn markdown(d: &Diff) -> String {
         }
         s.push('\n');
     }
-    let _ = writeln!(s, "{}", counts(d));
-    s
 }
 
 /// The JSON form: `bsc-diff/1`.

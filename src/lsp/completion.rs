@@ -8,12 +8,13 @@
 //! need no tree). The places: after `from` (kpi templates), after `->` (objectives),
 //! after `supports` and after each `,` of its list (objectives and measures), in a
 //! `compute` expression (measures and functions), at the start of a line of a `map`
-//! (objectives), after a property that takes words
+//! (objectives), after `align` (departments) and `align D.` (the department's
+//! objectives, from its own compilation), after a property that takes words
 //! (`direction up`), and where a keyword may start (the keywords of the block).
 
 use lsp_types as lsp;
 
-use super::workspace::Server;
+use super::workspace::{Build, Server};
 use crate::model::{Kind, Model};
 use crate::syntax::keywords::{self, Block, Kw, Role};
 use crate::syntax::scan;
@@ -238,6 +239,38 @@ fn words(list: &[&str], kind: lsp::CompletionItemKind) -> Vec<lsp::CompletionIte
         .collect()
 }
 
+/// On an `align` line: after `align`, the departments the compilation cascades to;
+/// after `align D.`, the objectives of department `D` (from its own compilation).
+fn align_completion(b: &Build, head: &str) -> Option<Vec<lsp::CompletionItem>> {
+    let line = &head[head.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let rest = line.trim_start().strip_prefix("align")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let m = &b.comp.model;
+    if rest.is_empty() {
+        return Some(
+            m.cascades
+                .iter()
+                .map(|c| lsp::CompletionItem {
+                    label: c.id.clone(),
+                    kind: Some(lsp::CompletionItemKind::MODULE),
+                    detail: Some(c.title.clone().unwrap_or_else(|| c.path.clone())),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+    }
+    let dept = rest.strip_suffix('.')?;
+    if dept.is_empty() || !dept.chars().all(is_word) {
+        return None;
+    }
+    let c = m.cascades.iter().find(|c| c.id == dept)?;
+    let d = b.departments.get(c.department?)?;
+    Some(ids(&d.comp.model, &[Kind::Objective]))
+}
+
 impl Server {
     pub(super) fn completion(
         &self,
@@ -260,6 +293,9 @@ impl Server {
             .last()
             .map_or(offset, |(i, _)| i);
         let head = &before[..word_start];
+        if let Some(items) = align_completion(b, head) {
+            return items;
+        }
         let block = block_at(text, word_start);
         match wanted(head) {
             Want::Ids(kinds) => ids(&b.comp.model, kinds),

@@ -14,6 +14,9 @@ pub struct Occurrence {
     pub decl: bool,
     /// What the place expects (a declaration's kind, or the kinds a reference accepts).
     pub kind: Option<Kind>,
+    /// The department whose namespace the id is in (`sales` for `win` in
+    /// `align sales.win -> grow`); `None`: this compilation's.
+    pub department: Option<String>,
 }
 
 fn push(out: &mut Vec<Occurrence>, id: &Ident, decl: bool, kind: Option<Kind>) {
@@ -22,6 +25,7 @@ fn push(out: &mut Vec<Occurrence>, id: &Ident, decl: bool, kind: Option<Kind>) {
         span: id.span,
         decl,
         kind,
+        department: None,
     });
 }
 
@@ -72,7 +76,14 @@ pub fn occurrences(file: &File) -> Vec<Occurrence> {
                 }
             }
             Item::Align(a) => {
-                // The department's objective lives in another compilation.
+                // The department's objective lives in the department's compilation.
+                out.push(Occurrence {
+                    name: a.node.source.name.clone(),
+                    span: a.node.source.span,
+                    decl: false,
+                    kind: Some(Kind::Objective),
+                    department: Some(a.node.department.name.clone()),
+                });
                 push(&mut out, &a.node.objective, false, Some(Kind::Objective));
             }
             Item::Use(_) | Item::Cascade(_) | Item::Scorecard(_) => {}

@@ -3,6 +3,7 @@
 use lsp_types as lsp;
 use lsp_types::Url;
 
+use super::index::Occurrence;
 use super::workspace::{Server, file_path, range};
 use crate::model::Kind;
 use crate::syntax::keywords::{Block, Kw, Role};
@@ -20,13 +21,22 @@ pub(super) struct Place {
 
 impl Server {
     pub(super) fn hover(&self, p: lsp::HoverParams) -> Option<lsp::Hover> {
+        if let Some(h) = self.department_hover(&p.text_document_position_params) {
+            return Some(h);
+        }
         let Some((b, occ)) = self.occurrence_at(&p.text_document_position_params) else {
             return self.keyword_hover(&p.text_document_position_params);
         };
+        // The department objective of an `align` line is shown from its department.
+        let here = b;
+        let (b, sym) = b.symbol(&occ)?;
         let m = &b.comp.model;
-        let sym = m.symbols.get(&occ.name)?;
         let pct = crate::num::percent;
         let mut md = String::new();
+        if let Some(d) = &occ.department {
+            let title = m.scorecard.as_ref().map_or("", |s| s.title.as_str());
+            md.push_str(&format!("department `{d}`: {title}\n\n"));
+        }
         match sym.kind {
             Kind::Objective => {
                 let o = &m.objectives[sym.index];
@@ -138,7 +148,52 @@ impl Server {
                 kind: lsp::MarkupKind::Markdown,
                 value: md,
             }),
-            range: Some(range(&b.comp, occ.span)),
+            range: Some(range(&here.comp, occ.span)),
+        })
+    }
+
+    /// The department id of an `align D.OBJ -> OBJ` line under the cursor: the
+    /// compilation, the span of the id, and its cascade (an index into `cascades`).
+    fn department_at(
+        &self,
+        pos: &lsp::TextDocumentPositionParams,
+    ) -> Option<(&super::workspace::Build, crate::span::Span, usize)> {
+        let (b, file, offset) = self.locate(pos)?;
+        let ast = b.comp.files.iter().find(|f| f.id == file)?.ast.as_ref()?;
+        let id = ast.items.iter().find_map(|item| match item {
+            crate::syntax::ast::Item::Align(a) => {
+                let d = &a.node.department;
+                (d.span.start <= offset && offset <= d.span.end).then_some(d)
+            }
+            _ => None,
+        })?;
+        let c = b.comp.model.cascades.iter().position(|c| c.id == id.name)?;
+        Some((b, id.span, c))
+    }
+
+    /// Hover on the department of an `align` line: its scorecard, file and status.
+    fn department_hover(&self, pos: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let (b, span, c) = self.department_at(pos)?;
+        let cascade = &b.comp.model.cascades[c];
+        let mut md = format!(
+            "**{}**  \ndepartment `{}` · `{}`",
+            cascade.title.as_deref().unwrap_or(""),
+            cascade.id,
+            cascade.path
+        );
+        if let Some(d) = cascade.department.and_then(|d| b.departments.get(d)) {
+            md.push_str(&format!(
+                "\n\nstatus **{}** · score {}",
+                d.scores.scorecard.status.as_str(),
+                crate::num::percent(d.scores.scorecard.score)
+            ));
+        }
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: md,
+            }),
+            range: Some(range(&b.comp, span)),
         })
     }
 
@@ -220,37 +275,60 @@ impl Server {
         &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::Location> {
+        // The department of an `align` line: its `cascade` line.
+        if let Some((b, _, c)) = self.department_at(pos) {
+            let span = b.comp.model.cascades[c].id_span;
+            return Some(lsp::Location {
+                uri: b.uris.get(&span.file)?.clone(),
+                range: range(&b.comp, span),
+            });
+        }
         let (b, occ) = self.occurrence_at(pos)?;
-        let span = b.comp.model.symbols.get(&occ.name)?.span?;
+        let (b, sym) = b.symbol(&occ)?;
+        let span = sym.span?;
         Some(lsp::Location {
             uri: b.uris.get(&span.file)?.clone(),
             range: range(&b.comp, span),
         })
     }
 
+    /// The id at `pos` and the URI of the file that declares it (for an id declared
+    /// nowhere: this file, or for a department's, the department's entry file).
+    fn target(&self, pos: &lsp::TextDocumentPositionParams) -> Option<(Url, Occurrence)> {
+        let (b, occ) = self.occurrence_at(pos)?;
+        let ns = b.namespace(&occ)?;
+        let home = match ns.comp.model.symbols.get(&occ.name).and_then(|s| s.span) {
+            Some(span) => ns.uris.get(&span.file).cloned()?,
+            None if occ.department.is_some() => ns.uris.get(&ns.root()?).cloned()?,
+            None => pos.text_document.uri.clone(),
+        };
+        Some((home, occ))
+    }
+
     /// Every place the id at `pos` is written, in every file of the workspace where it
-    /// means the same thing: the compilations that read the file declaring it (else, for
-    /// an id declared nowhere, those that read this file). Sorted, each place once.
+    /// means the same thing: the occurrences whose namespace (their compilation's, or
+    /// for the department objective of an `align` line, the department's) reads the file
+    /// declaring it (else, for an id declared nowhere, this file). Sorted, each place
+    /// once.
     pub(super) fn all_occurrences(&self, pos: &lsp::TextDocumentPositionParams) -> Vec<Place> {
-        let Some((b, occ)) = self.occurrence_at(pos) else {
+        let Some((home, occ)) = self.target(pos) else {
             return vec![];
         };
-        let home = match b.comp.model.symbols.get(&occ.name).and_then(|s| s.span) {
-            Some(span) => b.uris.get(&span.file).cloned(),
-            None => Some(pos.text_document.uri.clone()),
-        };
-        let Some(home) = home else { return vec![] };
+        let home_path = file_path(&home);
         let mut out: Vec<Place> = Vec::new();
         for b in self.all_builds() {
-            if b.file(&home, file_path(&home).as_deref()).is_none() {
-                continue;
-            }
             for (file, list) in &b.occ {
                 let Some(uri) = b.uris.get(file) else {
                     continue;
                 };
                 let is_std = b.comp.sources.get(*file).path.is_none();
                 for o in list.iter().filter(|o| o.name == occ.name) {
+                    let reads_home = b
+                        .namespace(o)
+                        .is_some_and(|ns| ns.file(&home, home_path.as_deref()).is_some());
+                    if !reads_home {
+                        continue;
+                    }
                     let place = Place {
                         uri: uri.clone(),
                         range: range(&b.comp, o.span),
@@ -292,8 +370,8 @@ impl Server {
         &self,
         pos: &lsp::TextDocumentPositionParams,
     ) -> Result<(lsp::Range, String), String> {
-        let (b, occ) = self.occurrence_at(pos).ok_or("no id here to rename")?;
-        if let Some(sym) = b.comp.model.symbols.get(&occ.name) {
+        let (here, occ) = self.occurrence_at(pos).ok_or("no id here to rename")?;
+        if let Some((b, sym)) = here.symbol(&occ) {
             if sym
                 .span
                 .is_some_and(|s| b.comp.sources.get(s.file).path.is_none())
@@ -307,7 +385,7 @@ impl Server {
                 return Err(format!("`{}` is a predeclared perspective", occ.name));
             }
         }
-        Ok((range(&b.comp, occ.span), occ.name))
+        Ok((range(&here.comp, occ.span), occ.name))
     }
 
     /// Renames an id everywhere in the workspace it means the same thing. Refused: a
@@ -334,9 +412,15 @@ impl Server {
             return Ok(lsp::WorkspaceEdit::default());
         }
         let places = self.all_occurrences(&pos);
-        // The compilations the rename touches must not know the new name already.
+        // The namespaces the rename touches (the compilations that read the file
+        // declaring it) must not know the new name already; a company that names a
+        // department's objective in an `align` line has a namespace of its own.
+        let Some((home, _)) = self.target(&pos) else {
+            return Ok(lsp::WorkspaceEdit::default());
+        };
+        let home_path = file_path(&home);
         for b in self.all_builds() {
-            if !places.iter().any(|p| b.uris.values().any(|u| *u == p.uri)) {
+            if b.file(&home, home_path.as_deref()).is_none() {
                 continue;
             }
             if let Some(sym) = b.comp.model.symbols.get(&new) {

@@ -194,7 +194,7 @@ impl Server {
             return vec![];
         };
         list.iter()
-            .filter(|o| o.name == occ.name)
+            .filter(|o| o.name == occ.name && o.department == occ.department)
             .map(|o| lsp::DocumentHighlight {
                 range: range(&b.comp, o.span),
                 kind: Some(if o.decl {
@@ -313,7 +313,7 @@ impl Server {
         let mut out = Vec::new();
         let (mut line, mut col) = (0, 0);
         for o in list {
-            let kind = if o.decl {
+            let kind = if o.decl || o.department.is_some() {
                 o.kind
             } else {
                 b.comp.model.symbols.get(&o.name).map(|s| s.kind)

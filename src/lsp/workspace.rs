@@ -58,8 +58,9 @@ pub(super) struct Build {
     reads: BTreeSet<PathBuf>,
     /// Its diagnostics, by file URI.
     diags: BTreeMap<Url, Vec<lsp::Diagnostic>>,
-    /// The department scorecards it cascades to, each compiled on its own.
-    departments: Vec<Build>,
+    /// The department scorecards it cascades to, each compiled on its own (indexed like
+    /// `comp.departments` was).
+    pub(super) departments: Vec<Build>,
 }
 
 impl Build {
@@ -75,6 +76,24 @@ impl Build {
     /// The entry file's id.
     pub(super) fn root(&self) -> Option<FileId> {
         self.comp.files.first().map(|f| f.id)
+    }
+
+    /// The compilation whose namespace an occurrence of this one is in: this one, or
+    /// for the department objective of an `align` line, the department's.
+    pub(super) fn namespace(&self, occ: &Occurrence) -> Option<&Build> {
+        match &occ.department {
+            None => Some(self),
+            Some(d) => {
+                let c = self.comp.model.cascades.iter().find(|c| c.id == *d)?;
+                self.departments.get(c.department?)
+            }
+        }
+    }
+
+    /// The symbol an occurrence names and the compilation that declares it.
+    pub(super) fn symbol(&self, occ: &Occurrence) -> Option<(&Build, &crate::model::Symbol)> {
+        let ns = self.namespace(occ)?;
+        Some((ns, ns.comp.model.symbols.get(&occ.name)?))
     }
 
     /// This compilation and every department's, depth first.
