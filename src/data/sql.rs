@@ -73,8 +73,9 @@ fn read_within(name: &str, bytes: Vec<u8>, query: &str, limit: Duration) -> Seri
         out.problems.push(
             whole(
                 format!(
-                    "the query on `{name}` returns {} columns",
-                    stmt.column_count()
+                    "the query on `{name}` returns {} column{}, not two",
+                    stmt.column_count(),
+                    if stmt.column_count() == 1 { "" } else { "s" }
                 ),
                 "the query",
             )
@@ -270,7 +271,7 @@ mod tests {
     #[test]
     fn nothing_but_reading() {
         for (query, words) in [
-            ("SELECT month FROM sales", "returns 1 columns"),
+            ("SELECT month FROM sales", "returns 1 column, not two"),
             ("SELECT * FROM nope", "no such table: nope"),
             ("ATTACH DATABASE '/tmp/x.db' AS x", "not authorized"),
             ("PRAGMA table_info(sales)", "not authorized"),
