@@ -175,32 +175,8 @@ fn align(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Alignment> {
     let a = &d.node;
-    let mut ok = true;
     // This scorecard's objective.
-    let objective = match model.symbols.get(&a.objective.name) {
-        Some(Symbol {
-            kind: Kind::Objective,
-            index,
-            ..
-        }) => Some(*index),
-        Some(sym) => {
-            diags.push(wrong_kind(
-                &a.objective,
-                sym.kind,
-                model.ids_of(&[Kind::Objective]),
-            ));
-            None
-        }
-        None => {
-            diags.push(unknown(
-                &a.objective,
-                "objective",
-                model.ids_of(&[Kind::Objective]),
-            ));
-            None
-        }
-    };
-    ok &= objective.is_some();
+    let objective = objective_in(model, &a.objective, None, diags);
     // The department.
     let Some(&cascade) = by_id.get(&a.department.name) else {
         diags.push(unknown(
@@ -214,31 +190,8 @@ fn align(
     // nothing more).
     let department = model.cascades[cascade].department?;
     let dept = &departments[department].model;
-    let source = match dept.symbols.get(&a.source.name) {
-        Some(Symbol {
-            kind: Kind::Objective,
-            index,
-            ..
-        }) => Some(*index),
-        Some(sym) => {
-            diags.push(wrong_kind(
-                &a.source,
-                sym.kind,
-                dept.ids_of(&[Kind::Objective]),
-            ));
-            None
-        }
-        None => {
-            let mut diag = unknown(&a.source, "objective", dept.ids_of(&[Kind::Objective]));
-            diag.message = format!(
-                "department `{}` has no objective `{}`",
-                a.department.name, a.source.name
-            );
-            diags.push(diag);
-            None
-        }
-    };
-    let (Some(objective), Some(source), true) = (objective, source, ok) else {
+    let source = objective_in(dept, &a.source, Some(&a.department.name), diags);
+    let (Some(objective), Some(source)) = (objective, source) else {
         return None;
     };
     if let Some(w) = &a.weight {
@@ -261,6 +214,33 @@ fn align(
         rationale: a.rationale.as_ref().map(|r| r.value.clone()),
         span: d.span,
     })
+}
+
+/// The objective `id` names in `model` (a department's, named `department`), or why not:
+/// `wrong-kind` or `unknown-ref` with a did-you-mean from that model's objectives.
+fn objective_in(
+    model: &Model,
+    id: &ast::Ident,
+    department: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let objectives = || model.ids_of(&[Kind::Objective]);
+    match model.symbols.get(&id.name) {
+        Some(Symbol {
+            kind: Kind::Objective,
+            index,
+            ..
+        }) => return Some(*index),
+        Some(sym) => diags.push(wrong_kind(id, sym.kind, objectives())),
+        None => {
+            let mut diag = unknown(id, "objective", objectives());
+            if let Some(dept) = department {
+                diag.message = format!("department `{dept}` has no objective `{}`", id.name);
+            }
+            diags.push(diag);
+        }
+    }
+    None
 }
 
 fn unknown<'a>(id: &ast::Ident, what: &str, ids: impl Iterator<Item = &'a str>) -> Diagnostic {
