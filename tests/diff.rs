@@ -553,3 +553,32 @@ fn diff_and_review_follow_cascades_at_a_revision() {
         before
     );
 }
+
+#[test]
+fn a_restated_past_actual_is_a_change_and_a_new_month_is_not_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = |jan: u32, months: &str| {
+        format!(
+            "@allow(missing-perspective, orphan, unexplained-red)\nscorecard \"R\" {{}}\nperspective financial {{ objective o \"O\" {{ owner \"x\"\n  measure m \"M\" {{ unit \"u\" direction up baseline 0 target 10 actuals {{ 2025-01: {jan}, 2025-02: 2{months} }} }}\n}} }}\n"
+        )
+    };
+    write(d, "old.bsc", &plan(1, ""));
+    // January restated from 1 to 5, and March arrives.
+    write(d, "new.bsc", &plan(5, ", 2025-03: 3"));
+    let doc = diff_json(d, "old.bsc", "new.bsc");
+    assert!(has(&doc, "changed", "measure", "m", "restated"), "{doc}");
+    let c = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "restated")
+        .unwrap();
+    assert_eq!(c["from"], serde_json::json!([["2025-01", 1]]));
+    assert_eq!(c["to"], serde_json::json!([["2025-01", 5]]));
+    // Only March arriving: the current actual changes, nothing is restated.
+    write(d, "new.bsc", &plan(1, ", 2025-03: 3"));
+    let doc = diff_json(d, "old.bsc", "new.bsc");
+    assert!(has(&doc, "changed", "measure", "m", "actual"), "{doc}");
+    assert!(!has(&doc, "changed", "measure", "m", "restated"), "{doc}");
+}

@@ -560,11 +560,44 @@ fn measures(a: &Model, b: &Model, sa: &Scores, sb: &Scores, changes: &mut Vec<Ch
                 let (x, y) = (&sa.measures[i], &sb.measures[j]);
                 let actual = |s: &crate::score::MeasureScore| s.actual.map(|(p, v)| (p, Num(v)));
                 out.field(id, t, "actual", actual(x), actual(y));
+                // Past actuals written again with other values (a restated month): the
+                // periods both sides have, where the values differ, but the current
+                // actual's (`actual` says that one).
+                let current = y.actual.map(|(period, _)| period);
+                out.field(
+                    id,
+                    t,
+                    "restated",
+                    restated(p, q, current),
+                    restated(q, p, current),
+                );
                 out.score(id, t, (x.progress, x.status), (y.progress, y.status));
             }
             _ => {}
         }
     }
+}
+
+/// The actuals of `m` at the periods where `other` has an actual of another value,
+/// `except` left out.
+fn restated(
+    m: &crate::model::Measure,
+    other: &crate::model::Measure,
+    except: Option<Period>,
+) -> Vec<(Period, Num)> {
+    m.props
+        .actuals
+        .iter()
+        .filter(|a| Some(a.period) != except)
+        .filter(|a| {
+            other
+                .props
+                .actuals
+                .iter()
+                .any(|b| b.period == a.period && b.value != a.value)
+        })
+        .map(|a| (a.period, Num(a.value)))
+        .collect()
 }
 
 fn initiatives(a: &Model, b: &Model, changes: &mut Vec<Change>) {
