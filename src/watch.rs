@@ -370,6 +370,7 @@ fn finish(
         Ok(d) => d,
         Err(e) => return format!("error: {e}"),
     };
+    let written_departments = departments.len();
     for (path, text, _) in departments {
         if let Err(e) = crate::output::write_output(&path, text.as_bytes(), &inputs) {
             return format!("error: {e}");
@@ -389,7 +390,15 @@ fn finish(
             page: served,
         });
     }
-    format!("ok: {counts}, wrote {}", opts.output.display())
+    let and_departments = match written_departments {
+        0 => String::new(),
+        1 => " and 1 department report beside its scorecard".to_string(),
+        n => format!(" and {n} department reports beside their scorecards"),
+    };
+    format!(
+        "ok: {counts}, wrote {}{and_departments}",
+        opts.output.display()
+    )
 }
 
 fn plural(n: usize) -> &'static str {

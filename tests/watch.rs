@@ -325,6 +325,10 @@ fn a_department_saved_rebuilds_the_company_and_its_report() {
     w.wait_output_contains("\"score\": 0.5,");
     let dept_report = std::fs::read_to_string(w.path("depts/sales.json")).unwrap();
     assert!(dept_report.contains("\"score\": 0.8,"), "{dept_report}");
+    w.wait_for("the status line naming the department's report", |w| {
+        w.log_text()
+            .contains("wrote out.json and 1 department report beside its scorecard")
+    });
 }
 
 #[test]
