@@ -203,7 +203,7 @@ struct ObjectiveRow {
 
 /// A department objective aligned to a company objective, with a link to it in the
 /// department's report.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct AlignedView {
     department: String,
     title: String,
@@ -869,18 +869,7 @@ pub fn render(
                             .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
                             .collect();
                         ObjectiveRow {
-                            aligned: aligned.get(oi).map_or_else(Vec::new, |a| {
-                                a.iter()
-                                    .map(|v| AlignedView {
-                                        department: v.department.clone(),
-                                        title: v.title.clone(),
-                                        status: v.status,
-                                        symbol: v.symbol,
-                                        score: v.score.clone(),
-                                        href: v.href.clone(),
-                                    })
-                                    .collect()
-                            }),
+                            aligned: aligned.get(oi).cloned().unwrap_or_default(),
                             note: status_note(orr.status, orr.score, &judged, green, amber),
                             money: money_text(
                                 initiatives_of[oi].iter().map(|&ii| &m.initiatives[ii]),

@@ -169,25 +169,16 @@ impl<'a> Resolver<'a> {
     /// once, with the whole circle, and none of its measures (or those reading them)
     /// gets actuals.
     pub(super) fn compute_all(&mut self, pending: Vec<(usize, Computed)>) {
-        let mut computed: BTreeMap<usize, Computed> = pending.into_iter().collect();
-        let exprs: BTreeMap<usize, Expr> =
-            computed.iter().map(|(&m, c)| (m, c.expr.clone())).collect();
-        let index_of = |r: &Resolver, id: &str| match r.model.symbols.get(id) {
-            Some(Symbol {
-                kind: Kind::Measure,
-                index,
-                ..
-            }) => Some(*index),
-            _ => None,
-        };
-        // The computed measures each one reads, once (an expression may be long).
-        let deps_of: BTreeMap<usize, Vec<usize>> = exprs
+        let computed: BTreeMap<usize, Computed> = pending.into_iter().collect();
+        // The measures each one reads, once (an expression may be long).
+        let deps_of: BTreeMap<usize, Vec<usize>> = computed
             .iter()
-            .map(|(&m, e)| {
-                let deps = e
+            .map(|(&m, c)| {
+                let deps = c
+                    .expr
                     .refs()
                     .into_iter()
-                    .filter_map(|id| index_of(self, &id.name))
+                    .filter_map(|id| self.model.measure_index(&id.name))
                     .collect();
                 (m, deps)
             })
@@ -196,7 +187,7 @@ impl<'a> Resolver<'a> {
         let mut state: BTreeMap<usize, u8> = BTreeMap::new(); // 1 open, 2 done
         let mut order = Vec::new();
         let mut failed = BTreeSet::new();
-        for &start in exprs.keys() {
+        for &start in computed.keys() {
             if state.contains_key(&start) {
                 continue;
             }
@@ -208,7 +199,7 @@ impl<'a> Resolver<'a> {
                     if let Some(top) = stack.last_mut() {
                         top.1 += 1;
                     }
-                    if !exprs.contains_key(&dep) || state.get(&dep) == Some(&2) {
+                    if !computed.contains_key(&dep) || state.get(&dep) == Some(&2) {
                         continue;
                     }
                     match state.get(&dep) {
@@ -220,7 +211,7 @@ impl<'a> Resolver<'a> {
                             let at = stack.iter().position(|(s, _)| *s == dep).unwrap_or(0);
                             let circle: Vec<usize> = stack[at..].iter().map(|(s, _)| *s).collect();
                             failed.extend(circle.iter().copied());
-                            self.report_circle(&circle, &exprs);
+                            self.report_circle(&circle, &computed);
                         }
                         _ => {}
                     }
@@ -232,7 +223,7 @@ impl<'a> Resolver<'a> {
             }
         }
         for m in order {
-            let expr = &exprs[&m];
+            let expr = &computed[&m].expr;
             let mut deps: Vec<usize> = deps_of[&m].clone();
             deps.sort_unstable();
             deps.dedup();
@@ -268,12 +259,12 @@ impl<'a> Resolver<'a> {
                 })
                 .collect();
         }
-        for m in exprs.keys() {
-            self.model.measures[*m].compute = computed.remove(m);
+        for (m, c) in computed {
+            self.model.measures[m].compute = Some(c);
         }
     }
 
-    fn report_circle(&mut self, circle: &[usize], exprs: &BTreeMap<usize, Expr>) {
+    fn report_circle(&mut self, circle: &[usize], computed: &BTreeMap<usize, Computed>) {
         let ids: Vec<String> = circle
             .iter()
             .map(|&m| self.model.measures[m].id.clone())
@@ -283,7 +274,7 @@ impl<'a> Resolver<'a> {
         let first = circle[0];
         let mut d = Diagnostic::new(
             Code::Compute,
-            exprs[&first].span,
+            computed[&first].expr.span,
             format!(
                 "computed measures depend on each other in a circle: {}",
                 shown.join(" → ")
@@ -297,7 +288,12 @@ impl<'a> Resolver<'a> {
         // Each step of the circle, where it is written.
         for (k, &m) in circle.iter().enumerate() {
             let next = &ids[(k + 1) % ids.len()];
-            if let Some(r) = exprs[&m].refs().into_iter().find(|r| &r.name == next) {
+            if let Some(r) = computed[&m]
+                .expr
+                .refs()
+                .into_iter()
+                .find(|r| &r.name == next)
+            {
                 if k > 0 || circle.len() == 1 {
                     d = d.with_label(r.span, format!("`{}` reads `{next}`", ids[k]));
                 }

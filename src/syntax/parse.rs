@@ -1257,31 +1257,24 @@ impl<'t> Parser<'t, '_> {
                 if word.is_empty() {
                     return Err(Fail(FACTOR));
                 }
-                // `call = { func_name ~ "(" ~ … }`: a function's name before `(`.
-                if let Some(func) = Func::from_name(word) {
-                    let (saved_pos, saved_end) = (self.pos, self.end);
-                    let name = self.take(word.len());
-                    if self.peek() == b'(' {
-                        if too_deep {
-                            self.pos = saved_pos;
-                            self.end = saved_end;
-                            return Err(Fail(FACTOR));
-                        }
-                        self.take(1);
-                        return self.call(start, func, name);
-                    }
-                    self.pos = saved_pos;
-                    self.end = saved_end;
-                }
-                // `groth(…)`: a word before `(` that names no function.
-                let after = self.pos + word.len();
+                // A word before `(` is a call: `call = { func_name ~ "(" ~ … }`, or
+                // `groth(…)`, a word that names no function. (Looking ahead skips
+                // trivia, which moves the cursor: it is put back.)
                 let (saved_pos, saved_end) = (self.pos, self.end);
-                self.pos = after;
-                let call_like = self.peek() == b'(';
+                self.pos += word.len();
+                let call = self.peek() == b'(';
                 self.pos = saved_pos;
                 self.end = saved_end;
-                if call_like {
-                    return Err(Fail(&[Rule::func_name]));
+                if call {
+                    let Some(func) = Func::from_name(word) else {
+                        return Err(Fail(&[Rule::func_name]));
+                    };
+                    if too_deep {
+                        return Err(Fail(FACTOR));
+                    }
+                    let name = self.take(word.len());
+                    self.punct(b"(", &[Rule::lparen])?;
+                    return self.call(start, func, name);
                 }
                 let id = self.ident()?;
                 Ok(Expr {
