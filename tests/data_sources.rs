@@ -192,8 +192,7 @@ fn the_report_shows_a_computed_measure_with_its_values_put_in() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(
-        // minijinja escapes `/` as `&#x2f;`.
-        html.contains("actual: 39.211137 (2025-03) = (431k − 262k) &#x2f; 431k × 100"),
+        html.contains("actual: 39.211137 (2025-03) = (431k − 262k) / 431k × 100"),
         "the trace of the margin"
     );
 }

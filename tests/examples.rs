@@ -249,7 +249,7 @@ fn a_report_of_a_scorecard_with_errors_shows_what_it_can_and_says_so() {
             o.id
         );
         assert!(
-            html.contains(&format!("data-id=\"{}\"", o.id)),
+            html.contains(&format!("<a href=\"#obj-{}\" class=\"node", o.id)),
             "{} is on the map",
             o.id
         );

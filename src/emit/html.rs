@@ -31,7 +31,8 @@ struct Counts {
 #[derive(Serialize)]
 struct Line {
     text: String,
-    y: f64,
+    /// From the top of its node.
+    y: i64,
     /// A department objective's line under the title.
     department: bool,
 }
@@ -48,16 +49,21 @@ struct BandView {
 #[derive(Serialize)]
 struct NodeView {
     id: String,
-    band: String,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
+    /// Where its text starts and its size, in whole pixels as the SVG writes them.
+    x: String,
+    y: String,
+    w: String,
+    h: String,
+    /// The baseline of the status line.
+    st_y: String,
     lines: Vec<Line>,
     status: &'static str,
     symbol: &'static str,
     score: String,
-    tip: String,
+    title: String,
+    /// Its lines do not hold the whole title (a word or the text was cut with "…"):
+    /// the node carries the title whole as its `<title>`.
+    cut: bool,
 }
 
 #[derive(Serialize)]
@@ -66,8 +72,8 @@ struct EdgeView {
     backward: bool,
     /// The link's number in the list under the map, and where the number is drawn.
     n: usize,
-    lx: f64,
-    ly: f64,
+    lx: String,
+    ly: String,
 }
 
 /// A link in the numbered list under the map: the why of the strategy, readable on
@@ -145,12 +151,14 @@ const PRINT_OVERLAP: f64 = 200.0;
 
 #[derive(Serialize)]
 struct Spark {
-    w: f64,
-    h: f64,
+    /// The line through the values, as an SVG path.
     points: String,
-    target_y: Option<f64>,
-    last_x: f64,
-    last_y: f64,
+    /// The target's line, in whole pixels.
+    target_y: Option<i64>,
+    /// One value: drawn as a dot (a line of one point has no end to mark).
+    single: bool,
+    last_x: i64,
+    last_y: i64,
 }
 
 #[derive(Serialize)]
@@ -165,7 +173,8 @@ struct MeasureRow {
     target_by: String,
     status: &'static str,
     symbol: &'static str,
-    progress_pct: f64,
+    /// The bar's length in %, one decimal at most.
+    progress_pct: String,
     progress: String,
     trend: &'static str,
     trend_symbol: &'static str,
@@ -186,7 +195,8 @@ struct ObjectiveRow {
     status: &'static str,
     symbol: &'static str,
     score: String,
-    progress_pct: f64,
+    /// The bar's length in %, one decimal at most.
+    progress_pct: String,
     trace: Vec<String>,
     excluded: usize,
     /// Says how the objective's colour differs from its measures' colours, if it does.
@@ -339,6 +349,9 @@ struct View {
     /// The department scorecards it cascades to, and for a department the company's.
     departments: Vec<DepartmentView>,
     up: Option<UpView>,
+    /// The link evidence's method, said once above the numbered list.
+    max_lag: usize,
+    min_periods: usize,
 }
 
 /// A status symbol, so that status is never told by colour alone.
@@ -481,6 +494,7 @@ fn sparkline(values: &[f64], target: Option<f64>) -> Option<Spark> {
     if values.is_empty() {
         return None;
     }
+    // The size of `.spark` in the style sheet, in CSS pixels.
     let (w, h, pad) = (96.0, 28.0, 3.0);
     let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -502,19 +516,28 @@ fn sparkline(values: &[f64], target: Option<f64>) -> Option<Spark> {
         .enumerate()
         .map(|(i, &v)| (pad + step * i as f64, y(v)))
         .collect();
-    let points = pts
+    // A path in whole pixels, each point relative to the one before: `M3 25l8-2 8 4`.
+    let whole: Vec<(i64, i64)> = pts
         .iter()
-        .map(|(x, y)| format!("{x:.0},{y:.0}"))
-        .collect::<Vec<_>>()
-        .join(" ");
+        .map(|&(x, y)| (x.round() as i64, y.round() as i64))
+        .collect();
+    let mut points = format!("M{} {}", whole[0].0, whole[0].1);
+    for (k, w) in whole.windows(2).enumerate() {
+        let (dx, dy) = (w[1].0 - w[0].0, w[1].1 - w[0].1);
+        points.push_str(if k == 0 { "l" } else { " " });
+        points.push_str(&dx.to_string());
+        if dy >= 0 {
+            points.push(' ');
+        }
+        points.push_str(&dy.to_string());
+    }
     let (last_x, last_y) = *pts.last()?;
     Some(Spark {
-        w,
-        h,
         points,
-        target_y: target.map(y),
-        last_x,
-        last_y,
+        target_y: target.map(|t| y(t).round() as i64),
+        single: pts.len() == 1,
+        last_x: last_x.round() as i64,
+        last_y: last_y.round() as i64,
     })
 }
 
@@ -584,29 +607,24 @@ fn map_view(
                 .enumerate()
                 .map(|(k, t)| Line {
                     text: t.clone(),
-                    y: nb.y + 20.0 + 16.0 * k as f64,
+                    y: 20 + 16 * k as i64,
                     department: k >= title_lines,
                 })
                 .collect();
             NodeView {
                 id: o.id.clone(),
-                band: model.perspectives[o.perspective].id.clone(),
-                x: nb.x,
-                y: nb.y,
-                w: nb.w,
-                h: nb.h,
+                // The node's origin is where its text starts, 10 px into its box.
+                x: coord(nb.x + 10.0),
+                y: coord(nb.y),
+                w: coord(nb.w),
+                h: coord(nb.h),
+                st_y: coord(nb.h - 8.0),
                 lines,
                 status: r.status.as_str(),
                 symbol: symbol(r.status),
                 score: pct(r.score),
-                // The trace is in the objective's row; the tooltip reads it there.
-                tip: format!(
-                    "{}\n{} {} · score {}",
-                    o.title,
-                    symbol(r.status),
-                    r.status.as_str(),
-                    pct(r.score),
-                ),
+                cut: nb.lines[..title_lines.min(nb.lines.len())].join(" ") != o.title,
+                title: o.title.clone(),
             }
         })
         .collect();
@@ -629,8 +647,8 @@ fn map_view(
                 d,
                 backward: e.backward,
                 n: link + 1,
-                lx,
-                ly,
+                lx: coord(lx),
+                ly: coord(ly),
             })
         })
         .collect();
@@ -700,16 +718,34 @@ fn layout_cached(input: &LayoutInput) -> Arc<layout::Layout> {
 
 /// An SVG path through the layout's points: a quadratic curve for a link inside one
 /// band (the middle point is the control point), else a polyline.
+/// A progress bar's length in %: `97.2`, `100`.
+fn bar_pct(v: Option<f64>) -> String {
+    crate::num::fmt_num((v.unwrap_or(0.0) * 1000.0).round() / 10.0)
+}
+
+/// A map coordinate as the SVG writes it: in whole pixels.
+fn coord(v: f64) -> String {
+    crate::num::fmt_num(v.round())
+}
+
 fn path_of(points: &[(f64, f64)], same_band: bool) -> String {
     let mut d = String::new();
     if same_band && points.len() == 3 {
         let [(x0, y0), (cx, cy), (x1, y1)] = [points[0], points[1], points[2]];
-        return format!("M{x0:.0},{y0:.0} Q{cx:.0},{cy:.0} {x1:.0},{y1:.0}");
+        return format!("M{x0:.0} {y0:.0}Q{cx:.0} {cy:.0} {x1:.0} {y1:.0}");
     }
-    for (i, (x, y)) in points.iter().enumerate() {
-        d.push_str(&format!("{}{x:.0},{y:.0} ", if i == 0 { "M" } else { "L" }));
+    // Whole pixels; a vertical step (a long link crossing a band) as `V`.
+    let mut last: Option<(i64, i64)> = None;
+    for &(x, y) in points {
+        let (x, y) = (x.round() as i64, y.round() as i64);
+        match last {
+            None => d.push_str(&format!("M{x} {y}")),
+            Some((lx, _)) if lx == x => d.push_str(&format!("V{y}")),
+            Some(_) => d.push_str(&format!("L{x} {y}")),
+        }
+        last = Some((x, y));
     }
-    d.trim_end().to_string()
+    d
 }
 
 fn trend_of(t: Option<Trend>) -> (&'static str, &'static str) {
@@ -784,122 +820,129 @@ pub fn render(
         .map(|&p| {
             let pv = &m.perspectives[p];
             let r = &scores.perspectives[p];
-            let objectives =
-                pv.objectives
-                    .iter()
-                    .map(|&oi| {
-                        let o = &m.objectives[oi];
-                        let orr = &scores.objectives[oi];
-                        let mut trace = vec![format!("score: {}", orr.trace.text)];
-                        if !orr.trace.excluded.is_empty() {
-                            trace.push(format!(
-                                "left out (status none): {}",
-                                orr.trace.excluded.join(", ")
-                            ));
-                        }
-                        let measures =
-                            o.measures
+            let objectives = pv
+                .objectives
+                .iter()
+                .map(|&oi| {
+                    let o = &m.objectives[oi];
+                    let orr = &scores.objectives[oi];
+                    let mut trace = vec![format!("score: {}", orr.trace.text)];
+                    if !orr.trace.excluded.is_empty() {
+                        trace.push(format!(
+                            "left out (status none): {}",
+                            orr.trace.excluded.join(", ")
+                        ));
+                    }
+                    let measures = o
+                        .measures
+                        .iter()
+                        .map(|&mi| {
+                            let ms = &m.measures[mi];
+                            let s = &scores.measures[mi];
+                            let unit = ms.props.unit.as_deref();
+                            let (trend, trend_symbol) = trend_of(s.trend);
+                            let values: Vec<f64> = ms
+                                .props
+                                .actuals
                                 .iter()
-                                .map(|&mi| {
-                                    let ms = &m.measures[mi];
-                                    let s = &scores.measures[mi];
-                                    let unit = ms.props.unit.as_deref();
-                                    let (trend, trend_symbol) = trend_of(s.trend);
-                                    let values: Vec<f64> = ms
-                                        .props
-                                        .actuals
-                                        .iter()
-                                        .filter(|a| {
-                                            scores.as_of.is_none_or(|ao| a.period.end() <= ao.end())
-                                        })
-                                        .map(|a| a.value)
-                                        .collect();
-                                    let dir = match ms.props.direction {
-                                        Some(Direction::Up) => "higher is better",
-                                        Some(Direction::Down) => "lower is better",
-                                        None => "direction unknown",
-                                    };
-                                    MeasureRow {
-                                        id: ms.id.clone(),
-                                        title: ms.title.clone(),
-                                        doc: ms.doc.clone().or_else(|| {
-                                            ms.from.and_then(|k| m.kpis[k].doc.clone())
-                                        }),
-                                        unit: format!(
-                                            "{}{dir}",
-                                            unit.map(|u| format!("unit {u}, ")).unwrap_or_default()
-                                        ),
-                                        actual: s.actual.map_or("–".into(), |(_, v)| {
-                                            value_with_unit(v, unit)
-                                        }),
-                                        actual_period: s
-                                            .actual
-                                            .map_or(String::new(), |(p, _)| p.to_string()),
-                                        target: s.target.map_or("–".into(), |t| {
-                                            value_with_unit(t.value, unit)
-                                        }),
-                                        target_by: s
-                                            .target
-                                            .and_then(|t| t.by)
-                                            .map_or(String::new(), |p| format!("by {p}")),
-                                        status: s.status.as_str(),
-                                        symbol: symbol(s.status),
-                                        progress_pct: s.progress.unwrap_or(0.0) * 100.0,
-                                        progress: pct(s.progress),
-                                        trend,
-                                        trend_symbol,
-                                        spark: sparkline(&values, s.target.map(|t| t.value)),
-                                        trace: vec![
-                                            s.trace.actual.clone(),
-                                            s.trace.target.clone(),
-                                            s.trace.progress.clone(),
-                                            s.trace.status.clone(),
-                                            s.trace.trend.clone(),
-                                        ],
-                                        note: ms
-                                            .note_at(scores.as_of)
-                                            .map(|n| format!("{} ({})", n.text, n.period)),
-                                        projection: s.projection.map(|p| p.text()),
-                                    }
+                                .filter(|a| {
+                                    scores.as_of.is_none_or(|ao| a.period.end() <= ao.end())
                                 })
+                                .map(|a| a.value)
                                 .collect();
-                        let judged: Vec<(&str, Status)> = o
-                            .measures
+                            let dir = match ms.props.direction {
+                                Some(Direction::Up) => "higher is better",
+                                Some(Direction::Down) => "lower is better",
+                                None => "direction unknown",
+                            };
+                            MeasureRow {
+                                id: ms.id.clone(),
+                                title: ms.title.clone(),
+                                doc: ms
+                                    .doc
+                                    .clone()
+                                    .or_else(|| ms.from.and_then(|k| m.kpis[k].doc.clone())),
+                                unit: format!(
+                                    "{}{dir}",
+                                    unit.map(|u| format!("{u}, ")).unwrap_or_default()
+                                ),
+                                actual: s
+                                    .actual
+                                    .map_or("–".into(), |(_, v)| value_with_unit(v, unit)),
+                                // Only an actual older than the as-of period
+                                // says its period (the column says the as-of).
+                                actual_period: s
+                                    .actual
+                                    .filter(|&(p, _)| Some(p) != scores.as_of)
+                                    .map_or(String::new(), |(p, _)| p.to_string()),
+                                target: s
+                                    .target
+                                    .map_or("–".into(), |t| value_with_unit(t.value, unit)),
+                                target_by: s
+                                    .target
+                                    .and_then(|t| t.by)
+                                    .map_or(String::new(), |p| format!("by {p}")),
+                                status: s.status.as_str(),
+                                symbol: symbol(s.status),
+                                progress_pct: bar_pct(s.progress),
+                                progress: pct(s.progress),
+                                trend,
+                                trend_symbol,
+                                spark: sparkline(&values, s.target.map(|t| t.value)),
+                                // How the score came about: the actual and the
+                                // target are in the row's cells (a computed
+                                // actual's sum is not), the trend is its cell.
+                                trace: ms
+                                    .compute
+                                    .is_some()
+                                    .then(|| s.trace.actual.clone())
+                                    .into_iter()
+                                    .chain([s.trace.progress.clone(), s.trace.status.clone()])
+                                    .collect(),
+                                note: ms
+                                    .note_at(scores.as_of)
+                                    .map(|n| format!("{} ({})", n.text, n.period)),
+                                projection: s.projection.map(|p| p.text()),
+                            }
+                        })
+                        .collect();
+                    let judged: Vec<(&str, Status)> = o
+                        .measures
+                        .iter()
+                        .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
+                        .collect();
+                    ObjectiveRow {
+                        aligned: aligned.get(oi).cloned().unwrap_or_default(),
+                        note: status_note(orr.status, orr.score, &judged, green, amber),
+                        money: money_text(
+                            initiatives_of[oi].iter().map(|&ii| &m.initiatives[ii]),
+                            sc.currency.as_deref(),
+                        ),
+                        initiatives: initiatives_of[oi]
                             .iter()
-                            .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
-                            .collect();
-                        ObjectiveRow {
-                            aligned: aligned.get(oi).cloned().unwrap_or_default(),
-                            note: status_note(orr.status, orr.score, &judged, green, amber),
-                            money: money_text(
-                                initiatives_of[oi].iter().map(|&ii| &m.initiatives[ii]),
-                                sc.currency.as_deref(),
-                            ),
-                            initiatives: initiatives_of[oi]
-                                .iter()
-                                .map(|&ii| SupportRef {
-                                    title: m.initiatives[ii].title.clone(),
-                                    href: format!("#i-{}", m.initiatives[ii].id),
-                                })
-                                .collect(),
-                            id: o.id.clone(),
-                            title: o.title.clone(),
-                            doc: o.doc.clone(),
-                            owner: o.owner.clone().unwrap_or_default(),
-                            status: orr.status.as_str(),
-                            symbol: symbol(orr.status),
-                            score: pct(orr.score),
-                            progress_pct: orr.score.unwrap_or(0.0) * 100.0,
-                            trace,
-                            excluded: orr.trace.excluded.len(),
-                            measures,
-                            history: history_spark(
-                                scores.history.objectives.get(oi).map_or(&[], |v| v),
-                                m.scorecard.as_ref().map_or(0.9, |s| s.green),
-                            ),
-                        }
-                    })
-                    .collect();
+                            .map(|&ii| SupportRef {
+                                title: m.initiatives[ii].title.clone(),
+                                href: format!("#i-{}", m.initiatives[ii].id),
+                            })
+                            .collect(),
+                        id: o.id.clone(),
+                        title: o.title.clone(),
+                        doc: o.doc.clone(),
+                        owner: o.owner.clone().unwrap_or_default(),
+                        status: orr.status.as_str(),
+                        symbol: symbol(orr.status),
+                        score: pct(orr.score),
+                        progress_pct: bar_pct(orr.score),
+                        trace,
+                        excluded: orr.trace.excluded.len(),
+                        measures,
+                        history: history_spark(
+                            scores.history.objectives.get(oi).map_or(&[], |v| v),
+                            m.scorecard.as_ref().map_or(0.9, |s| s.green),
+                        ),
+                    }
+                })
+                .collect();
             PerspectiveView {
                 id: pv.id.clone(),
                 title: pv.title.clone(),
@@ -1189,6 +1232,8 @@ pub fn render(
                 (false, false) => format!("spent {}", with_unit(total, sc.currency.as_deref())),
             }
         },
+        max_lag: crate::score::MAX_LAG,
+        min_periods: crate::score::MIN_PAIRS + 1,
         history_range: match (
             scores.history.scorecard.first(),
             scores.history.scorecard.last(),
@@ -1294,6 +1339,17 @@ fn environment() -> Result<&'static Environment<'static>, crate::Error> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
+        // minijinja's HTML escaping also writes `/` as `&#x2f;`, which text and quoted
+        // attributes do not need (thousands of them in a large report): strings are
+        // escaped here, everything else as minijinja does.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+                write_html(out, text).map_err(|_| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write")
+                })
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         // Block tags leave no blank lines or indentation behind (a smaller page).
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
@@ -1306,6 +1362,23 @@ fn environment() -> Result<&'static Environment<'static>, crate::Error> {
         path: "report template".into(),
         reason: e.clone(),
     })
+}
+
+/// Text as HTML text or a quoted attribute's value: `&`, `<`, `>`, `"` and `'` escaped.
+fn write_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut rest = text;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..i])?;
+        out.write_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        })?;
+        rest = &rest[i + 1..];
+    }
+    out.write_str(rest)
 }
 
 /// Text for a CSS string literal: every character but letters, digits and spaces as a

@@ -45,7 +45,7 @@ test("the company report links to each department's report and back", async () =
   // Under `grow_revenue`, in its row and on the map: the aligned sales objective.
   const row = page.locator("#obj-grow_revenue");
   assert.match(await row.innerText(), /Departments: ✕ sales: Win five key accounts/);
-  const node = page.locator('a.node[data-id="grow_revenue"] text.dept');
+  const node = page.locator('a.node[href="#obj-grow_revenue"] text.dept');
   assert.match((await node.allTextContents()).join(" "), /sales: Win five key accounts/);
   // Follow the aligned objective's link into the department's report, to its row.
   await row.locator("div.aligned a").first().click();

@@ -113,8 +113,10 @@ for (const ex of examples) {
         assert.ok(scroll <= client, `${name} at 400px: the page scrolls sideways (${scroll} > ${client})`);
       }
       // The why in plain sight: one numbered item per link, every rationale shown.
+      // (An <ol> without `start`, items without `value`: item i shows number i + 1.)
+      assert.equal(await page.$$eval("ol.why[start], ol.why > li[value]", (es) => es.length), 0);
       const why = await page.$$eval("ol.why > li", (lis) => lis.map((li) => ({
-        n: li.value, text: li.innerText, visible: li.getBoundingClientRect().height > 0,
+        n: Number(li.id.slice("link-".length)), text: li.innerText, visible: li.getBoundingClientRect().height > 0,
       })));
       assert.equal(why.length, json.links.length);
       json.links.forEach((l, i) => {
@@ -123,7 +125,7 @@ for (const ex of examples) {
         if (l.rationale) assert.ok(norm(why[i].text).includes(norm(l.rationale)), `rationale of link ${i + 1}`);
       });
       // The arrows carry the numbers.
-      const numbers = await page.$$eval("#map-box a.enum text", (ts) => ts.map((t) => Number(t.textContent)));
+      const numbers = await page.$$eval('#map-box a[href^="#link-"] text', (ts) => ts.map((t) => Number(t.textContent)));
       for (const n of numbers) assert.ok(n >= 1 && n <= json.links.length);
       // The summary lists exactly the red and amber objectives, red first.
       const listed = await page.$$eval(".attn-item .attn-head a", (as) => as.map((a) => a.getAttribute("href").slice(5)));

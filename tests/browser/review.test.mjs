@@ -52,7 +52,7 @@ test("the report shows notes, projections, spent against budget and score histor
   assert.match(await page.locator("#obj-keep_customers").innerText(), /budget 90,000 · spent 20,000/);
   // The scorecard's history chart and one per objective with a history.
   assert.equal(await page.locator('svg[aria-label="score over 2025-01 – 2025-09"]').count(), 1);
-  assert.ok(await page.locator("svg.spark.history").count() >= 1);
+  assert.ok(await page.locator("tr.objective svg.history path").count() >= 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
