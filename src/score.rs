@@ -213,11 +213,8 @@ fn score_at_aligned(
     evidence: bool,
     aligned: &[Option<f64>],
 ) -> Scores {
-    let period_end = model
-        .scorecard
-        .as_ref()
-        .and_then(|s| s.period)
-        .map(|(_, e)| e);
+    let bounds = model.scorecard.as_ref().and_then(|s| s.period);
+    let period_end = bounds.map(|(_, e)| e);
     let (green, amber) = model
         .scorecard
         .as_ref()
@@ -226,7 +223,7 @@ fn score_at_aligned(
         .measures
         .iter()
         .map(|m| {
-            let mut s = score_measure(m, as_of, period_end);
+            let mut s = score_measure(m, as_of, bounds);
             if let (Some(c), Some((period, _))) = (&m.compute, s.actual) {
                 s.trace.actual = computed_trace(&s.trace.actual, model, &c.expr, period);
             }
@@ -483,12 +480,7 @@ fn progress_with(
 /// One measure's score at `as_of`, as [`score`] computes it (for the checks that judge
 /// a measure's status: `unexplained-red`).
 pub fn measure(model: &Model, m: &Measure, as_of: Option<Period>) -> MeasureScore {
-    let period_end = model
-        .scorecard
-        .as_ref()
-        .and_then(|s| s.period)
-        .map(|(_, e)| e);
-    score_measure(m, as_of, period_end)
+    score_measure(m, as_of, model.scorecard.as_ref().and_then(|s| s.period))
 }
 
 /// A computed measure's actual with the expression and the values put in: `actual:
@@ -523,7 +515,13 @@ fn computed_trace(
     }
 }
 
-fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>) -> MeasureScore {
+/// `bounds` is the scorecard's `period`, first and last.
+fn score_measure(
+    m: &Measure,
+    as_of: Option<Period>,
+    bounds: Option<(Period, Period)>,
+) -> MeasureScore {
+    let period_end = bounds.map(|(_, e)| e);
     let p = &m.props;
     let n = fmt_num;
     let upto: Vec<_> = p
@@ -641,7 +639,18 @@ fn score_measure(m: &Measure, as_of: Option<Period>, period_end: Option<Period>)
         p.threshold.map(|t| t.value),
     );
     trace.progress = format!("progress: {how}");
-    let projection = crate::projection::project(m, &upto, dir, t, period_end);
+    // The pace of the plan: the actuals from the start of the scorecard's period (a
+    // history from before the plan, e.g. a decline it sets out to reverse, is not it).
+    let in_plan = match bounds {
+        Some((start, _)) => {
+            let first = start.start();
+            upto.iter()
+                .position(|a| a.period.end() >= first)
+                .unwrap_or(upto.len())
+        }
+        None => 0,
+    };
+    let projection = crate::projection::project(m, &upto[in_plan..], dir, t, period_end);
     MeasureScore {
         actual,
         target,
