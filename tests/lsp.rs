@@ -1038,7 +1038,7 @@ fn a_workspace_of_several_files() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["startLine"] == 3 && f["endLine"] == 34),
+            .any(|f| f["startLine"] == 3 && f["endLine"] == 46),
         "{folds}"
     );
     let sel = c.request(
