@@ -42,7 +42,7 @@ test("the report shows notes, projections, spent against budget and score histor
   // The note of the red measure, beside it.
   const nps = page.locator("#m-shipper_nps");
   assert.match(await nps.innerText(), /Note: Shippers ask where their parcels are/);
-  assert.match(await nps.innerText(), /at this pace: 2032-Q4, after its target date/);
+  assert.match(await nps.innerText(), /at this pace: 2029-Q2, after its target date/);
   assert.ok(await nps.locator(".note").isVisible());
   // Spent against budget, with what is left.
   const body = await page.locator("body").innerText();
