@@ -74,6 +74,20 @@ fn projections_by_hand_worked_numbers() {
             ("short", "2025-12", "2025-02: 10, 2025-03: 12"),
             // Target met: no projection.
             ("met", "2025-12", "2025-01: 18, 2025-02: 19, 2025-03: 21"),
+            // A 2024 decline before the plan (period 2025-01 ..) is not the plan's pace:
+            // the line runs through 2025 alone, as "steady" (through all six months its
+            // slope would be about −0.5, away from the target).
+            (
+                "turned",
+                "2025-12",
+                "2024-10: 16, 2024-11: 14, 2024-12: 12, 2025-01: 10, 2025-02: 12, 2025-03: 14",
+            ),
+            // Two months of the plan and a 2024 behind them: fewer than 3 in the plan.
+            (
+                "new",
+                "2025-12",
+                "2024-11: 6, 2024-12: 8, 2025-02: 10, 2025-03: 12",
+            ),
         ]),
     )
     .unwrap();
@@ -100,6 +114,8 @@ fn projections_by_hand_worked_numbers() {
         serde_json::json!({"period": "2025-06", "on_track": true})
     );
     assert_eq!(p("short"), Value::Null);
+    assert_eq!(p("turned"), p("steady"));
+    assert_eq!(p("new"), Value::Null);
     assert_eq!(p("met"), Value::Null);
     // At an earlier as-of period only the actuals up to it count: two, so none.
     let early = build(dir.path(), &["--as-of", "2025-02"]);
