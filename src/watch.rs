@@ -33,8 +33,11 @@ use crate::files::{self, Disk};
 use crate::serve::{Server, State};
 use crate::{Build, Error, ExitStatus, Options, compile_bytes};
 
-/// Quiet time after the last event before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Quiet time after the last event before a rebuild: long enough to take an editor's
+/// save (a write and a rename, microseconds apart) as one, short enough not to be what a
+/// user waits for. A save that takes longer is not misread: the build of a half-written
+/// file is held back by [`SETTLE`], and a change during a build causes the next one.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 /// The longest a burst of saves can delay a rebuild.
 pub const MAX_DEBOUNCE: Duration = Duration::from_millis(500);
 /// How long a root file that vanished (delete, then recreate) is waited for before
@@ -346,9 +349,13 @@ fn finish(
 ) -> String {
     let built = &compiled.build;
     let report = Report::new(built.all().into_iter().map(|b| &b.compilation));
-    if !report.items.is_empty() {
-        eprint!("{}", emit::human::render(&report, opts.color));
-    }
+    // The diagnostics are printed after the output is written: the browser need not
+    // wait for the terminal.
+    let show = |report: &Report| {
+        if !report.items.is_empty() {
+            eprint!("{}", emit::human::render(report, opts.color));
+        }
+    };
     let (errors, warnings) = (report.errors(), report.warnings());
     let counts = format!(
         "{errors} error{}, {warnings} warning{}",
@@ -356,6 +363,7 @@ fn finish(
         plural(warnings)
     );
     if errors > 0 {
+        show(&report);
         if let Some(s) = server {
             s.publish(State::Failed(emit::human::render(&report, false)));
         }
@@ -363,20 +371,28 @@ fn finish(
     }
     let text = match emit::render(built, opts.format, &opts.output) {
         Ok(t) => t,
-        Err(e) => return format!("error: {e}"),
+        Err(e) => {
+            show(&report);
+            return format!("error: {e}");
+        }
     };
     let inputs = built.read_paths();
     let departments = match emit::department_outputs(built, opts.format, &opts.output) {
         Ok(d) => d,
-        Err(e) => return format!("error: {e}"),
-    };
-    let written_departments = departments.len();
-    for (path, text, _) in departments {
-        if let Err(e) = crate::output::write_output(&path, text.as_bytes(), &inputs) {
+        Err(e) => {
+            show(&report);
             return format!("error: {e}");
         }
-    }
-    if let Err(e) = crate::output::write_output(&opts.output, text.as_bytes(), &inputs) {
+    };
+    let written_departments = departments.len();
+    let written = departments
+        .iter()
+        .try_for_each(|(path, text, _)| {
+            crate::output::write_output(path, text.as_bytes(), &inputs)
+        })
+        .and_then(|()| crate::output::write_output(&opts.output, text.as_bytes(), &inputs));
+    show(&report);
+    if let Err(e) = written {
         return format!("error: {e}");
     }
     *version += 1;
