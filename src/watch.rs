@@ -387,9 +387,7 @@ fn finish(
     let written_departments = departments.len();
     let written = departments
         .iter()
-        .try_for_each(|(path, text, _)| {
-            crate::output::write_output(path, text.as_bytes(), &inputs)
-        })
+        .try_for_each(|(path, text, _)| crate::output::write_output(path, text.as_bytes(), &inputs))
         .and_then(|()| crate::output::write_output(&opts.output, text.as_bytes(), &inputs));
     show(&report);
     if let Err(e) = written {
