@@ -100,6 +100,72 @@ fn build_writes_each_department_report_beside_its_file() {
     assert!(r.stderr.contains("wrote depts/sales.html"), "{}", r.stderr);
 }
 
+/// The `href`s of `html` that end in `.html` (before any `#`), as written, each once.
+fn report_links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .filter(|h| h.ends_with(".html"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn the_links_between_company_and_department_reports_lead_to_them_wherever_the_output_goes() {
+    // A bare name in the company's folder, a folder elsewhere, a path from another folder.
+    let dir = project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let company = dir.path().join("company.bsc");
+    let out_elsewhere = elsewhere.path().join("out/company.html");
+    std::fs::create_dir_all(out_elsewhere.parent().unwrap()).unwrap();
+    let runs: [(&std::path::Path, Vec<&str>, std::path::PathBuf); 3] = [
+        (
+            dir.path(),
+            vec!["build", "company.bsc", "-o", "c.html"],
+            dir.path().join("c.html"),
+        ),
+        (
+            dir.path(),
+            vec![
+                "build",
+                "company.bsc",
+                "-o",
+                out_elsewhere.to_str().unwrap(),
+            ],
+            out_elsewhere.clone(),
+        ),
+        (
+            elsewhere.path(),
+            vec!["build", company.to_str().unwrap(), "-o", "plain.html"],
+            elsewhere.path().join("plain.html"),
+        ),
+    ];
+    for (cwd, args, out) in runs {
+        let r = bsc(cwd, &args);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let html = std::fs::read_to_string(&out).unwrap();
+        let links = report_links(&html);
+        assert_eq!(links.len(), 1, "{args:?}: {links:?}");
+        let dept = out.parent().unwrap().join(&links[0]);
+        assert!(
+            dept.is_file(),
+            "{args:?}: {} does not exist",
+            dept.display()
+        );
+        // And back up: the department's link leads to this company report.
+        let back = report_links(&std::fs::read_to_string(&dept).unwrap());
+        assert_eq!(back.len(), 1, "{back:?}");
+        let up = dept.parent().unwrap().join(&back[0]);
+        assert_eq!(
+            std::fs::canonicalize(&up).unwrap(),
+            std::fs::canonicalize(&out).unwrap(),
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn a_project_is_checked_through_its_company_and_each_department_once() {
     let dir = project();

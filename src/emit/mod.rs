@@ -123,6 +123,11 @@ pub fn department_outputs<'a>(
 /// The address of `to` from a page in folder `from`: a relative URL path, `/`-separated,
 /// each part percent-encoded.
 pub fn href(from: &Path, to: &Path) -> String {
+    // A bare file name's folder is the empty path: the current folder.
+    let from = match from.as_os_str().is_empty() {
+        true => Path::new("."),
+        false => from,
+    };
     let from = crate::files::lexical_absolute(from);
     let to = crate::files::lexical_absolute(to);
     let a: Vec<_> = from.components().collect();
