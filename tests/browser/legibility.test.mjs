@@ -111,6 +111,11 @@ for (const ex of examples) {
           scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
         }));
         assert.ok(scroll <= client, `${name} at 400px: the page scrolls sideways (${scroll} > ${client})`);
+        // Tables are cards: every field shown has something under its label.
+        const hollow = await page.$$eval("table.cards td", (tds) => tds
+          .filter((td) => getComputedStyle(td).display !== "none" && !td.textContent.trim() && !td.querySelector("svg, span, a"))
+          .map((td) => `${td.closest("tr").id || td.closest("tr").className} cell ${td.cellIndex + 1}`));
+        assert.deepEqual(hollow, [], `${name} at 400px: card fields without content`);
       }
       // The why in plain sight: one numbered item per link, every rationale shown.
       // (An <ol> without `start`, items without `value`: item i shows number i + 1.)
