@@ -913,6 +913,9 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 fn p_text(p: f64) -> String {
     if p < 0.001 {
         "p < 0.001".into()
+    } else if p > 0.99 {
+        // Corrected for the lags tried, p is capped at 1: "p = 1" would read as a bug.
+        "p > 0.99".into()
     } else {
         format!("p = {}", fmt_num((p * 1000.0).round() / 1000.0))
     }

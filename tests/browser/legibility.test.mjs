@@ -145,6 +145,11 @@ for (const ex of examples) {
         const cls = await page.locator(".scorebox .counts .badge", { hasText: "0 errors" }).getAttribute("class");
         assert.ok(!cls.includes("l-error"), cls);
       }
+      // Every zero count (errors, warnings, objectives of a colour) is a neutral chip.
+      const zeros = await page.$$eval(".scorebox .counts .badge", (bs) => bs
+        .filter((b) => /^\D*0 /.test(b.textContent.trim())).map((b) => [b.textContent.trim(), b.className]));
+      assert.ok(zeros.length >= 1, "some count is zero");
+      for (const [text, cls] of zeros) assert.equal(cls, "badge l-zero", text);
       await page.screenshot({ path: join(out, `${name}-${width === 400 ? 420 : width}.png`), fullPage: true });
       await page.close();
     }
