@@ -53,8 +53,11 @@
 
 use std::cmp::Ordering;
 
-/// Left gutter kept free for the band titles drawn by the caller.
-const GUTTER: f64 = 150.0;
+/// Left gutter kept free for the band titles drawn by the caller: none, the caller draws
+/// them at the top left of each band, in its padding above the nodes (a gutter as wide as
+/// the longest title made every map that much wider, and a longer title still ran into
+/// the first node).
+const GUTTER: f64 = 0.0;
 /// Margin around the drawing (right of the gutter, and on the right side).
 const MARGIN: f64 = 16.0;
 /// Width of every node box.

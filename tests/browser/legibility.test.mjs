@@ -164,16 +164,25 @@ for (const ex of examples) {
     const page = await open(html, 1000);
     const headings = (await page.$$eval("main h1, main h2, main h3", (hs) => hs.map((h) => h.innerText)))
       .map(norm).filter(Boolean);
-    // The printed map: each part narrow enough for 9 px text on a portrait A4 page.
+    // The printed map: each part narrow enough for 9 px text on a portrait A4 page, and
+    // on a landscape Letter page (the narrower landscape) the landscape parts, no more of
+    // them than the portrait ones.
     await page.emulateMedia({ media: "print" });
-    await page.setViewportSize({ width: 703, height: 1000 });
-    const parts = await page.evaluate(() => {
-      const min = Math.min(...[...document.querySelectorAll("#map-box svg text")]
-        .filter((t) => t.textContent.trim()).map((t) => parseFloat(getComputedStyle(t).fontSize)));
-      return [...document.querySelectorAll(".map-print svg")].map((s) => min * s.getBoundingClientRect().width / s.viewBox.baseVal.width);
-    });
-    assert.ok(parts.length >= 1);
-    for (const px of parts) assert.ok(px >= 9 - 1e-6, `${name}: printed map text at ${px.toFixed(2)} px`);
+    const count = {};
+    for (const [orientation, width, height] of [["portrait", 703, 1000], ["landscape", 965, 700]]) {
+      await page.setViewportSize({ width, height });
+      const parts = await page.evaluate((o) => {
+        const min = Math.min(...[...document.querySelectorAll("#map-box svg text")]
+          .filter((t) => t.textContent.trim()).map((t) => parseFloat(getComputedStyle(t).fontSize)));
+        const shown = [...document.querySelectorAll(".map-print")].filter((d) => getComputedStyle(d).display !== "none");
+        if (shown.length !== 1 || !shown[0].classList.contains(o)) return null;
+        return [...shown[0].querySelectorAll("svg")].map((s) => min * s.getBoundingClientRect().width / s.viewBox.baseVal.width);
+      }, orientation);
+      assert.ok(parts && parts.length >= 1, `${name}: the ${orientation} map parts are the ones printed`);
+      for (const px of parts) assert.ok(px >= 9 - 1e-6, `${name} ${orientation}: printed map text at ${px.toFixed(2)} px`);
+      count[orientation] = parts.length;
+    }
+    assert.ok(count.landscape <= count.portrait, JSON.stringify(count));
     await page.setViewportSize({ width: 1000, height: 1000 });
     for (const [format, landscape] of [["A4", false], ["Letter", true]]) {
       const pdf = join(out, `${name}-${format}-${landscape ? "landscape" : "portrait"}.pdf`);

@@ -89,6 +89,8 @@ pub(super) struct MapView {
     /// The parts of the map printed one below the other, each narrow enough that its
     /// text stays at 9 px or more on a portrait A4 or Letter page.
     slices: Vec<Slice>,
+    /// The same on a landscape page.
+    slices_landscape: Vec<Slice>,
 }
 
 #[derive(Serialize)]
@@ -107,9 +109,27 @@ const MIN_DRAWN_FONT: f64 = 9.0;
 /// 703 CSS px wide, and 703 × 11 / 9 = 859.
 const PRINT_SLICE: f64 = 840.0;
 
+/// The same on a landscape page: Letter, the narrower, is 965 CSS px wide with 12 mm
+/// margins, and 965 × 11 / 9 = 1,179.
+const PRINT_SLICE_LANDSCAPE: f64 = 1150.0;
+
 /// How much consecutive printed parts overlap, so a node cut at one edge is whole in
 /// the next part.
 const PRINT_OVERLAP: f64 = 200.0;
+
+/// The parts of a map `width` wide printed one below the other, each at most `widest`.
+fn slices(width: f64, widest: f64) -> Vec<Slice> {
+    let mut out = Vec::new();
+    let mut x = 0.0;
+    loop {
+        let w = (width - x).min(widest);
+        out.push(Slice { x, w });
+        if x + w >= width - 1e-9 {
+            return out;
+        }
+        x += widest - PRINT_OVERLAP;
+    }
+}
 
 /// The point halfway along a link's drawing, where its number goes.
 fn midpoint(points: &[(f64, f64)], same_band: bool) -> (f64, f64) {
@@ -186,7 +206,8 @@ pub(super) fn map_view(
             title: b.title.clone(),
             y: bb.y,
             height: bb.height,
-            label_y: bb.y + bb.height / 2.0,
+            // In the band's padding above its nodes (the layout keeps no gutter for it).
+            label_y: bb.y + 18.0,
         })
         .collect();
     let node_views = model
@@ -266,19 +287,10 @@ pub(super) fn map_view(
                 > model.perspectives[model.objectives[l.to].perspective].level,
         })
         .collect();
-    let mut slices = Vec::new();
-    let mut x = 0.0;
-    loop {
-        let w = (lay.width - x).min(PRINT_SLICE);
-        slices.push(Slice { x, w });
-        if x + w >= lay.width - 1e-9 {
-            break;
-        }
-        x += PRINT_SLICE - PRINT_OVERLAP;
-    }
     MapView {
         fit_min: lay.width * MIN_DRAWN_FONT / MAP_MIN_FONT,
-        slices,
+        slices: slices(lay.width, PRINT_SLICE),
+        slices_landscape: slices(lay.width, PRINT_SLICE_LANDSCAPE),
         width: lay.width,
         height: lay.height,
         bands: band_views,
