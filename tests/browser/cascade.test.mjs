@@ -43,6 +43,10 @@ test("the company report links to each department's report and back", async () =
   assert.equal(await depts.count(), 2);
   assert.match(await depts.nth(0).innerText(), /Lindqvist Sales: FY2025 \(sales\)\s+✕ red · 55%/);
   // Under `grow_revenue`, in its row and on the map: the aligned sales objective.
+  // The summary says why the company objective is red: the department objective aligned to it.
+  const why = page.locator(".attn-item", { has: page.locator('a[href="#obj-grow_revenue"]') });
+  assert.match(await why.innerText(), /sales: Win five key accounts: department objective, score \d+%/);
+  assert.doesNotMatch(await why.innerText(), /although no measure/);
   const row = page.locator("#obj-grow_revenue");
   assert.match(await row.innerText(), /Departments: ✕ sales: Win five key accounts/);
   const node = page.locator('a.node[href="#obj-grow_revenue"] text.dept');

@@ -138,6 +138,11 @@ for (const ex of examples) {
       const amber = json.objectives.filter((o) => o.status === "amber").map((o) => o.id);
       assert.deepEqual([...listed].sort(), [...red, ...amber].sort());
       assert.deepEqual(listed.slice(0, red.length).sort(), [...red].sort());
+      // Within a colour, the lowest score first.
+      const score = (id) => json.objectives.find((o) => o.id === id).score;
+      for (const part of [listed.slice(0, red.length), listed.slice(red.length)]) {
+        for (let i = 1; i < part.length; i++) assert.ok(score(part[i - 1]) <= score(part[i]), `${part[i - 1]} before ${part[i]}`);
+      }
       // Timeline labels never overlap.
       assert.deepEqual(await overlappingTimelineLabels(page), [], `${name} at ${width}px`);
       // Zero errors is not a red chip.

@@ -202,7 +202,7 @@ pub fn render(
 
     let perspectives = tables::perspectives(m, scores, &top_down, &aligned, &initiatives_of);
     let timeline = initiatives::timeline(m, scores, sc.currency.as_deref(), sc.period);
-    let attention = attention::attention(m, scores, &top_down, green, amber);
+    let attention = attention::attention(m, scores, &top_down, &aligned, green, amber);
 
     let report = Report::new(std::slice::from_ref(c));
     let diagnostics = report

@@ -117,14 +117,18 @@ pub(super) fn perspectives(
                             }
                         })
                         .collect();
-                    let judged: Vec<(&str, Status)> = o
-                        .measures
-                        .iter()
-                        .map(|&mi| (m.measures[mi].title.as_str(), scores.measures[mi].status))
-                        .collect();
+                    let aligned = aligned.get(oi).map_or(&[][..], |a| a.as_slice());
+                    let judged = judged(m, scores, oi, aligned);
                     ObjectiveRow {
-                        aligned: aligned.get(oi).cloned().unwrap_or_default(),
-                        note: status_note(orr.status, orr.score, &judged, green, amber),
+                        aligned: aligned.to_vec(),
+                        note: status_note(
+                            orr.status,
+                            orr.score,
+                            &judged,
+                            !aligned.is_empty(),
+                            green,
+                            amber,
+                        ),
                         money: money_text(
                             initiatives_of[oi].iter().map(|&ii| &m.initiatives[ii]),
                             currency,
@@ -236,10 +240,33 @@ struct ObjectiveRow {
 pub(super) struct AlignedView {
     pub(super) department: String,
     pub(super) title: String,
-    status: &'static str,
+    pub(super) status: &'static str,
+    /// The same status, for judging.
+    #[serde(skip)]
+    pub(super) judged: Status,
     pub(super) symbol: &'static str,
-    score: String,
-    href: String,
+    pub(super) score: String,
+    pub(super) href: String,
+}
+
+/// What an objective's score is made of, each with its status: its measures, then the
+/// department objectives aligned to it (LANGUAGE.md §9.6), as "department: title".
+pub(super) fn judged(
+    m: &Model,
+    scores: &Scores,
+    oi: usize,
+    aligned: &[AlignedView],
+) -> Vec<(String, Status)> {
+    m.objectives[oi]
+        .measures
+        .iter()
+        .map(|&mi| (m.measures[mi].title.clone(), scores.measures[mi].status))
+        .chain(
+            aligned
+                .iter()
+                .map(|a| (format!("{}: {}", a.department, a.title), a.judged)),
+        )
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -270,12 +297,13 @@ fn rank(s: Status) -> u8 {
 pub(super) fn status_note(
     status: Status,
     score: Option<f64>,
-    measures: &[(&str, Status)],
+    children: &[(String, Status)],
+    departments: bool,
     green: f64,
     amber: f64,
 ) -> Option<String> {
     let score = score?;
-    let judged: Vec<&(&str, Status)> = measures.iter().filter(|m| m.1 != Status::None).collect();
+    let judged: Vec<&(String, Status)> = children.iter().filter(|m| m.1 != Status::None).collect();
     if status == Status::None || judged.is_empty() {
         return None;
     }
@@ -297,11 +325,15 @@ pub(super) fn status_note(
             pct(Some(amber))
         ),
     };
-    let head = format!(
-        "{on} of {} measure{} on target; {band}",
-        judged.len(),
-        if judged.len() == 1 { "" } else { "s" }
-    );
+    let (many, none) = match departments {
+        true => (
+            "measures and department objectives",
+            "no measure or department objective",
+        ),
+        false if judged.len() == 1 => ("measure", "no measure"),
+        false => ("measures", "no measure"),
+    };
+    let head = format!("{on} of {} {many} on target; {band}", judged.len());
     let worse: Vec<String> = judged
         .iter()
         .filter(|m| rank(m.1) > rank(status))
@@ -316,7 +348,7 @@ pub(super) fn status_note(
     }
     if judged.iter().all(|m| rank(m.1) < rank(status)) {
         return Some(format!(
-            "{head}, so {} although no measure is {} (measures are judged against their own threshold and target)",
+            "{head}, so {} although {none} is {} (each is judged against its own threshold and target)",
             status.as_str(),
             status.as_str()
         ));
@@ -403,6 +435,7 @@ pub(super) fn aligned_views(c: &Compilation, links: &crate::emit::Links) -> Vec<
             department: m.cascades[a.cascade].id.clone(),
             title: o.title.clone(),
             status: r.status.as_str(),
+            judged: r.status,
             symbol: symbol(r.status),
             score: pct(r.score),
             href: format!("{href}#obj-{}", o.id),
@@ -435,7 +468,8 @@ mod tests {
             status_note(
                 g,
                 Some(0.92),
-                &[("Sales", g), ("Staff trained", a)],
+                &[("Sales".into(), g), ("Staff trained".into(), a)],
+                false,
                 0.9,
                 0.6
             )
@@ -446,13 +480,49 @@ mod tests {
         );
         // A red objective although no measure is red.
         assert_eq!(
-            status_note(r, Some(0.5), &[("A", a), ("B", a)], 0.9, 0.6).as_deref(),
+            status_note(
+                r,
+                Some(0.5),
+                &[("A".into(), a), ("B".into(), a)],
+                false,
+                0.9,
+                0.6
+            )
+            .as_deref(),
             Some(
-                "0 of 2 measures on target; score 50% < 60% amber band, so red although no measure is red (measures are judged against their own threshold and target)"
+                "0 of 2 measures on target; score 50% < 60% amber band, so red although no measure is red (each is judged against its own threshold and target)"
             )
         );
         // Same colours: nothing to say.
-        assert_eq!(status_note(a, Some(0.7), &[("A", a)], 0.9, 0.6), None);
-        assert_eq!(status_note(Status::None, None, &[("A", a)], 0.9, 0.6), None);
+        let one = [("A".to_string(), a)];
+        assert_eq!(status_note(a, Some(0.7), &one, false, 0.9, 0.6), None);
+        assert_eq!(status_note(Status::None, None, &one, false, 0.9, 0.6), None);
+        // A department objective aligned to it is one more thing its score is made of.
+        assert_eq!(
+            status_note(
+                r,
+                Some(0.56),
+                &[("Revenue".into(), a), ("sales: Win accounts".into(), r)],
+                true,
+                0.9,
+                0.6
+            ),
+            None,
+            "the red department objective is why"
+        );
+        assert_eq!(
+            status_note(
+                r,
+                Some(0.5),
+                &[("Revenue".into(), a), ("sales: Win accounts".into(), a)],
+                true,
+                0.9,
+                0.6
+            )
+            .as_deref(),
+            Some(
+                "0 of 2 measures and department objectives on target; score 50% < 60% amber band, so red although no measure or department objective is red (each is judged against its own threshold and target)"
+            )
+        );
     }
 }
