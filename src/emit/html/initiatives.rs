@@ -57,7 +57,7 @@ pub(super) fn timeline(
             InitiativeRow {
                 id: i.id.clone(),
                 title: i.title.clone(),
-                doc: i.doc.clone(),
+                doc: i.doc.as_deref().map(super::reflow),
                 budget_short: i
                     .budget
                     .map_or(String::new(), |b| with_unit_compact(b, currency)),

@@ -70,6 +70,9 @@ struct WhyLink {
     to_id: String,
     to_title: String,
     rationale: Option<String>,
+    /// The number of an earlier link with the same rationale (a chain `a -> b -> c : "…"`
+    /// gives each of its links the one text): said there, referred to here.
+    same_as: Option<usize>,
     evidence: String,
     verdict: &'static str,
     backward: bool,
@@ -269,12 +272,23 @@ pub(super) fn map_view(
             })
         })
         .collect();
+    let mut first_with: std::collections::BTreeMap<&str, usize> = Default::default();
     let why = model
         .links
         .iter()
         .zip(&scores.links)
         .enumerate()
         .map(|(i, (l, ev))| WhyLink {
+            same_as: l
+                .rationale
+                .as_deref()
+                .and_then(|r| match first_with.get(r) {
+                    Some(&n) => Some(n),
+                    None => {
+                        first_with.insert(r, i + 1);
+                        None
+                    }
+                }),
             n: i + 1,
             from_id: model.objectives[l.from].id.clone(),
             from_title: model.objectives[l.from].title.clone(),

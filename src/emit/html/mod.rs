@@ -223,7 +223,7 @@ pub fn render(
     let green = m.scorecard.as_ref().map_or(0.9, |s| s.green);
     let view = View {
         title: m.scorecard.as_ref().map_or(root_name, |s| s.title.clone()),
-        doc: sc.doc.clone(),
+        doc: sc.doc.as_deref().map(reflow),
         vision: sc.vision.clone(),
         mission: sc.mission.clone(),
         owner: sc.owner.clone(),
@@ -331,6 +331,24 @@ fn environment() -> Result<&'static Environment<'static>, crate::Error> {
     })
 }
 
+/// A doc comment as a paragraph of the page: the source's line breaks inside a sentence
+/// (where it was wrapped to fit the editor) joined by a space, those after a sentence or
+/// a label (`.`, `:`, `!`, `?`) and blank lines kept (a `Formula:` line stays its own).
+fn reflow(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    let mut lines = doc.lines().map(str::trim_end).peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        let Some(next) = lines.peek() else { break };
+        let ends = line.is_empty()
+            || next.trim().is_empty()
+            || line.ends_with(['.', ':', '!', '?'])
+            || next.trim_start().starts_with(['-', '*', '•']);
+        out.push(if ends { '\n' } else { ' ' });
+    }
+    out
+}
+
 /// Text as HTML text or a quoted attribute's value: `&`, `<`, `>`, `"` and `'` escaped.
 fn write_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut rest = text;
@@ -366,5 +384,33 @@ fn template_error(e: minijinja::Error) -> crate::Error {
     crate::Error::Write {
         path: "report template".into(),
         reason: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_doc_comment_is_reflowed_into_paragraphs() {
+        // Wrapped mid-sentence: joined.
+        assert_eq!(
+            reflow("A bakery sets out to turn\ncatering into a quarter of revenue."),
+            "A bakery sets out to turn catering into a quarter of revenue."
+        );
+        // After a sentence or a label, before a list item, around a blank line: kept.
+        assert_eq!(
+            reflow("Revenue growth.\nFormula: this year / last year\n\nSecond paragraph\n- item"),
+            "Revenue growth.\nFormula: this year / last year\n\nSecond paragraph\n- item"
+        );
+        assert_eq!(reflow("one line"), "one line");
+        assert_eq!(reflow(""), "");
+    }
+
+    #[test]
+    fn html_text_escapes_markup_and_quotes_only() {
+        let mut out = String::new();
+        write_html(&mut out, "a < b & \"c\" 'd' > e / f").unwrap();
+        assert_eq!(out, "a &lt; b &amp; &quot;c&quot; &#39;d&#39; &gt; e / f");
     }
 }

@@ -71,8 +71,9 @@ pub(super) fn perspectives(
                                 title: ms.title.clone(),
                                 doc: ms
                                     .doc
-                                    .clone()
-                                    .or_else(|| ms.from.and_then(|k| m.kpis[k].doc.clone())),
+                                    .as_deref()
+                                    .or_else(|| ms.from.and_then(|k| m.kpis[k].doc.as_deref()))
+                                    .map(super::reflow),
                                 unit: format!(
                                     "{}{dir}",
                                     unit.map(|u| format!("{u}, ")).unwrap_or_default()
@@ -142,7 +143,7 @@ pub(super) fn perspectives(
                             .collect(),
                         id: o.id.clone(),
                         title: o.title.clone(),
-                        doc: o.doc.clone(),
+                        doc: o.doc.as_deref().map(super::reflow),
                         owner: o.owner.clone().unwrap_or_default(),
                         status: orr.status.as_str(),
                         symbol: symbol(orr.status),
