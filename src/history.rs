@@ -177,7 +177,7 @@ fn progress_at(
 ) -> Option<f64> {
     let p = &m.props;
     // Actuals are sorted by period, which orders by last day.
-    let upto = p.actuals.partition_point(|a| a.period.end() <= as_of.end());
+    let upto = p.actuals.partition_point(|a| a.period.ends_by(&as_of));
     let actual = p.actuals[..upto].last()?.value;
     let t = score::select_target(&p.targets, Some(as_of), period_end)?;
     let dir = p.direction?;

@@ -225,7 +225,7 @@ impl Measure {
             .notes
             .iter()
             .rev()
-            .find(|n| as_of.is_none_or(|a| n.period.end() <= a.end()))
+            .find(|n| as_of.is_none_or(|a| n.period.ends_by(&a)))
     }
 }
 

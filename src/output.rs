@@ -5,7 +5,8 @@
 //! - a regular file is replaced atomically: the new bytes go to a temporary file in the
 //!   target's folder (unnamed, `O_TMPFILE`, where the system has it), which is synced and
 //!   renamed over the target, keeping its permissions (and, as root, its owner), so a
-//!   reader sees the old file or the new one, never half of one;
+//!   reader sees the old file or the new one, never half of one (`watch` skips the
+//!   syncing, [`Durability::Renamed`]: it writes the output again on the next save);
 //! - a read-only file is refused, as rustfmt does (root could write it anyway);
 //! - a path that is not a regular file (a device such as `/dev/null`, a FIFO, our own
 //!   stdout) is written to directly, never replaced;
@@ -44,6 +45,27 @@ fn write_error(path: &Path, reason: impl Into<String>) -> Error {
 /// Writes the output of a build to `path`. `inputs` are the files the compilation read
 /// ([`crate::Compilation::read_paths`]): writing over one of them is refused.
 pub fn write_output(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Error> {
+    write_output_as(path, bytes, inputs, Durability::Synced)
+}
+
+/// Whether a replaced file is synced to the disk before and after it is renamed into
+/// place. The rename keeps it whole for every reader either way; syncing keeps it whole
+/// after a crash too, and costs a few ms, sometimes tens, for a large report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    Synced,
+    /// `bsc watch`'s outputs: rewritten on every save, so a crash loses nothing the next
+    /// save does not write again, and the browser should not wait for the disk.
+    Renamed,
+}
+
+/// [`write_output`], with the choice of syncing.
+pub fn write_output_as(
+    path: &Path,
+    bytes: &[u8],
+    inputs: &[PathBuf],
+    sync: Durability,
+) -> Result<(), Error> {
     let err = |e: &io::Error| write_error(path, io_reason(e));
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.exists() {
@@ -66,7 +88,7 @@ pub fn write_output(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
             let target = follow_links(path).map_err(|e| err(&e))?;
             refuse_input(path, inputs)?;
             let old = existing_file(path, &target)?;
-            replace(&target, bytes, old.as_ref()).map_err(|e| err(&e))
+            replace(&target, bytes, old.as_ref(), sync).map_err(|e| err(&e))
         }
     }
 }
@@ -87,14 +109,15 @@ pub fn rewrite(path: &Path, bytes: &[u8]) -> Result<(), Error> {
             return rewrite_in_place(&target, bytes).map_err(|e| err(&e));
         }
     }
-    replace(&target, bytes, Some(&old)).map_err(|e| err(&e))
+    replace(&target, bytes, Some(&old), Durability::Synced).map_err(|e| err(&e))
 }
 
 /// Writes `bytes` to a file of bsc's own (no input check, no symlink to follow):
 /// atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let old = fs::metadata(path).ok().filter(Metadata::is_file);
-    replace(path, bytes, old.as_ref()).map_err(|e| write_error(path, io_reason(&e)))
+    replace(path, bytes, old.as_ref(), Durability::Synced)
+        .map_err(|e| write_error(path, io_reason(&e)))
 }
 
 /// Refuses an output path that is one of the compilation's inputs: the same path, or
@@ -256,19 +279,28 @@ fn folder_of(path: &Path) -> &Path {
 
 /// Replaces (or creates) the regular file `target` atomically, keeping the mode and
 /// owner of `old`.
-fn replace(target: &Path, bytes: &[u8], old: Option<&Metadata>) -> io::Result<()> {
+fn replace(
+    target: &Path,
+    bytes: &[u8],
+    old: Option<&Metadata>,
+    sync: Durability,
+) -> io::Result<()> {
     let dir = folder_of(target);
     remove_stale_temps(dir);
     let (mut file, temp) = temp_file(dir)?;
     file.write_all(bytes)?;
     keep_owner_and_mode(&file, old)?;
-    file.sync_all()?;
+    if sync == Durability::Synced {
+        file.sync_all()?;
+    }
     let temp = match temp {
         Some(t) => t,
         None => link_unnamed(&file, dir)?,
     };
     temp.persist(target).map_err(|e| e.error)?;
-    sync_folder(dir);
+    if sync == Durability::Synced {
+        sync_folder(dir);
+    }
     Ok(())
 }
 

@@ -334,7 +334,7 @@ pub fn select_target(
     targets
         .iter()
         .find(|t| match t.by.or(period_end) {
-            Some(due) => due.end() >= as_of.end(),
+            Some(due) => as_of.ends_by(&due),
             None => true,
         })
         .or(targets.last())
@@ -527,7 +527,7 @@ fn score_measure(
     let upto: Vec<_> = p
         .actuals
         .iter()
-        .filter(|a| as_of.is_none_or(|ao| a.period.end() <= ao.end()))
+        .filter(|a| as_of.is_none_or(|ao| a.period.ends_by(&ao)))
         .collect();
     let actual = upto.last().map(|a| (a.period, a.value));
     let target = select_target(&p.targets, as_of, period_end);

@@ -30,6 +30,7 @@ use notify::{RecursiveMode, Watcher};
 use crate::codes::Code;
 use crate::emit::{self, OutFormat, Report};
 use crate::files::{self, Disk};
+use crate::output::Durability;
 use crate::serve::{Server, State};
 use crate::{Build, Error, ExitStatus, Options, compile_bytes};
 
@@ -387,8 +388,11 @@ fn finish(
     let written_departments = departments.len();
     let written = departments
         .iter()
-        .try_for_each(|(path, text, _)| crate::output::write_output(path, text.as_bytes(), &inputs))
-        .and_then(|()| crate::output::write_output(&opts.output, text.as_bytes(), &inputs));
+        .map(|(path, text, _)| (path, text))
+        .chain([(&opts.output, &text)])
+        .try_for_each(|(path, text)| {
+            crate::output::write_output_as(path, text.as_bytes(), &inputs, Durability::Renamed)
+        });
     show(&report);
     if let Err(e) = written {
         return format!("error: {e}");

@@ -24,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .props
             .notes
             .iter()
-            .any(|n| n.period.end() >= period.end() && n.period.end() <= as_of.end());
+            .any(|n| period.ends_by(&n.period) && n.period.ends_by(&as_of));
         if explained {
             continue;
         }

@@ -13,7 +13,7 @@ mod initiatives;
 mod map;
 mod tables;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
@@ -31,6 +31,53 @@ use map::{MapView, map_view};
 use tables::{PerspectiveView, Spark, aligned_views, history_spark};
 
 const TEMPLATE: &str = include_str!("../templates/report.html");
+/// One perspective's table, rendered apart so that it can be kept (see [`tables_html`]).
+const PERSPECTIVE: &str = include_str!("../templates/perspective.html");
+
+/// The perspectives' tables of the last report and what each was rendered from. A
+/// table is a pure function of its view and the as-of period, and a save changes the
+/// views of one or two perspectives at most (an actual, a note, a target): the others
+/// reuse their HTML, which saves most of a rebuild's template work at scale
+/// (docs/performance.md). As the map's layout is kept (`map.rs`).
+type Tables = Vec<(PerspectiveView, Option<String>, String)>;
+static TABLES: Mutex<Tables> = Mutex::new(Vec::new());
+
+/// The HTML of each perspective's table, from the last report's where its view is equal.
+/// Also the tables it no longer needs, to be freed off the way to the page.
+fn tables_html(
+    env: &Environment<'static>,
+    views: Vec<PerspectiveView>,
+    as_of: &Option<String>,
+) -> Result<(Vec<String>, Tables), crate::Error> {
+    let tmpl = env
+        .get_template("perspective.html")
+        .map_err(template_error)?;
+    // A poisoned lock only means another thread panicked while holding it: every
+    // table is then rendered.
+    let mut cache = TABLES.lock().ok();
+    let mut html = Vec::with_capacity(views.len());
+    let mut fresh: Tables = Vec::with_capacity(views.len());
+    for view in views {
+        let kept = cache.as_ref().and_then(|c| {
+            c.iter()
+                .find(|(v, a, _)| *v == view && a == as_of)
+                .map(|(_, _, h)| h.clone())
+        });
+        let text = match kept {
+            Some(text) => text,
+            None => tmpl
+                .render(minijinja::context! { p => &view, as_of => as_of })
+                .map_err(template_error)?,
+        };
+        html.push(text.clone());
+        fresh.push((view, as_of.clone(), text));
+    }
+    let old = match cache.as_mut() {
+        Some(c) => std::mem::replace(&mut **c, fresh),
+        None => Vec::new(),
+    };
+    Ok((html, old))
+}
 
 #[derive(Serialize)]
 struct Counts {
@@ -59,7 +106,7 @@ struct UpView {
 }
 
 /// A link to an objective, a measure or an initiative, by its title.
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 struct SupportRef {
     title: String,
     href: String,
@@ -98,7 +145,8 @@ struct View {
     /// The printed page footer (title and as-of), escaped for a CSS string.
     footer_css: String,
     map: MapView,
-    perspectives: Vec<PerspectiveView>,
+    /// Each perspective's table, as HTML (rendered by [`tables_html`]).
+    perspectives: Vec<String>,
     initiatives: Vec<InitiativeRow>,
     ticks: Vec<Tick>,
     as_of_left: Option<f64>,
@@ -200,7 +248,13 @@ pub fn render(
         }
     }
 
-    let perspectives = tables::perspectives(m, scores, &top_down, &aligned, &initiatives_of);
+    let env = environment()?;
+    let as_of = scores.as_of.map(|p| p.to_string());
+    let (perspectives, old_tables) = tables_html(
+        env,
+        tables::perspectives(m, scores, &top_down, &aligned, &initiatives_of),
+        &as_of,
+    )?;
     let timeline = initiatives::timeline(m, scores, sc.currency.as_deref(), sc.period);
     let attention = attention::attention(m, scores, &top_down, &aligned, green, amber);
 
@@ -228,7 +282,7 @@ pub fn render(
         mission: sc.mission.clone(),
         owner: sc.owner.clone(),
         period: sc.period.map(|(a, b)| format!("{a} – {b}")),
-        as_of: scores.as_of.map(|p| p.to_string()),
+        as_of,
         score: pct(scores.scorecard.score),
         score_pct: scores.scorecard.score.unwrap_or(0.0) * 100.0,
         status: scores.scorecard.status.as_str(),
@@ -294,9 +348,10 @@ pub fn render(
             href: href.clone(),
         }),
     };
-    let env = environment()?;
     let tmpl = env.get_template("report.html").map_err(template_error)?;
-    tmpl.render(&view).map_err(template_error)
+    let html = tmpl.render(&view).map_err(template_error);
+    drop((view, old_tables));
+    html
 }
 
 /// The template environment, its template parsed once per process (a `watch` rebuilds
@@ -321,6 +376,8 @@ fn environment() -> Result<&'static Environment<'static>, crate::Error> {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.add_template("report.html", TEMPLATE)
+            .map_err(|e| e.to_string())?;
+        env.add_template("perspective.html", PERSPECTIVE)
             .map_err(|e| e.to_string())?;
         Ok(env)
     })

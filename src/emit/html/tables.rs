@@ -56,9 +56,7 @@ pub(super) fn perspectives(
                                 .props
                                 .actuals
                                 .iter()
-                                .filter(|a| {
-                                    scores.as_of.is_none_or(|ao| a.period.end() <= ao.end())
-                                })
+                                .filter(|a| scores.as_of.is_none_or(|ao| a.period.ends_by(&ao)))
                                 .map(|a| a.value)
                                 .collect();
                             let dir = match ms.props.direction {
@@ -173,7 +171,7 @@ pub(super) fn perspectives(
         .collect()
 }
 
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub(super) struct Spark {
     /// The line through the values, as an SVG path.
     points: String,
@@ -185,7 +183,7 @@ pub(super) struct Spark {
     last_y: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 struct MeasureRow {
     id: String,
     title: String,
@@ -210,7 +208,7 @@ struct MeasureRow {
     projection: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 struct ObjectiveRow {
     id: String,
     title: String,
@@ -237,7 +235,7 @@ struct ObjectiveRow {
 
 /// A department objective aligned to a company objective, with a link to it in the
 /// department's report.
-#[derive(Clone, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub(super) struct AlignedView {
     pub(super) department: String,
     pub(super) title: String,
@@ -270,7 +268,7 @@ pub(super) fn judged(
         .collect()
 }
 
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub(super) struct PerspectiveView {
     id: String,
     title: String,
