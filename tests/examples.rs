@@ -260,3 +260,41 @@ fn a_report_of_a_scorecard_with_errors_shows_what_it_can_and_says_so() {
     );
     assert!(!html.contains("<b>Broken</b>"), "source text is escaped");
 }
+
+/// The report keeps each perspective's table while its view is unchanged (a `watch`
+/// rebuild): a changed actual must show, and going back must give the first page again,
+/// byte for byte, as a fresh process writes it.
+#[test]
+fn kept_tables_never_show_a_stale_value() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakery.bsc");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen("2025-05: 85%", "2025-05: 86.25%", 1);
+    assert_ne!(text, changed);
+    let render = |source: &str| {
+        let c = bsc::compile_bytes(
+            &bsc::files::Disk,
+            "examples/bakery.bsc",
+            &path,
+            source.as_bytes(),
+            &bsc::Options::default(),
+        );
+        let scores = bsc::score::score(&c.model, c.as_of);
+        bsc::emit::html::render(&c, &scores, &bsc::emit::Links::default()).unwrap()
+    };
+    let first = render(&text);
+    let second = render(&changed);
+    assert!(second.contains("86.25%"), "the changed actual is shown");
+    assert!(!first.contains("86.25%"));
+    assert_eq!(
+        render(&text),
+        first,
+        "back to the first text, the first page"
+    );
+    assert_eq!(render(&changed), second);
+    // As a new process writes it (nothing kept).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bakery.html");
+    let (status, _, err) = bsc(&["build", "examples/bakery.bsc", "-o", out.to_str().unwrap()]);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+}
