@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, basename } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -215,3 +215,28 @@ for (const ex of examples) {
     await page.close();
   });
 }
+
+test("an as-of at the end of the timeline keeps its label inside the page on a phone", async () => {
+  const file = join(work, "late.bsc");
+  writeFileSync(file, `@allow(missing-perspective, orphan, unexplained-red, lagging-only, overdue-initiative, late-start)
+scorecard "Late" { period 2025-01 .. 2025-12 as_of 2025-12 }
+perspective financial {
+  objective grow "Grow" { owner "CEO"
+    measure revenue "Revenue" { unit "EUR" direction up baseline 1 target 2 actuals { 2025-11: 1.5, 2025-12: 1.6 } }
+  }
+}
+initiative push "A push that runs to the very end of the year" { owner "CEO" start 2025-01 end 2025-12 supports grow }
+`);
+  const { html } = build(file, "late");
+  for (const width of [400, 1400]) {
+    const page = await open(html, width);
+    const { scroll, client, label, box } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+      label: document.querySelector(".timeline .asof span").getBoundingClientRect().right,
+      box: document.querySelector(".timeline").getBoundingClientRect().right,
+    }));
+    assert.ok(scroll <= client, `at ${width}px the page scrolls sideways (${scroll} > ${client})`);
+    assert.ok(label <= box, `at ${width}px the as-of label ends at ${label}, past the timeline's ${box}`);
+    await page.close();
+  }
+});
