@@ -101,11 +101,22 @@ for (const ex of examples) {
       const page = await open(html, width);
       const min = await smallestMapText(page);
       assert.ok(min >= 9 - 1e-6, `${name} at ${width}px: map text drawn at ${min.toFixed(2)} px`);
-      // Fit to width shrinks the map only as far as 9 px text.
-      await page.click("#fit");
-      const fitted = await smallestMapText(page);
-      assert.ok(fitted >= 9 - 0.05, `${name} at ${width}px, fitted: map text at ${fitted.toFixed(2)} px`);
-      await page.click("#fit");
+      // Never drawn larger than it is (11 px its smallest text): fitting only shrinks.
+      assert.ok(min <= 11 + 1e-6, `${name} at ${width}px: map text enlarged to ${min.toFixed(2)} px`);
+      // Fit to width shrinks the map only as far as 9 px text; the toggle is there only
+      // for a map wider than its box.
+      const wider = await page.evaluate(() => {
+        const box = document.getElementById("map-box");
+        return box.querySelector("svg").viewBox.baseVal.width > box.clientWidth + 1;
+      });
+      assert.equal(await page.isVisible("#fit"), wider, `${name} at ${width}px: the toggle shows when the map is wider than its box`);
+      if (wider) {
+        for (let k = 0; k < 2; k++) {
+          await page.click("#fit");
+          const fitted = await smallestMapText(page);
+          assert.ok(fitted >= 9 - 0.05 && fitted <= 11 + 1e-6, `${name} at ${width}px, toggled: map text at ${fitted.toFixed(2)} px`);
+        }
+      }
       if (width === 400) {
         const { scroll, client } = await page.evaluate(() => ({
           scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
@@ -177,6 +188,7 @@ for (const ex of examples) {
     // on a landscape Letter page (the narrower landscape) the landscape parts, no more of
     // them than the portrait ones.
     await page.emulateMedia({ media: "print" });
+    assert.equal(await page.isVisible("#map-hint"), false, `${name}: the scroll hint is not printed`);
     const count = {};
     for (const [orientation, width, height] of [["portrait", 703, 1000], ["landscape", 965, 700]]) {
       await page.setViewportSize({ width, height });
