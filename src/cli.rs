@@ -746,7 +746,16 @@ fn fmt(targets: &[PathBuf], check: bool) -> Result<ExitStatus, Error> {
     let mut files = Vec::new();
     for t in targets {
         if t.is_dir() {
-            files.extend(project::bsc_files(&t));
+            let found = project::bsc_files(&t);
+            // As `check` and `build` say: a folder with nothing to format is a mistake in
+            // the command, not a clean result.
+            if found.is_empty() {
+                return Err(Error::Usage(format!(
+                    "no .bsc files under `{}`",
+                    t.display()
+                )));
+            }
+            files.extend(found);
         } else {
             files.push(t);
         }

@@ -311,3 +311,14 @@ proptest! {
         prop_assert_eq!(model(&text, path), model(&once, path));
     }
 }
+
+#[test]
+fn a_folder_without_scorecards_is_an_error_as_for_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a scorecard").unwrap();
+    for args in [&["fmt"][..], &["fmt", "--check"], &["fmt", "."], &["check"]] {
+        let (status, _, err) = bsc(dir.path(), args, "");
+        assert_eq!(status, 2, "{args:?}: {err}");
+        assert!(err.contains("no .bsc files under `.`"), "{args:?}: {err}");
+    }
+}
