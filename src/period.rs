@@ -389,6 +389,17 @@ impl Frequency {
         })
     }
 
+    /// The grain of the periods measured this often.
+    pub fn grain(self) -> Grain {
+        match self {
+            Frequency::Daily => Grain::Day,
+            Frequency::Weekly => Grain::Week,
+            Frequency::Monthly => Grain::Month,
+            Frequency::Quarterly => Grain::Quarter,
+            Frequency::Yearly => Grain::Year,
+        }
+    }
+
     /// `date` minus one step of this frequency, in calendar arithmetic: 2025-06-30 minus
     /// a month is 2025-05-30, minus a quarter 2025-03-30.
     pub fn step_back(self, date: NaiveDate) -> NaiveDate {

@@ -42,17 +42,6 @@ impl Projection {
     }
 }
 
-/// The grain of a frequency.
-fn grain(f: Frequency) -> Grain {
-    match f {
-        Frequency::Daily => Grain::Day,
-        Frequency::Weekly => Grain::Week,
-        Frequency::Monthly => Grain::Month,
-        Frequency::Quarterly => Grain::Quarter,
-        Frequency::Yearly => Grain::Year,
-    }
-}
-
 /// The index of `p` among the periods of its grain: consecutive periods have
 /// consecutive indexes.
 fn index(p: Period) -> i64 {
@@ -107,7 +96,11 @@ pub fn project(
     if meets(latest.value) {
         return None;
     }
-    let g = m.props.frequency.map(grain).unwrap_or(latest.period.grain);
+    let g = m
+        .props
+        .frequency
+        .map(Frequency::grain)
+        .unwrap_or(latest.period.grain);
     let at = |a: &Actual| Period::containing(a.period.end(), g);
     let last = at(latest);
     let x0 = index(last);

@@ -34,8 +34,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             m.id, latest.period
                         ),
                     )
+                    // The period of its frequency that the day falls in: what the
+                    // author writes an actual for.
                     .label(format!(
-                        "{freq_word} data should reach {due} at the as-of period {as_of}"
+                        "{freq_word} data should reach {} at the as-of period {as_of}",
+                        crate::period::Period::containing(due, freq.grain())
                     ))
                     .with_label(latest.span, "the latest actual")
                     .help(format!(

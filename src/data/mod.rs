@@ -176,11 +176,5 @@ pub fn read(files: Files<'_>, req: &Request<'_>) -> Series {
 /// The grain of a measure's periods: a date in a long layout is read as the period of
 /// the measure's frequency that holds it (the month when it has none).
 fn grain(frequency: Option<Frequency>) -> Grain {
-    match frequency {
-        Some(Frequency::Daily) => Grain::Day,
-        Some(Frequency::Weekly) => Grain::Week,
-        Some(Frequency::Monthly) | None => Grain::Month,
-        Some(Frequency::Quarterly) => Grain::Quarter,
-        Some(Frequency::Yearly) => Grain::Year,
-    }
+    frequency.map_or(Grain::Month, Frequency::grain)
 }
