@@ -176,11 +176,7 @@ fn progress_at(
     period_end: Option<Period>,
 ) -> Option<f64> {
     let p = &m.props;
-    // Actuals are sorted by period, which orders by last day.
-    let upto = p.actuals.partition_point(|a| a.period.ends_by(&as_of));
-    let actual = p.actuals[..upto].last()?.value;
-    let t = score::select_target(&p.targets, Some(as_of), period_end)?;
-    let dir = p.direction?;
+    let (actual, t, dir) = score::judged_at(m, as_of, period_end)?;
     Some(score::progress_value(
         dir,
         actual,

@@ -319,6 +319,46 @@ fn meets(dir: Direction, actual: f64, target: f64) -> bool {
     }
 }
 
+/// A measure's status from its actual, its target and its threshold (§5): green when
+/// the target is met, amber when only the threshold is, else red.
+fn status_of(dir: Direction, actual: f64, target: f64, threshold: Option<f64>) -> Status {
+    if meets(dir, actual, target) {
+        Status::Green
+    } else if threshold.is_some_and(|th| meets(dir, actual, th)) {
+        Status::Amber
+    } else {
+        Status::Red
+    }
+}
+
+/// What measure `m` is judged on at `as_of`: its latest actual up to it, the target in
+/// force and its direction; `None` when one is missing (its status is then `none`).
+pub fn judged_at(
+    m: &Measure,
+    as_of: Period,
+    period_end: Option<Period>,
+) -> Option<(f64, Target, Direction)> {
+    let p = &m.props;
+    // Actuals are sorted by period, which orders by last day.
+    let upto = p.actuals.partition_point(|a| a.period.ends_by(&as_of));
+    let actual = p.actuals[..upto].last()?.value;
+    let target = select_target(&p.targets, Some(as_of), period_end)?;
+    Some((actual, target, p.direction?))
+}
+
+/// Measure `m`'s status at `as_of`, as [`measure`] finds it, without its trace or
+/// projection (for the checks that only need the status).
+pub fn status_at(model: &Model, m: &Measure, as_of: Period) -> Status {
+    let period_end = model
+        .scorecard
+        .as_ref()
+        .and_then(|s| s.period)
+        .map(|(_, e)| e);
+    judged_at(m, as_of, period_end).map_or(Status::None, |(a, t, dir)| {
+        status_of(dir, a, t.value, m.props.threshold.map(|th| th.value))
+    })
+}
+
 /// The target in force at `as_of`: the first due at or after it, else the last one;
 /// with no as-of period, the last one. A target without `by` is due at the end of the
 /// scorecard's period (never, without one).
@@ -598,38 +638,28 @@ fn score_measure(
     } else {
         ("≤", ">")
     };
-    let status = if meets(dir, a, t.value) {
-        trace.status = format!("status: green because {} {cmp} target {}", n(a), n(t.value));
-        Status::Green
-    } else {
-        match p.threshold {
-            Some(th) if meets(dir, a, th.value) => {
-                trace.status = format!(
-                    "status: amber because {} {rel} target {} but {} {cmp} threshold {}",
-                    n(a),
-                    n(t.value),
-                    n(a),
-                    n(th.value)
-                );
-                Status::Amber
-            }
-            Some(th) => {
-                trace.status = format!(
-                    "status: red because {} {rel} threshold {}",
-                    n(a),
-                    n(th.value)
-                );
-                Status::Red
-            }
-            None => {
-                trace.status = format!(
-                    "status: red because {} {rel} target {} (no threshold, so no amber)",
-                    n(a),
-                    n(t.value)
-                );
-                Status::Red
-            }
+    let status = status_of(dir, a, t.value, p.threshold.map(|th| th.value));
+    trace.status = match (status, p.threshold) {
+        (Status::Green, _) => {
+            format!("status: green because {} {cmp} target {}", n(a), n(t.value))
         }
+        (Status::Amber, Some(th)) => format!(
+            "status: amber because {} {rel} target {} but {} {cmp} threshold {}",
+            n(a),
+            n(t.value),
+            n(a),
+            n(th.value)
+        ),
+        (_, Some(th)) => format!(
+            "status: red because {} {rel} threshold {}",
+            n(a),
+            n(th.value)
+        ),
+        (_, None) => format!(
+            "status: red because {} {rel} target {} (no threshold, so no amber)",
+            n(a),
+            n(t.value)
+        ),
     };
     let (prog, how) = progress(
         dir,

@@ -298,3 +298,32 @@ fn kept_tables_never_show_a_stale_value() {
     assert_eq!(status, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
 }
+
+/// `score::status_at` (the status alone, for the checks) is the status `score::measure`
+/// finds, for every measure of every example at every month of 2024 and 2025.
+#[test]
+fn the_status_alone_is_the_scored_status() {
+    let mut compared = 0;
+    for path in examples() {
+        let c = bsc::compile(&bsc::files::Disk, &path, &bsc::Options::default()).unwrap();
+        for month in 1..=24 {
+            let as_of = bsc::period::Period {
+                grain: bsc::period::Grain::Month,
+                year: 2024 + (month - 1) / 12,
+                n: (month as u32 - 1) % 12 + 1,
+                day: 1,
+            };
+            for m in &c.model.measures {
+                let scored = bsc::score::measure(&c.model, m, Some(as_of)).status;
+                assert_eq!(
+                    bsc::score::status_at(&c.model, m, as_of),
+                    scored,
+                    "{} {as_of}",
+                    m.id
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+}

@@ -13,10 +13,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return; // no actual anywhere: nothing is red
     };
     for m in &cx.model.measures {
-        let s = crate::score::measure(cx.model, m, Some(as_of));
-        if s.status != Status::Red {
+        // The status alone first (this runs at every keystroke in the editor); the
+        // whole score, for its words, only of a red measure.
+        if crate::score::status_at(cx.model, m, as_of) != Status::Red {
             continue;
         }
+        let s = crate::score::measure(cx.model, m, Some(as_of));
         let Some((period, _)) = s.actual else {
             continue;
         };
