@@ -77,6 +77,19 @@ pub struct Agenda {
     pub departments: Vec<Agenda>,
 }
 
+impl Agenda {
+    /// The agenda's sections of problems after the measures, with their headings.
+    fn problem_sections(&self) -> [(&'static str, &Vec<Problem>); 2] {
+        [
+            ("Stale data", &self.stale),
+            (
+                "Initiatives overdue, late, behind schedule or over budget",
+                &self.initiatives,
+            ),
+        ]
+    }
+}
+
 const INITIATIVE_CODES: [Code; 4] = [
     Code::OverdueInitiative,
     Code::LateStart,
@@ -312,13 +325,7 @@ fn md_sections(s: &mut String, a: &Agenda, level: &str, mut n: usize) -> usize {
         }
         s.push('\n');
     }
-    for (heading, items) in [
-        ("Stale data", &a.stale),
-        (
-            "Initiatives overdue, late, behind schedule or over budget",
-            &a.initiatives,
-        ),
-    ] {
+    for (heading, items) in a.problem_sections() {
         if items.is_empty() {
             continue;
         }
@@ -458,13 +465,7 @@ fn html_sections(s: &mut String, a: &Agenda, level: &str, mut n: usize) -> usize
         }
         s.push_str("</tbody>\n</table>\n</section>\n");
     }
-    for (heading, items) in [
-        ("Stale data", &a.stale),
-        (
-            "Initiatives overdue, late, behind schedule or over budget",
-            &a.initiatives,
-        ),
-    ] {
+    for (heading, items) in a.problem_sections() {
         if items.is_empty() {
             continue;
         }

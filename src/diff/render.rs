@@ -145,11 +145,7 @@ pub fn human(d: &Diff, color: bool) -> String {
         if dept.is_empty() {
             continue;
         }
-        let what = match dept.kind {
-            Some(Kind::Added) => " (added)",
-            Some(Kind::Removed) => " (removed)",
-            _ => "",
-        };
+        let what = added_or_removed(dept.kind);
         let heading = format!("department `{path}`: {}{what}", dept.title);
         let _ = writeln!(s, "\n{}", paint(&heading, "1;4"));
         if let Some(old) = &dept.old {
@@ -220,11 +216,7 @@ pub fn markdown(d: &Diff) -> String {
         if dept.is_empty() {
             continue;
         }
-        let what = match dept.kind {
-            Some(Kind::Added) => " (added)",
-            Some(Kind::Removed) => " (removed)",
-            _ => "",
-        };
+        let what = added_or_removed(dept.kind);
         let _ = writeln!(
             s,
             "#### Department `{}`: {}{what}\n",
@@ -305,4 +297,13 @@ pub fn json(d: &Diff) -> String {
     let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// What became of a department between the two revisions, after its heading.
+fn added_or_removed(kind: Option<Kind>) -> &'static str {
+    match kind {
+        Some(Kind::Added) => " (added)",
+        Some(Kind::Removed) => " (removed)",
+        _ => "",
+    }
 }
