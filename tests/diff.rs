@@ -4,23 +4,17 @@
 //! one pair of files for every kind of change; the JSON checked against
 //! `schema/bsc-diff.schema.json`; and the review agenda.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
+/// The real binary's status, stdout and stderr (`common::bsc`, which fails a hang).
 fn bsc(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bsc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let r = common::bsc(dir, args);
+    (r.status, r.stdout, r.stderr)
 }
 
 fn git(dir: &Path, args: &[&str]) {
