@@ -7,12 +7,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { root, bsc, launchChromium } from "./common.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const bsc = process.env.BSC_BIN || join(root, "target", "debug", "bsc");
 // A copy of the example, so that the departments' reports are written there.
 const work = mkdtempSync(join(tmpdir(), "bsc-cascade-"));
 cpSync(join(root, "examples", "cascade"), work, { recursive: true });
@@ -20,11 +18,7 @@ mkdirSync(join(work, "out"));
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 

@@ -5,36 +5,24 @@
 // source text ever running.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname, basename } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { join, basename } from "node:path";
+import { pathToFileURL } from "node:url";
+import { root, bsc, launchChromium, buildReport } from "./common.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const bsc = process.env.BSC_BIN || join(root, "target", "debug", "bsc");
 const out = join(root, "tests", "browser", "output");
 mkdirSync(out, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "bsc-browser-"));
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 
-/** Builds `file` to HTML in the temp folder; returns its path and the JSON model. */
-function build(file, name) {
-  const html = join(work, `${name}.html`);
-  execFileSync(bsc, ["build", file, "-o", html], { stdio: ["ignore", "ignore", "pipe"] });
-  const json = JSON.parse(execFileSync(bsc, ["build", file, "--format", "json", "-o", "-"], { encoding: "utf8" }));
-  return { html, json };
-}
+const build = (file, name) => buildReport(work, file, name);
 
 /** Opens a report, recording console errors, requests and dialogs. */
 async function open(html) {

@@ -6,12 +6,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const bsc = process.env.BSC_BIN || join(root, "target", "debug", "bsc");
+import { bsc, launchChromium } from "./common.mjs";
 
 const plan = (title, extra = "") => `@allow(missing-perspective, orphan)
 scorecard "${title}" { period 2025-01 .. 2025-12 }
@@ -30,11 +27,7 @@ test("the served page follows every save", async () => {
   const watch = spawn(bsc, ["watch", "plan.bsc", "--serve", "--port", "7950"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   watch.stderr.on("data", (d) => { log += d; });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const deadline = Date.now() + 15000;
     while (!/ok: .* ms\)/.test(log)) {
